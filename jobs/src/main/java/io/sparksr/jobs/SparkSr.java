@@ -1,0 +1,48 @@
+package io.sparksr.jobs;
+
+import io.sparksr.jobs.upscale.UpscaleCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code sparksr} command line: {@code sparksr <job> [options]}. The same entry point runs
+ * under bin/sparksr (Spark local mode) and under {@code spark-submit --class io.sparksr.jobs.SparkSr}.
+ */
+@Command(name = "sparksr", mixinStandardHelpOptions = true, version = "sparksr 0.1.0",
+    description = "Super-resolution at cluster scale on Apache Spark.%n"
+        + "Every job option can also come from a YAML file: --config conf/<job>.yaml "
+        + "(keys = option names; the command line wins).",
+    subcommands = {UpscaleCommand.class, CommandLine.HelpCommand.class})
+public final class SparkSr implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a job: upscale");
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns the exit code (0 ok, 1 some inputs failed, 2 usage). */
+  public static int execute(String... args) {
+    CommandLine cli;
+    try {
+      cli = commandLine(args);
+    } catch (CommandLine.ParameterException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    }
+    return cli.execute(args);
+  }
+
+  /** The command line for {@code args}, with the job's --config YAML (if any) installed. */
+  public static CommandLine commandLine(String... args) {
+    CommandLine cli = new CommandLine(new SparkSr());
+    YamlDefaults.install(cli, args);
+    return cli;
+  }
+}

@@ -1,0 +1,101 @@
+package io.sparksr.jobs.upscale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sparksr.jobs.SparkSr;
+import io.sparksr.partitioning.BorderPolicy;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Option parsing, YAML config and validation, before any Spark starts. */
+class UpscaleCommandTest {
+
+  @TempDir
+  Path dir;
+
+  private static UpscaleJobConfig parse(String... args) {
+    UpscaleCommand cmd = new UpscaleCommand();
+    new CommandLine(cmd).parseArgs(args);
+    return cmd.toConfig();
+  }
+
+  @Test
+  void defaultsComeFromTheModel() {
+    UpscaleJobConfig c = parse("--input", "a.png,b/", "--output", "out", "--scale", "3");
+    assertThat(c.inputs()).containsExactly("a.png", "b/");
+    assertThat(c.halo()).isEqualTo(2);
+    assertThat(c.border()).isEqualTo(BorderPolicy.SYMMETRIC);
+    assertThat(c.tileSize()).isEqualTo(256);
+    assertThat(c.model()).isEqualTo("bicubic");
+  }
+
+  @Test
+  void badValuesAreRejectedNamingKeyValueAndRule() {
+    assertThat(error("--input", "a", "--output", "o", "--scale", "5"))
+        .contains("'scale' is 5 but must be 2, 3 or 4");
+    assertThat(error("--input", "a", "--output", "o", "--tile-size", "16", "--halo", "9"))
+        .contains("'tile-size' is 16 but must be >= 2 * 'halo' (= 18)");
+    assertThat(error("--input", "a", "--output", "o", "--model", "nope"))
+        .contains("'model' is 'nope'");
+    assertThat(error("--output", "o")).contains("'input' is missing");
+    assertThat(error("--input", "a", "--output", "o", "--border", "wrap"))
+        .contains("border policy is 'wrap'");
+  }
+
+  private static String error(String... args) {
+    try {
+      parse(args);
+    } catch (CommandLine.ParameterException e) {
+      return e.getMessage();
+    }
+    throw new AssertionError("no error for " + String.join(" ", args));
+  }
+
+  @Test
+  void yamlSuppliesValuesAndTheCommandLineWins() throws Exception {
+    Path yaml = dir.resolve("up.yaml");
+    Files.writeString(yaml, "input: [x.png, y.png]\noutput: /tmp/o\nscale: 4\ntile-size: 64\n"
+        + "conf:\n  spark.executor.memory: 2g\n");
+    String[] args = {"upscale", "--config", yaml.toString(), "--scale", "2"};
+    CommandLine.ParseResult pr = SparkSr.commandLine(args).parseArgs(args);
+    UpscaleCommand parsed = (UpscaleCommand) pr.subcommand().commandSpec().userObject();
+    UpscaleJobConfig c = parsed.toConfig();
+    assertThat(c.inputs()).containsExactly("x.png", "y.png");
+    assertThat(c.scale()).isEqualTo(2);
+    assertThat(c.tileSize()).isEqualTo(64);
+    assertThat(c.sparkConf()).containsEntry("spark.executor.memory", "2g");
+  }
+
+  @Test
+  void unknownYamlKeysAreAnError() throws Exception {
+    Path yaml = dir.resolve("bad.yaml");
+    Files.writeString(yaml, "input: x.png\ntilesize: 64\n");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream old = System.err;
+    int code;
+    try {
+      System.setErr(new PrintStream(err, true));
+      code = SparkSr.execute("upscale", "--config", yaml.toString(), "--output", "o");
+    } finally {
+      System.setErr(old);
+    }
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("unknown key(s) [tilesize]").contains("tile-size");
+  }
+
+  @Test
+  void theShippedConfigFileParses() throws Exception {
+    Path root = Path.of(System.getProperty("sparksr.repo.root", "..")).toAbsolutePath();
+    Path yaml = root.resolve("conf/upscale.yaml");
+    assertThat(yaml).exists();
+    String[] args = {"upscale", "--config", yaml.toString()};
+    CommandLine.ParseResult pr = SparkSr.commandLine(args).parseArgs(args);
+    UpscaleJobConfig c = ((UpscaleCommand) pr.subcommand().commandSpec().userObject()).toConfig();
+    assertThat(c.scale()).isBetween(2, 4);
+  }
+}
