@@ -1,0 +1,58 @@
+package io.sparksr.partitioning;
+
+/**
+ * The 8 flips/rotations of a square patch stored as interleaved bytes (row-major H x W x C),
+ * the usual SR augmentation. Transform d in 0..7: bit 0 = flip left-right, bit 1 = flip top-bottom,
+ * bit 2 = transpose (applied last); d = 0 is the identity, 5 and 6 are rotations by 90 degrees.
+ */
+public final class Dihedral {
+  private Dihedral() {}
+
+  /** The transforms allowed by an augmentation spec: "" (none), "flips", "rot90", "flips,rot90". */
+  public static int[] transforms(boolean flips, boolean rot90) {
+    if (flips && rot90) {
+      return new int[] {0, 1, 2, 3, 4, 5, 6, 7};
+    }
+    if (flips) {
+      return new int[] {0, 1, 2};
+    }
+    if (rot90) {
+      return new int[] {0, 5, 3, 6}; // 0, 90, 180, 270 degrees
+    }
+    return new int[] {0};
+  }
+
+  /** Applies transform {@code d} to a {@code size x size x channels} patch. */
+  public static byte[] apply(byte[] hwc, int size, int channels, int d) {
+    if (d < 0 || d > 7) {
+      throw new IllegalArgumentException("transform is " + d + " but must be in 0..7");
+    }
+    if (hwc.length != size * size * channels) {
+      throw new IllegalArgumentException("patch has " + hwc.length + " bytes, not " + size + "x"
+          + size + "x" + channels);
+    }
+    if (d == 0) {
+      return hwc.clone();
+    }
+    boolean flipX = (d & 1) != 0;
+    boolean flipY = (d & 2) != 0;
+    boolean transpose = (d & 4) != 0;
+    byte[] out = new byte[hwc.length];
+    for (int y = 0; y < size; y++) {
+      for (int x = 0; x < size; x++) {
+        // output (y, x) <- source after flips, then transpose
+        int sy = transpose ? x : y;
+        int sx = transpose ? y : x;
+        if (flipY) {
+          sy = size - 1 - sy;
+        }
+        if (flipX) {
+          sx = size - 1 - sx;
+        }
+        System.arraycopy(hwc, (sy * size + sx) * channels, out, (y * size + x) * channels,
+            channels);
+      }
+    }
+    return out;
+  }
+}
