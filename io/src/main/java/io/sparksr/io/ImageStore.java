@@ -1,0 +1,682 @@
+package io.sparksr.io;
+
+import io.sparksr.partitioning.ImageTensor;
+import io.sparksr.partitioning.Rect;
+import java.awt.Rectangle;
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_ColorSpace;
+import java.awt.color.ICC_Profile;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.File;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+import javax.imageio.IIOException;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.plugins.tiff.BaselineTIFFTagSet;
+import javax.imageio.plugins.tiff.TIFFDirectory;
+import javax.imageio.plugins.tiff.TIFFField;
+import javax.imageio.stream.FileCacheImageOutputStream;
+import javax.imageio.stream.FileImageOutputStream;
+import javax.imageio.stream.ImageOutputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.w3c.dom.Node;
+
+/**
+ * The project's only image I/O: decodes and encodes images on any Hadoop file system
+ * ({@code file:}, {@code hdfs:}, ...) with the JDK's own {@code javax.imageio} codecs.
+ *
+ * <p><b>Tensor layout.</b> Pixels are an {@link ImageTensor}: float32, planar {@code [c][y][x]},
+ * channels R, G, B(, A) for colour and Y(, A) for grey, every sample {@code s / (2^bits - 1)} in
+ * [0, 1]. Alpha is straight (premultiplied sources are divided out). Palette images decode to RGB(A)
+ * (grey palettes to Y(A)). Pixels are never colour-converted.
+ *
+ * <p><b>Formats.</b> Read: PNG, JPEG, BMP, TIFF (strips and tiles, with the compressions the JDK
+ * plugin reads: none, LZW, Deflate, PackBits, JPEG, CCITT), 1 to 16 bits per sample, grey,
+ * grey + alpha, RGB, RGBA, palette (with {@code tRNS} transparency as alpha); other formats the JDK
+ * reads (GIF, WBMP) decode too; only the first image of a multi-page file is read. Not readable:
+ * CMYK / YCbCr-as-samples / Lab, float or signed samples, more than 16 bits, BigTIFF (&gt; 4 GB),
+ * 12-bit JPEG. Written: PNG and TIFF with 8 or 16 bits (TIFF LZW-compressed, with the horizontal
+ * predictor at 8 bits, in strips or {@linkplain #writeTiledTiff tiles}; not Deflate, whose JDK
+ * encoder corrupts incompressible tiles), JPEG and BMP with 8 bits and no alpha (16-bit formats are
+ * written as 8-bit; alpha in JPEG/BMP is an error).
+ *
+ * <p><b>Preserved</b> through {@link #read} + {@link #write} with the decoded {@link PixelFormat}:
+ * format, grey vs colour, alpha, bit depth (where the format can hold it), and the ICC profile (PNG
+ * {@code iCCP}, TIFF tag 34675, JPEG {@code APP2}; BMP drops it). <b>Not preserved:</b> palettes
+ * (written as RGB(A): upscaling creates new colours), other metadata (EXIF, text, DPI, gamma
+ * chunks), JPEG's quantisation tables and chroma subsampling (re-encoded at
+ * {@link WriteOptions#jpegQuality()} with the JDK's 4:2:0 default), extra TIFF pages.
+ *
+ * <p><b>Regions.</b> {@link #readRegion} decodes only the tiles or strips a TIFF region touches and
+ * reads only their bytes, also on {@code hdfs://}. For other formats the decoder still decompresses
+ * every row down to the region's bottom; callers should decode such an image once per partition
+ * ({@link #read}) and crop, rather than call {@code readRegion} per tile.
+ *
+ * <p><b>Errors.</b> A file that is missing, empty, truncated, corrupt, not an image or of an
+ * unsupported kind gives an {@link ImageDecodeException} (never a runtime exception, never a silently
+ * blank image); a storage fault while reading is a plain {@link IOException}; every write failure is
+ * an {@link ImageEncodeException}. All messages name the path.
+ *
+ * <p><b>Writes are atomic:</b> the image is encoded into a hidden {@code .<name>.<uuid>.tmp} next to
+ * the target and renamed over it (HDFS: one atomic rename with overwrite); on failure the temporary
+ * file is deleted, so the target is either the old file, the complete new one, or absent. Parent
+ * folders are created. A Spark task retried or run speculatively writes the same bytes to the same
+ * name, so the last rename wins harmlessly. Encoders seek back to patch headers, so on file systems
+ * other than {@code file:} the image is first encoded into a cache file in {@code java.io.tmpdir}.
+ *
+ * <p>The decoder is chosen from the file's bytes, not its extension (a JPEG named .png decodes as
+ * JPEG and reports {@code jpeg}). An instance holds only the configuration and is thread-safe; it is
+ * cheap and not serializable: create one per task from the job's Hadoop configuration.
+ */
+public final class ImageStore {
+  private static final Logger LOG = LoggerFactory.getLogger(ImageStore.class);
+
+  /** File extensions {@link #expand} picks up (case-insensitive), with the format each one implies. */
+  public static final Map<String, String> IMAGE_EXTENSIONS = Map.of(
+      "png", "png", "jpg", "jpeg", "jpeg", "jpeg", "bmp", "bmp", "tif", "tiff", "tiff", "tiff");
+
+  private static final Set<String> WRITABLE = Set.of("png", "jpeg", "bmp", "tiff");
+  private static final String PNG_METADATA = "javax_imageio_png_1.0";
+
+  private final Configuration conf;
+
+  public ImageStore(Configuration conf) {
+    this.conf = Objects.requireNonNull(conf, "conf");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reading
+
+  /** Size and pixel format from the header, without decoding pixels. */
+  public ImageInfo info(String path) throws IOException {
+    return decode(path, (reader, formatName, qualified) -> {
+      int width = reader.getWidth(0);
+      int height = reader.getHeight(0);
+      ColorModel cm = reader.getImageTypes(0).next().getColorModel();
+      PixelFormat format = Pixels.describe(formatName, cm, iccProfile(reader, formatName, cm));
+      boolean regionReadable = formatName.equals("tiff")
+          && (reader.isImageTiled(0) || reader.getTileHeight(0) < height);
+      return new ImageInfo(qualified, width, height, format, regionReadable);
+    });
+  }
+
+  /** The whole image (first image of a multi-page file) and its format. */
+  public DecodedImage read(String path) throws IOException {
+    return decode(path, (reader, formatName, qualified) -> {
+      checkDecodable(reader, formatName, reader.getWidth(0), reader.getHeight(0));
+      BufferedImage image = reader.read(0, reader.getDefaultReadParam());
+      ColorModel cm = image.getColorModel();
+      PixelFormat format = Pixels.describe(formatName, cm, iccProfile(reader, formatName, cm));
+      return new DecodedImage(Pixels.toTensor(image.getRaster(), cm, format.channels()), format);
+    });
+  }
+
+  /**
+   * The pixels inside {@code region}, which must be a non-empty part of the image. For TIFF only the
+   * tiles/strips the region touches are read and decoded; see the class comment for other formats.
+   */
+  public ImageTensor readRegion(String path, Rect region) throws IOException {
+    Objects.requireNonNull(region, "region");
+    if (region.isEmpty()) {
+      throw new IllegalArgumentException("'region' of " + path + " is " + region + " but must not be empty");
+    }
+    return decode(path, (reader, formatName, qualified) -> {
+      Rect bounds = new Rect(0, 0, reader.getWidth(0), reader.getHeight(0));
+      if (!bounds.contains(region)) {
+        throw new CallerError("'region' " + region + " of " + path
+            + " must lie inside the image " + bounds);
+      }
+      checkDecodable(reader, formatName, region.width(), region.height());
+      ImageReadParam param = reader.getDefaultReadParam();
+      param.setSourceRegion(new Rectangle(region.x(), region.y(), region.width(), region.height()));
+      BufferedImage image = reader.read(0, param);
+      ColorModel cm = image.getColorModel();
+      if (image.getWidth() != region.width() || image.getHeight() != region.height()) {
+        throw new IIOException("decoder returned " + image.getWidth() + "x" + image.getHeight()
+            + " pixels for region " + region);
+      }
+      PixelFormat format = Pixels.describe(formatName, cm, null);
+      return Pixels.toTensor(image.getRaster(), cm, format.channels());
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Writing
+
+  /** {@link #write(String, ImageTensor, PixelFormat, WriteOptions)} with {@link WriteOptions#DEFAULTS}. */
+  public void write(String path, ImageTensor tensor, PixelFormat format) throws IOException {
+    write(path, tensor, format, WriteOptions.DEFAULTS);
+  }
+
+  /**
+   * Writes {@code tensor} (whose channel count must equal {@code format.channels()}) as
+   * {@code format.formatName()}, each sample quantised to {@code round(v * max)} clamped to
+   * {@code [0, max]}, atomically (see the class comment). A path whose extension names another
+   * format (x.png written as jpeg) is rejected.
+   */
+  public void write(String path, ImageTensor tensor, PixelFormat format, WriteOptions options)
+      throws IOException {
+    Objects.requireNonNull(options, "options");
+    checkWrite(path, tensor, format, format.formatName());
+    writeAtomically(path, out -> encode(path, out, tensor, format, options, 0));
+  }
+
+  /**
+   * Writes a tiled, LZW-compressed TIFF ({@code format.formatName()} is ignored; channels, bit
+   * depth and ICC profile are used), so that {@link #readRegion} later decodes only the tiles it needs.
+   *
+   * @param tileSize tile width and height, a positive multiple of 16 (TIFF 6.0)
+   */
+  public void writeTiledTiff(String path, ImageTensor tensor, PixelFormat format, int tileSize)
+      throws IOException {
+    if (tileSize <= 0 || tileSize % 16 != 0) {
+      throw new IllegalArgumentException(
+          "'tile-size' is " + tileSize + " but must be a positive multiple of 16 (TIFF tiles)");
+    }
+    checkWrite(path, tensor, format, "tiff");
+    PixelFormat tiff = format.withFormatName("tiff");
+    writeAtomically(path, out -> encode(path, out, tensor, tiff, WriteOptions.DEFAULTS, tileSize));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Listing
+
+  /**
+   * Expands inputs into image paths. Each input is a file (taken as is), a directory (its image
+   * files, not recursive) or a glob (the image files it matches, and those of the directories it
+   * matches). Image files have an extension of {@link #IMAGE_EXTENSIONS}; names starting with
+   * {@code .} or {@code _} (hidden, temporary) are skipped. Returns fully qualified paths, sorted,
+   * without duplicates.
+   *
+   * @throws FileNotFoundException naming the first input that yields no image
+   */
+  public List<String> expand(List<String> inputs) throws IOException {
+    TreeSet<String> out = new TreeSet<>();
+    for (String input : inputs) {
+      Path p = new Path(input);
+      FileSystem fs = AtomicFiles.fileSystem(conf, p);
+      Set<String> found = new TreeSet<>();
+      try {
+        if (input.chars().anyMatch(ch -> "*?[{".indexOf(ch) >= 0)) {
+          FileStatus[] matches = fs.globStatus(p);
+          for (FileStatus st : matches == null ? new FileStatus[0] : matches) {
+            addImages(fs, st, found);
+          }
+        } else {
+          FileStatus st = fs.getFileStatus(p);
+          if (st.isDirectory()) {
+            addImages(fs, st, found);
+          } else {
+            found.add(st.getPath().toString());
+          }
+        }
+      } catch (FileNotFoundException e) {
+        throw new FileNotFoundException("input '" + input + "' does not exist");
+      } catch (IOException e) {
+        throw new IOException("cannot list input '" + input + "': " + e.getMessage(), e);
+      }
+      if (found.isEmpty()) {
+        throw new FileNotFoundException("input '" + input + "' matches no image file (extensions "
+            + new TreeSet<>(IMAGE_EXTENSIONS.keySet()) + ", names not starting with '.' or '_')");
+      }
+      out.addAll(found);
+    }
+    return new ArrayList<>(out);
+  }
+
+  private static void addImages(FileSystem fs, FileStatus st, Set<String> out) throws IOException {
+    if (st.isDirectory()) {
+      for (FileStatus child : fs.listStatus(st.getPath())) {
+        if (child.isFile() && isImageName(child.getPath().getName())) {
+          out.add(child.getPath().toString());
+        }
+      }
+    } else if (isImageName(st.getPath().getName())) {
+      out.add(st.getPath().toString());
+    }
+  }
+
+  private static boolean isImageName(String name) {
+    if (name.startsWith(".") || name.startsWith("_")) {
+      return false;
+    }
+    return IMAGE_EXTENSIONS.containsKey(extension(name));
+  }
+
+  private static String extension(String name) {
+    int dot = name.lastIndexOf('.');
+    return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Decoding machinery
+
+  /** A bad argument found while decoding; unlike a decoder's own runtime exceptions, not a decode failure. */
+  private static final class CallerError extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    CallerError(String message) {
+      super(message);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Decoding<T> {
+    T apply(ImageReader reader, String formatName, String qualifiedPath) throws IOException;
+  }
+
+  /**
+   * Opens {@code path}, picks a decoder from the file's first bytes (the JDK's own plugin when more
+   * than one claims it) and runs {@code decoding}; maps every failure to a typed exception naming
+   * the path, and always closes the stream and disposes the reader.
+   */
+  private <T> T decode(String path, Decoding<T> decoding) throws IOException {
+    Objects.requireNonNull(path, "path");
+    Path p = new Path(path);
+    FileSystem fs = AtomicFiles.fileSystem(conf, p);
+    FileStatus status;
+    try {
+      status = fs.getFileStatus(p);
+    } catch (FileNotFoundException e) {
+      throw new ImageDecodeException(path, "no such file", e);
+    } catch (IOException e) {
+      throw new IOException("cannot read " + path + ": " + e.getMessage(), e);
+    }
+    if (status.isDirectory()) {
+      throw new ImageDecodeException(path, "is a directory, not an image file");
+    }
+    if (status.getLen() == 0) {
+      throw new ImageDecodeException(path, "empty file (0 bytes)");
+    }
+    FsImageInputStream in;
+    try {
+      in = new FsImageInputStream(fs.open(p), status.getLen());
+    } catch (IOException e) {
+      throw new IOException("cannot open " + path + ": " + e.getMessage(), e);
+    }
+    ImageReader reader = null;
+    try (in) {
+      reader = pickReader(in, path);
+      reader.setInput(in, false, false);
+      List<String> warnings = new ArrayList<>();
+      reader.addIIOReadWarningListener(collect(warnings));
+      T result = decoding.apply(reader, PixelFormat.normalizeFormatName(reader.getFormatName()),
+          status.getPath().toString());
+      checkWarnings(path, warnings);
+      return result;
+    } catch (ImageIoException | CallerError e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw decodeFailure(path, in, e);
+    } finally {
+      if (reader != null) {
+        reader.dispose();
+      }
+    }
+  }
+
+  /** A storage fault stays an IOException (retryable); anything else is a decode failure. */
+  private static IOException decodeFailure(String path, FsImageInputStream in, Exception e) {
+    IOException storage = in.failure();
+    if (storage != null) {
+      return new IOException("cannot read " + path + ": " + storage.getMessage(), storage);
+    }
+    return new ImageDecodeException(path, reason(e), e);
+  }
+
+  private static ImageReader pickReader(FsImageInputStream in, String path) throws IOException {
+    ImageReader chosen = null;
+    for (Iterator<ImageReader> it = ImageIO.getImageReaders(in); it.hasNext(); ) {
+      ImageReader r = it.next();
+      if (chosen == null || (!isJdkPlugin(chosen) && isJdkPlugin(r))) {
+        if (chosen != null) {
+          chosen.dispose();
+        }
+        chosen = r;
+      } else {
+        r.dispose();
+      }
+    }
+    if (chosen == null) {
+      throw new ImageDecodeException(path,
+          "not an image in a known format (its first bytes match no decoder;"
+              + " expected png, jpeg, bmp or tiff)");
+    }
+    return chosen;
+  }
+
+  private static boolean isJdkPlugin(ImageReader r) {
+    return r.getClass().getName().startsWith("com.sun.imageio.");
+  }
+
+  private static IIOReadWarningListener collect(List<String> warnings) {
+    return (source, warning) -> warnings.add(warning);
+  }
+
+  /**
+   * JPEG decoders report a truncated file as a warning and fill the rest with grey: that is a
+   * decode failure here. Other warnings are logged.
+   */
+  private static void checkWarnings(String path, List<String> warnings) throws ImageDecodeException {
+    for (String w : warnings) {
+      String lower = w.toLowerCase(Locale.ROOT);
+      if (lower.contains("premature end") || lower.contains("truncat")
+          || lower.contains("unexpected end")) {
+        throw new ImageDecodeException(path, "truncated: " + w);
+      }
+      LOG.warn("decoder warning for {}: {}", path, w);
+    }
+  }
+
+  /** Fails before decoding when the pixel kind is unsupported or the result cannot fit a tensor. */
+  private static void checkDecodable(ImageReader reader, String formatName, int width, int height)
+      throws IOException {
+    ColorModel cm = reader.getImageTypes(0).next().getColorModel();
+    int channels = Pixels.describe(formatName, cm, null).channels();
+    long samples = (long) width * height * channels;
+    if (samples > Integer.MAX_VALUE - 8) {
+      throw new IIOException("image is " + width + "x" + height + " with " + channels
+          + " channels (" + samples + " samples): too large for one tensor; read it by region");
+    }
+  }
+
+  /**
+   * The source's ICC profile: from the format's own metadata (exact bytes), else from a non-standard
+   * ICC colour space of the decoded or an offered image type; null for sRGB / plain grey / none.
+   */
+  private static byte[] iccProfile(ImageReader reader, String formatName, ColorModel cm)
+      throws IOException {
+    IIOMetadata md = reader.getImageMetadata(0);
+    if (md != null) {
+      byte[] fromMetadata = switch (formatName) {
+        case "png" -> pngIccp(md);
+        case "tiff" -> tiffIcc(md);
+        default -> null;
+      };
+      if (fromMetadata != null) {
+        return fromMetadata;
+      }
+    }
+    byte[] fromCm = customProfile(cm.getColorSpace());
+    if (fromCm != null || !formatName.equals("jpeg")) {
+      return fromCm;
+    }
+    // The JDK's JPEG reader decodes to sRGB types first and offers the embedded profile's type later.
+    for (Iterator<ImageTypeSpecifier> it = reader.getImageTypes(0); it.hasNext(); ) {
+      byte[] p = customProfile(it.next().getColorModel().getColorSpace());
+      if (p != null) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  private static byte[] customProfile(ColorSpace cs) {
+    if (cs instanceof ICC_ColorSpace ics && !cs.isCS_sRGB()
+        && cs != ColorSpace.getInstance(ColorSpace.CS_GRAY)) {
+      return ics.getProfile().getData();
+    }
+    return null;
+  }
+
+  private static byte[] pngIccp(IIOMetadata md) throws IIOException {
+    if (!List.of(md.getMetadataFormatNames()).contains(PNG_METADATA)) {
+      return null;
+    }
+    for (Node n = md.getAsTree(PNG_METADATA).getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n.getNodeName().equals("iCCP") && n instanceof IIOMetadataNode m
+          && m.getUserObject() instanceof byte[] bytes) {
+        return isIccProfile(bytes) ? bytes.clone() : inflate(bytes);
+      }
+    }
+    return null;
+  }
+
+  /** An ICC profile carries the signature "acsp" at offset 36 (ICC.1 7.2.9). */
+  private static boolean isIccProfile(byte[] b) {
+    return b.length > 40 && b[36] == 'a' && b[37] == 'c' && b[38] == 's' && b[39] == 'p';
+  }
+
+  /**
+   * The JDK's PNG plugin passes the iCCP payload through untouched: the reader returns it
+   * zlib-compressed, and the writer stores whatever it is given (so it must be compressed first).
+   */
+  private static byte[] inflate(byte[] zlib) throws IIOException {
+    Inflater inflater = new Inflater();
+    try {
+      inflater.setInput(zlib);
+      ByteArrayOutputStream out = new ByteArrayOutputStream(zlib.length * 3);
+      byte[] buf = new byte[8192];
+      while (!inflater.finished()) {
+        int n = inflater.inflate(buf);
+        if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+          throw new IIOException("iCCP chunk: compressed ICC profile is truncated");
+        }
+        out.write(buf, 0, n);
+      }
+      return out.toByteArray();
+    } catch (DataFormatException e) {
+      throw new IIOException("iCCP chunk: compressed ICC profile is corrupt: " + e.getMessage(), e);
+    } finally {
+      inflater.end();
+    }
+  }
+
+  private static byte[] deflate(byte[] data) {
+    Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
+    try {
+      deflater.setInput(data);
+      deflater.finish();
+      ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 2 + 64);
+      byte[] buf = new byte[8192];
+      while (!deflater.finished()) {
+        out.write(buf, 0, deflater.deflate(buf));
+      }
+      return out.toByteArray();
+    } finally {
+      deflater.end();
+    }
+  }
+
+  private static byte[] tiffIcc(IIOMetadata md) throws IIOException {
+    TIFFField f = TIFFDirectory.createFromMetadata(md).getTIFFField(BaselineTIFFTagSet.TAG_ICC_PROFILE);
+    return f == null ? null : f.getAsBytes();
+  }
+
+  /** The messages of the exception and its causes, without repeats; a bare EOF says "truncated". */
+  static String reason(Throwable e) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
+      String msg = t.getMessage();
+      if (msg == null || msg.isBlank()) {
+        msg = t instanceof EOFException ? "unexpected end of file (truncated)"
+            : t == e || t.getCause() == null ? t.getClass().getSimpleName() : null;
+      }
+      if (msg != null && sb.indexOf(msg) < 0) {
+        sb.append(sb.length() == 0 ? "" : ": ").append(msg);
+      }
+    }
+    return sb.toString();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Encoding machinery
+
+  @FunctionalInterface
+  private interface Encoding {
+    void writeTo(ImageOutputStream out) throws IOException;
+  }
+
+  private static void checkWrite(String path, ImageTensor tensor, PixelFormat format,
+      String formatName) {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(tensor, "tensor");
+    Objects.requireNonNull(format, "format");
+    if (tensor.channels() != format.channels()) {
+      throw new IllegalArgumentException("tensor for " + path + " has " + tensor.channels()
+          + " channels but 'format' " + format + " has " + format.channels());
+    }
+    String implied = IMAGE_EXTENSIONS.get(extension(new Path(path).getName()));
+    if (implied != null && !implied.equals(formatName)) {
+      throw new IllegalArgumentException("path " + path + " has the extension of " + implied
+          + " but the format to write is '" + formatName + "': they must agree");
+    }
+  }
+
+  /**
+   * Encodes through {@link AtomicFiles}. Local files are written through a random-access file;
+   * other file systems through a local disk cache (encoders seek back to patch headers).
+   */
+  private void writeAtomically(String path, Encoding encoding) throws IOException {
+    try {
+      AtomicFiles.write(conf, path, (fs, tmp) -> {
+        if (fs instanceof RawLocalFileSystem local) {
+          File file = local.pathToFile(tmp);
+          try (ImageOutputStream out = new FileImageOutputStream(file)) {
+            encoding.writeTo(out);
+          }
+        } else {
+          try (FSDataOutputStream stream = fs.create(tmp, false);
+              ImageOutputStream out = new FileCacheImageOutputStream(stream, null)) {
+            encoding.writeTo(out);
+          }
+        }
+      });
+      LOG.debug("wrote {}", path);
+    } catch (ImageEncodeException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new ImageEncodeException(path, reason(e), e);
+    }
+  }
+
+  private void encode(String path, ImageOutputStream out, ImageTensor tensor, PixelFormat format,
+      WriteOptions options, int tileSize) throws IOException {
+    String name = format.formatName();
+    if (!WRITABLE.contains(name)) {
+      throw new ImageEncodeException(path,
+          "format '" + name + "' cannot be written (writable: bmp, jpeg, png, tiff)");
+    }
+    boolean eightBitOnly = name.equals("jpeg") || name.equals("bmp");
+    if (eightBitOnly && format.alpha()) {
+      throw new ImageEncodeException(path, name + " cannot store alpha (" + format.channels()
+          + " channels): write png or tiff, or drop the alpha channel");
+    }
+    ImageWriter writer = jdkWriter(name);
+    try {
+      byte[] icc = format.iccProfile();
+      // TIFF and JPEG encoders embed a non-standard ICC colour space; PNG gets an iCCP chunk below.
+      boolean iccInColorModel = icc != null && (name.equals("tiff") || name.equals("jpeg"));
+      ColorSpace cs = iccInColorModel ? iccColorSpace(path, icc, format.gray())
+          : ColorSpace.getInstance(format.gray() ? ColorSpace.CS_GRAY : ColorSpace.CS_sRGB);
+      if (icc != null && name.equals("bmp")) {
+        LOG.debug("bmp cannot hold an ICC profile: dropped for {}", path);
+      }
+      BufferedImage image = Pixels.toImage(tensor, format.bitDepth() == 16 && !eightBitOnly, cs);
+      ImageWriteParam param = writer.getDefaultWriteParam();
+      if (name.equals("jpeg")) {
+        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+        param.setCompressionQuality(options.jpegQuality());
+      } else if (name.equals("tiff")) {
+        // LZW, not Deflate: the JDK's TIFF Deflate encoder sizes its output buffer too small and
+        // silently drops the last byte of every strip or tile that does not compress.
+        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+        param.setCompressionType("LZW");
+        if (tileSize > 0) {
+          param.setTilingMode(ImageWriteParam.MODE_EXPLICIT);
+          param.setTiling(tileSize, tileSize, 0, 0);
+        }
+      }
+      IIOMetadata metadata = null;
+      if (name.equals("tiff") && image.getSampleModel().getSampleSize(0) == 8) {
+        // Horizontal differencing (the JDK encoder supports it for 8-bit samples): ~35 % smaller.
+        metadata = writer.getDefaultImageMetadata(new ImageTypeSpecifier(image), param);
+        TIFFDirectory dir = TIFFDirectory.createFromMetadata(metadata);
+        dir.addTIFFField(new TIFFField(
+            BaselineTIFFTagSet.getInstance().getTag(BaselineTIFFTagSet.TAG_PREDICTOR),
+            BaselineTIFFTagSet.PREDICTOR_HORIZONTAL_DIFFERENCING));
+        metadata = dir.getAsMetadata();
+      }
+      if (icc != null && name.equals("png")) {
+        metadata = writer.getDefaultImageMetadata(new ImageTypeSpecifier(image), param);
+        IIOMetadataNode root = new IIOMetadataNode(PNG_METADATA);
+        IIOMetadataNode iccp = new IIOMetadataNode("iCCP");
+        iccp.setAttribute("profileName", "ICC profile");
+        iccp.setAttribute("compressionMethod", "deflate");
+        iccp.setUserObject(deflate(icc));
+        root.appendChild(iccp);
+        metadata.mergeTree(PNG_METADATA, root);
+      }
+      writer.setOutput(out);
+      writer.write(null, new IIOImage(image, null, metadata), param);
+    } finally {
+      writer.dispose();
+    }
+  }
+
+  private static ColorSpace iccColorSpace(String path, byte[] icc, boolean gray)
+      throws ImageEncodeException {
+    ICC_Profile profile;
+    try {
+      profile = ICC_Profile.getInstance(icc);
+    } catch (IllegalArgumentException e) {
+      throw new ImageEncodeException(path, "the format's ICC profile is invalid: " + e.getMessage(), e);
+    }
+    ColorSpace cs = new ICC_ColorSpace(profile);
+    int expected = gray ? 1 : 3;
+    if (cs.getNumComponents() != expected) {
+      throw new ImageEncodeException(path, "the ICC profile has " + cs.getNumComponents()
+          + " colour components but the image has " + expected);
+    }
+    return cs;
+  }
+
+  private static ImageWriter jdkWriter(String formatName) throws IIOException {
+    ImageWriter chosen = null;
+    for (Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName(formatName); it.hasNext(); ) {
+      ImageWriter w = it.next();
+      if (chosen == null && w.getClass().getName().startsWith("com.sun.imageio.")) {
+        chosen = w;
+      } else {
+        w.dispose();
+      }
+    }
+    if (chosen == null) {
+      throw new IIOException("the JDK has no " + formatName + " encoder");
+    }
+    return chosen;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // File systems
+}

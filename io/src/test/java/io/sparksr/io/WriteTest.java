@@ -1,0 +1,175 @@
+package io.sparksr.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sparksr.partitioning.ImageTensor;
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_Profile;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import java.util.zip.InflaterInputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WriteTest {
+
+  @TempDir
+  Path dir;
+
+  private final ImageStore store = new ImageStore(new Configuration());
+  private final ImageTensor rgb = TestImages.random(3, 20, 30, 3);
+
+  @Test
+  void writeLeavesOnlyTheTargetAndCreatesParents() throws Exception {
+    Path target = dir.resolve("a/b/out.png");
+    store.write(target.toString(), rgb, PixelFormat.of("png", 3, 8));
+    assertThat(names(target.getParent())).containsExactly("out.png");
+  }
+
+  @Test
+  void overwriteReplacesTheFile() throws Exception {
+    Path target = dir.resolve("out.png");
+    store.write(target.toString(), rgb, PixelFormat.of("png", 3, 8));
+    ImageTensor other = TestImages.random(3, 20, 30, 4);
+    store.write(target.toString(), other, PixelFormat.of("png", 3, 8));
+    assertThat(store.read(target.toString()).tensor()).isEqualTo(TestImages.quantised(other, 8));
+    assertThat(names(dir)).containsExactly("out.png");
+  }
+
+  @Test
+  void unwritableFormatFailsAfterTheTemporaryFileExistedAndLeavesNothing() throws Exception {
+    Path target = dir.resolve("out.gif");
+    assertThatThrownBy(() -> store.write(target.toString(), rgb, PixelFormat.of("gif", 3, 8)))
+        .isInstanceOf(ImageEncodeException.class)
+        .hasMessage("cannot encode " + target + ": format 'gif' cannot be written (writable: bmp, jpeg, png, tiff)");
+    assertThat(names(dir)).isEmpty();
+  }
+
+  @Test
+  void failedWriteKeepsThePreviousFile() throws Exception {
+    Path target = dir.resolve("out.jpg");
+    store.write(target.toString(), rgb, PixelFormat.of("jpeg", 3, 8));
+    byte[] before = Files.readAllBytes(target);
+    ImageTensor rgba = TestImages.random(4, 20, 30, 5);
+    assertThatThrownBy(() -> store.write(target.toString(), rgba, PixelFormat.of("jpeg", 4, 8)))
+        .isInstanceOf(ImageEncodeException.class)
+        .hasMessageContaining(target.toString())
+        .hasMessageContaining("jpeg cannot store alpha");
+    assertThat(Files.readAllBytes(target)).isEqualTo(before);
+    assertThat(names(dir)).containsExactly("out.jpg");
+  }
+
+  @Test
+  void failedWriteOfNewFileLeavesNothing() throws Exception {
+    Path target = dir.resolve("x/out.bmp");
+    assertThatThrownBy(() -> store.write(target.toString(), TestImages.random(2, 5, 5, 1), PixelFormat.of("bmp", 2, 8)))
+        .isInstanceOf(ImageEncodeException.class)
+        .hasMessageContaining("bmp cannot store alpha");
+    assertThat(names(target.getParent())).isEmpty();
+  }
+
+  @Test
+  void argumentsAreChecked() {
+    assertThatThrownBy(() -> store.write(dir.resolve("a.png").toString(), rgb, PixelFormat.of("png", 4, 8)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("has 3 channels but 'format'");
+    assertThatThrownBy(() -> store.write(dir.resolve("a.png").toString(), rgb, PixelFormat.of("jpeg", 3, 8)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("has the extension of png but the format to write is 'jpeg'");
+    assertThatThrownBy(() -> new WriteOptions(0f)).hasMessage("'jpeg-quality' is 0.0 but must be in (0, 1]");
+  }
+
+  @Test
+  void iccProfileRoundTripsThroughPngWithoutConvertingPixels() throws Exception {
+    for (int cs : new int[] {ColorSpace.CS_LINEAR_RGB, ColorSpace.CS_GRAY}) {
+      byte[] icc = ICC_Profile.getInstance(cs).getData();
+      int channels = cs == ColorSpace.CS_GRAY ? 1 : 3;
+      ImageTensor t = TestImages.random(channels, 12, 17, cs);
+      PixelFormat format = PixelFormat.of("png", channels, 16).withIccProfile(icc);
+      Path file = dir.resolve("icc" + cs + ".png");
+
+      store.write(file.toString(), t, format);
+
+      assertThat(pngIccp(Files.readAllBytes(file))).as("iCCP chunk, inflated").isEqualTo(icc);
+      DecodedImage back = store.read(file.toString());
+      assertThat(back.format()).isEqualTo(format);
+      assertThat(back.tensor()).isEqualTo(TestImages.quantised(t, 16));
+      assertThat(store.info(file.toString()).format().iccProfile()).isEqualTo(icc);
+    }
+  }
+
+  @Test
+  void iccProfileRoundTripsThroughTiff() throws Exception {
+    byte[] icc = ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData();
+    PixelFormat format = PixelFormat.of("tiff", 3, 8).withIccProfile(icc);
+    Path file = dir.resolve("icc.tif");
+    store.write(file.toString(), rgb, format);
+    DecodedImage back = store.read(file.toString());
+    assertThat(back.format()).isEqualTo(format);
+    assertThat(back.tensor()).isEqualTo(TestImages.quantised(rgb, 8));
+  }
+
+  @Test
+  void iccProfileTravelsThroughJpeg() throws Exception {
+    byte[] icc = ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData();
+    Path file = dir.resolve("icc.jpg");
+    store.write(file.toString(), TestImages.smooth(3, 32, 32), PixelFormat.of("jpeg", 3, 8).withIccProfile(icc));
+    byte[] back = store.read(file.toString()).format().iccProfile();
+    assertThat(back).isNotNull();
+    assertThat(ICC_Profile.getInstance(back).getColorSpaceType()).isEqualTo(ColorSpace.TYPE_RGB);
+  }
+
+  @Test
+  void plainImagesHaveNoProfile() throws Exception {
+    Path file = dir.resolve("plain.png");
+    store.write(file.toString(), rgb, PixelFormat.of("png", 3, 8));
+    assertThat(pngIccp(Files.readAllBytes(file))).isNull();
+    assertThat(store.read(file.toString()).format().iccProfile()).isNull();
+  }
+
+  /** The inflated profile of the PNG's iCCP chunk, parsed from the bytes (PNG spec 11.3.3.3). */
+  private static byte[] pngIccp(byte[] png) throws IOException {
+    DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(png));
+    in.skipBytes(8);
+    while (in.available() > 0) {
+      int length = in.readInt();
+      byte[] type = new byte[4];
+      in.readFully(type);
+      byte[] data = new byte[length];
+      in.readFully(data);
+      in.readInt();
+      if (new String(type, StandardCharsets.US_ASCII).equals("iCCP")) {
+        int nul = 0;
+        while (data[nul] != 0) {
+          nul++;
+        }
+        assertThat(data[nul + 1]).as("compression method").isEqualTo((byte) 0);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new InflaterInputStream(new java.io.ByteArrayInputStream(data, nul + 2, data.length - nul - 2))
+            .transferTo(out);
+        return out.toByteArray();
+      }
+    }
+    return null;
+  }
+
+  private static Stream<String> namesStream(Path folder) throws IOException {
+    return Files.list(folder).map(p -> p.getFileName().toString()).sorted();
+  }
+
+  private static java.util.List<String> names(Path folder) throws IOException {
+    if (!Files.exists(folder)) {
+      return java.util.List.of();
+    }
+    try (Stream<String> s = namesStream(folder)) {
+      return s.toList();
+    }
+  }
+}
