@@ -33,6 +33,7 @@ public final class SparkSessions {
     }
     sparkConf.forEach(b::config);
     SparkSession s = b.getOrCreate();
+    s.sparkContext().addSparkListener(new Progress());
     LOG.info("Spark {} master {} default parallelism {}", s.version(), resolved,
         s.sparkContext().defaultParallelism());
     return s;

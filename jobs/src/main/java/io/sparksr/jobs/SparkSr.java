@@ -1,5 +1,6 @@
 package io.sparksr.jobs;
 
+import io.sparksr.jobs.prepare.PrepareCommand;
 import io.sparksr.jobs.upscale.UpscaleCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
     description = "Super-resolution at cluster scale on Apache Spark.%n"
         + "Every job option can also come from a YAML file: --config conf/<job>.yaml "
         + "(keys = option names; the command line wins).",
-    subcommands = {UpscaleCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {UpscaleCommand.class, PrepareCommand.class, CommandLine.HelpCommand.class})
 public final class SparkSr implements Runnable {
 
   @CommandLine.Spec
@@ -20,7 +21,7 @@ public final class SparkSr implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a job: upscale");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a job: upscale, prepare");
   }
 
   public static void main(String[] args) {

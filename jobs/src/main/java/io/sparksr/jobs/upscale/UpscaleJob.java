@@ -3,7 +3,7 @@ package io.sparksr.jobs.upscale;
 import io.sparksr.io.HadoopConf;
 import io.sparksr.io.ImageInfo;
 import io.sparksr.io.ImageStore;
-import io.sparksr.io.TextFiles;
+import io.sparksr.io.HadoopFiles;
 import io.sparksr.jobs.upscale.UpscaleFunctions.Probe;
 import io.sparksr.jobs.upscale.UpscaleFunctions.Tiling;
 import io.sparksr.partitioning.CostPacker;
@@ -44,6 +44,7 @@ public final class UpscaleJob {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration hadoop = jsc.hadoopConfiguration();
     Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));
+    String output = HadoopFiles.qualify(hadoop, cfg.output());
     Tiling tiling = new Tiling(cfg.model(), cfg.tileSize(), cfg.halo(), cfg.scale(), cfg.border());
 
     // 1. inputs and their headers (read on executors: a large archive has many)
@@ -57,7 +58,7 @@ public final class UpscaleJob {
     List<ImageJob> images = new ArrayList<>();
     Map<String, String> claimed = new HashMap<>();
     for (Probe p : probes) {
-      String out = outputPath(cfg.output(), p.path(), cfg.scale());
+      String out = outputPath(output, p.path(), cfg.scale());
       if (p.error() != null) {
         outcomes.add(ImageOutcome.failed(p.path(), out, p.error()));
       } else if (claimed.containsKey(out)) {
@@ -96,13 +97,14 @@ public final class UpscaleJob {
     outcomes.sort(Comparator.comparing(ImageOutcome::input));
 
     // 5. the manifest, written last and atomically
-    String manifest = cfg.output().replaceAll("/+$", "") + "/" + MANIFEST;
+    String manifest = output.replaceAll("/+$", "") + "/" + MANIFEST;
     StringBuilder csv = new StringBuilder(ImageOutcome.csvHeader()).append('\n');
     outcomes.forEach(o -> csv.append(o.csvRow()).append('\n'));
-    TextFiles.writeAtomically(hadoop, manifest, csv.toString());
-    UpscaleJobResult result = new UpscaleJobResult(cfg.output(), manifest, outcomes, tasks.size(),
+    HadoopFiles.writeText(hadoop, manifest, csv.toString());
+    UpscaleJobResult result = new UpscaleJobResult(output, manifest, outcomes, tasks.size(),
         partitions.size(), (System.nanoTime() - start) / 1e9);
-    LOG.info(result.summary());
+    LOG.info("upscale: {} written, {} failed, {} s", result.succeeded(), result.failed(),
+        String.format("%.1f", result.seconds()));
     return result;
   }
 

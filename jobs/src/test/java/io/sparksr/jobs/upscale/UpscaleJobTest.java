@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sparksr.io.DecodedImage;
 import io.sparksr.io.ImageStore;
 import io.sparksr.io.PixelFormat;
-import io.sparksr.io.TextFiles;
+import io.sparksr.io.HadoopFiles;
 import io.sparksr.jobs.SharedSpark;
 import io.sparksr.partitioning.BicubicOperator;
 import io.sparksr.partitioning.ImageTensor;
@@ -103,7 +103,7 @@ public class UpscaleJobTest extends SharedSpark {
     assertThat(bad.reason()).contains("broken.png");
     assertThat(new File(out, "broken_x2.png")).doesNotExist();
     assertThat(store.read(out + "/good_x2.png").tensor()).isEqualTo(expected(d + "/good.png", 2));
-    String manifest = TextFiles.read(new Configuration(), r.manifest());
+    String manifest = HadoopFiles.readText(new Configuration(), r.manifest());
     assertThat(manifest.lines()).hasSize(3);
     assertThat(manifest).contains("broken.png").contains(",failed,").contains(",ok,");
     assertThat(new File(out).list()).allMatch(n -> !n.endsWith(".tmp"));

@@ -1,0 +1,155 @@
+package io.sparksr.jobs.prepare;
+
+import io.sparksr.io.DecodedImage;
+import io.sparksr.io.HadoopConf;
+import io.sparksr.io.ImageStore;
+import io.sparksr.partitioning.ImageTensor;
+import io.sparksr.partitioning.PatchSampler;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.CollectionAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One source image to its patch rows (all scales). The unit of work is an image; per-image
+ * counts go to an accumulator keyed by path (deduplicated on the driver, so task retries do not
+ * double count).
+ */
+final class PatchRows implements FlatMapFunction<String, Row> {
+  private static final Logger LOG = LoggerFactory.getLogger(PatchRows.class);
+
+  /** The dataset schema; documented in the README ("prepare: dataset schema"). */
+  static final StructType SCHEMA = new StructType()
+      .add("image_id", DataTypes.StringType, false)
+      .add("source", DataTypes.StringType, false)
+      .add("split", DataTypes.StringType, false)
+      .add("scale", DataTypes.IntegerType, false)
+      .add("x", DataTypes.IntegerType, false)
+      .add("y", DataTypes.IntegerType, false)
+      .add("augment", DataTypes.IntegerType, false)
+      .add("patch_size", DataTypes.IntegerType, false)
+      .add("channels", DataTypes.IntegerType, false)
+      .add("std", DataTypes.FloatType, false)
+      .add("lr", DataTypes.BinaryType, false)
+      .add("hr", DataTypes.BinaryType, false);
+
+  /** Per-image counts. */
+  record ImageStats(String path, String error, Map<Integer, Long> rows, Map<Integer, Long> dropped,
+      String split) implements Serializable {}
+
+  private final Broadcast<HadoopConf> conf;
+  private final PrepareJobConfig cfg;
+  private final CollectionAccumulator<ImageStats> stats;
+
+  PatchRows(Broadcast<HadoopConf> conf, PrepareJobConfig cfg,
+      CollectionAccumulator<ImageStats> stats) {
+    this.conf = conf;
+    this.cfg = cfg;
+    this.stats = stats;
+  }
+
+  @Override
+  public Iterator<Row> call(String path) {
+    ImageTensor rgb;
+    try {
+      DecodedImage img = new ImageStore(conf.value().get()).read(path);
+      rgb = toRgb(img.tensor());
+    } catch (Exception e) {
+      String why = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+      LOG.warn("skipping {}: {}", path, why);
+      stats.add(new ImageStats(path, why.replace('\n', ' '), Map.of(), Map.of(), null));
+      return List.<Row>of().iterator();
+    }
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    String imageId = name + "-" + hex(digest(rgb), 4);
+    String split = unit(cfg.seed(), imageId, 0) < cfg.valFraction() ? "val" : "train";
+    PatchSampler sampler = new PatchSampler(cfg.patchSize(), cfg.stride(), cfg.patchesPerImage(),
+        cfg.minStd(), io.sparksr.partitioning.Dihedral.transforms(cfg.flips(), cfg.rot90()));
+    List<Row> rows = new ArrayList<>();
+    Map<Integer, Long> counts = new TreeMap<>();
+    Map<Integer, Long> dropped = new TreeMap<>();
+    for (int scale : cfg.scales()) {
+      long seed = seed(cfg.seed(), imageId, scale);
+      PatchSampler.Sample s = sampler.sample(rgb, scale, seed);
+      for (PatchSampler.Pair p : s.pairs()) {
+        rows.add(RowFactory.create(imageId, path, split, scale, p.x(), p.y(), p.augment(),
+            cfg.patchSize(), rgb.channels(), p.std(), p.lr(), p.hr()));
+      }
+      counts.put(scale, (long) s.pairs().size());
+      dropped.put(scale, (long) s.dropped());
+    }
+    stats.add(new ImageStats(path, null, counts, dropped, split));
+    return rows.iterator();
+  }
+
+  /** Training data is RGB: grey is replicated, alpha dropped. */
+  static ImageTensor toRgb(ImageTensor t) {
+    return switch (t.channels()) {
+      case 3 -> t;
+      case 4 -> t.channels(0, 3);
+      case 1, 2 -> {
+        int plane = t.planeSize();
+        float[] d = new float[3 * plane];
+        for (int c = 0; c < 3; c++) {
+          System.arraycopy(t.data(), 0, d, c * plane, plane);
+        }
+        yield new ImageTensor(3, t.height(), t.width(), d);
+      }
+      default -> throw new IllegalArgumentException(t.channels() + " channels");
+    };
+  }
+
+  /** A stable seed per (run seed, image, scale). */
+  static long seed(long seed, String imageId, int scale) {
+    byte[] h = sha1(seed + "/" + imageId + "/" + scale);
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (h[i] & 0xff);
+    }
+    return v;
+  }
+
+  /** A stable number in [0, 1) per (run seed, image). */
+  static double unit(long seed, String imageId, int salt) {
+    return (seed(seed, imageId, salt) >>> 11) / (double) (1L << 53);
+  }
+
+  private static byte[] digest(ImageTensor t) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-1");
+      md.update(PatchSampler.interleaved(t));
+      return md.digest();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static byte[] sha1(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String hex(byte[] b, int n) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      sb.append(String.format("%02x", b[i]));
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,128 @@
+package io.sparksr.jobs.prepare;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparksr.io.HadoopFiles;
+import io.sparksr.io.ImageStore;
+import io.sparksr.io.PixelFormat;
+import io.sparksr.jobs.SharedSpark;
+import io.sparksr.partitioning.ImageTensor;
+import io.sparksr.partitioning.PatchSampler;
+import io.sparksr.partitioning.Quantized;
+import io.sparksr.partitioning.Rect;
+import io.sparksr.partitioning.Resize;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** The prepare job on generated images, read back through Spark SQL. */
+public class PrepareJobTest extends SharedSpark {
+
+  @Rule
+  public TemporaryFolder tmp = new TemporaryFolder();
+
+  private String in;
+  private final ImageStore store = new ImageStore(new Configuration());
+
+  static ImageTensor image(Random rnd, int c, int h, int w) {
+    float[] d = new float[c * h * w];
+    for (int i = 0; i < d.length; i++) {
+      int x = i % w;
+      int y = (i / w) % h;
+      d[i] = (float) Math.max(0, Math.min(1, 0.5 + 0.4 * Math.sin(x * 0.4 + y * 0.23 + i % 7)
+          + 0.05 * rnd.nextGaussian()));
+    }
+    return new ImageTensor(c, h, w, d);
+  }
+
+  @Before
+  public void images() throws Exception {
+    in = tmp.newFolder("hr").getAbsolutePath();
+    Random rnd = new Random(1);
+    for (int i = 0; i < 6; i++) {
+      store.write(in + "/img" + i + ".png", image(rnd, 3, 40 + 5 * i, 50), PixelFormat.of("png", 3, 8));
+    }
+    store.write(in + "/gray.png", image(rnd, 1, 37, 41), PixelFormat.of("png", 1, 8));
+    Files.write(Path.of(in, "broken.png"), new byte[] {1, 2, 3});
+  }
+
+  private PrepareJobConfig config(String out, double valFraction) {
+    return new PrepareJobConfig(List.of(in), out, List.of(2, 3), 8, 6, 0, 7, 0.0, false, false,
+        valFraction, "zstd", 1, false, null, Map.of());
+  }
+
+  @Test
+  public void writesAlignedPairsPartitionedByScaleWithASummary() throws Exception {
+    String out = tmp.getRoot() + "/ds";
+    PrepareJobResult r = PrepareJob.run(spark(), config(out, 0.3));
+
+    assertThat(r.images()).isEqualTo(8);
+    assertThat(r.failedImages()).hasSize(1);
+    assertThat(r.failedImages().get(0).path()).endsWith("broken.png");
+    assertThat(new File(out, "scale=2")).isDirectory();
+    assertThat(new File(out, "scale=3")).isDirectory();
+
+    Dataset<Row> ds = spark().read().parquet(out);
+    assertThat(ds.count()).isEqualTo(r.totalRows());
+    for (int s : new int[] {2, 3}) {
+      long expected = r.rows().get(s).values().stream().mapToLong(Long::longValue).sum();
+      assertThat(ds.filter("scale = " + s).count()).isEqualTo(expected);
+    }
+    // a grid of 8 px patches with stride 6 over the LR of img0 (50x40 -> x2: 25x20)
+    // gives x in {0,6,12} and y in {0,6,12}: 9 patches
+    assertThat(ds.filter("scale = 2 AND source LIKE '%img0.png'").count()).isEqualTo(9);
+
+    // every patch is the crop of the modcropped HR and of its MATLAB-bicubic uint8 LR
+    Row row = ds.filter("scale = 3 AND source LIKE '%img2.png' AND x = 6 AND y = 0").first();
+    ImageTensor hr = Resize.modcrop(store.read(in + "/img2.png").tensor(), 3);
+    ImageTensor lr = Quantized.of(Resize.imresize(hr, 1.0 / 3), 8).toTensor();
+    assertThat((byte[]) row.getAs("lr"))
+        .isEqualTo(PatchSampler.interleaved(lr.crop(new Rect(6, 0, 8, 8))));
+    assertThat((byte[]) row.getAs("hr"))
+        .isEqualTo(PatchSampler.interleaved(hr.crop(new Rect(18, 0, 24, 24))));
+    assertThat((int) row.getAs("channels")).isEqualTo(3);
+
+    // the split is per source image
+    assertThat(ds.groupBy("image_id").agg(org.apache.spark.sql.functions.countDistinct("split"))
+        .filter("`count(DISTINCT split)` > 1").count()).isZero();
+
+    JsonNode summary = new ObjectMapper()
+        .readTree(HadoopFiles.readText(new Configuration(), out + "/" + PrepareJob.SUMMARY));
+    assertThat(summary.get("total_rows").asLong()).isEqualTo(r.totalRows());
+    assertThat(summary.get("failed_images").get(0).get("reason").asText()).contains("broken.png");
+    assertThat(summary.get("bytes").asLong()).isPositive();
+  }
+
+  @Test
+  public void sameInputAndSeedGiveTheSameRows() throws Exception {
+    String a = tmp.getRoot() + "/a";
+    String b = tmp.getRoot() + "/b";
+    PrepareJob.run(spark(), config(a, 0.5));
+    PrepareJob.run(spark(), config(b, 0.5));
+    Dataset<Row> ra = spark().read().parquet(a);
+    Dataset<Row> rb = spark().read().parquet(b);
+    assertThat(ra.count()).isPositive();
+    assertThat(ra.exceptAll(rb).count()).isZero();
+    assertThat(rb.exceptAll(ra).count()).isZero();
+  }
+
+  @Test
+  public void anExistingOutputIsRefusedUnlessOverwriting() throws Exception {
+    String out = tmp.newFolder("exists").getAbsolutePath();
+    assertThatThrownBy(() -> PrepareJob.run(spark(), config(out, 0)))
+        .hasMessageContaining("exists; pass --overwrite");
+  }
+}
