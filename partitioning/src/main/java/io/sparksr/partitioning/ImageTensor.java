@@ -126,6 +126,22 @@ public final class ImageTensor implements Serializable {
         Arrays.copyOfRange(data, from * planeSize(), to * planeSize()));
   }
 
+  /** The image as RGB: grey (and grey + alpha) replicated to three channels, alpha dropped. */
+  public ImageTensor toRgb() {
+    return switch (channels) {
+      case 3 -> this;
+      case 4 -> channels(0, 3);
+      case 1, 2 -> {
+        float[] d = new float[3 * planeSize()];
+        for (int c = 0; c < 3; c++) {
+          System.arraycopy(data, 0, d, c * planeSize(), planeSize());
+        }
+        yield new ImageTensor(3, height, width, d);
+      }
+      default -> throw new IllegalStateException(channels + " channels cannot be made RGB");
+    };
+  }
+
   public ImageTensor copy() {
     return new ImageTensor(channels, height, width, data.clone());
   }

@@ -66,7 +66,7 @@ final class PatchRows implements FlatMapFunction<String, Row> {
     ImageTensor rgb;
     try {
       DecodedImage img = new ImageStore(conf.value().get()).read(path);
-      rgb = toRgb(img.tensor());
+      rgb = img.tensor().toRgb(); // training data is RGB
     } catch (Exception e) {
       String why = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
       LOG.warn("skipping {}: {}", path, why);
@@ -93,23 +93,6 @@ final class PatchRows implements FlatMapFunction<String, Row> {
     }
     stats.add(new ImageStats(path, null, counts, dropped, split));
     return rows.iterator();
-  }
-
-  /** Training data is RGB: grey is replicated, alpha dropped. */
-  static ImageTensor toRgb(ImageTensor t) {
-    return switch (t.channels()) {
-      case 3 -> t;
-      case 4 -> t.channels(0, 3);
-      case 1, 2 -> {
-        int plane = t.planeSize();
-        float[] d = new float[3 * plane];
-        for (int c = 0; c < 3; c++) {
-          System.arraycopy(t.data(), 0, d, c * plane, plane);
-        }
-        yield new ImageTensor(3, t.height(), t.width(), d);
-      }
-      default -> throw new IllegalArgumentException(t.channels() + " channels");
-    };
   }
 
   /** A stable seed per (run seed, image, scale). */
