@@ -15,7 +15,7 @@
 #                         spark.executorEnv.OMP_NUM_THREADS = cores / slots.
 #   OPENBLAS_CORETYPE     set to SkylakeX only when it is unset AND the CPU has the AVX-512 set above:
 #                         OpenBLAS 0.3.19 does not know newer Xeons and falls back to SSE3 kernels
-#                         (sgemm 2048^3 ~3x slower). docs/NATIVE.md has the measurements.
+#                         (sgemm 2048^3 3-6x slower). docs/NATIVE.md has the measurements.
 #   SPARKSR_JAVA17_FLAGS  the --add-opens list Spark needs on Java 17, as one string (shared/stack.md;
 #                         same as <java17.flags> in the parent pom.xml).
 #
