@@ -1,0 +1,24 @@
+package io.sparksr.jobs.train;
+
+import java.util.Map;
+
+/**
+ * What a training run did.
+ *
+ * @param startStep  the step the run started at (0, or the resumed bundle's)
+ * @param endStep    the step it stopped at
+ * @param validation the last validation PSNR per scale (empty if none ran)
+ */
+public record TrainJobResult(String output, long startStep, long endStep, double seconds,
+    double patchesPerSecond, double gflops, Map<Integer, Double> validation, String stopReason) {
+
+  public String summary() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format("train: steps %d -> %d in %.1f min (%.1f patches/s, %.1f GFLOP/s "
+        + "effective), stopped: %s%n", startStep, endStep, seconds / 60, patchesPerSecond, gflops,
+        stopReason));
+    validation.forEach((s, p) -> sb.append(String.format("  val x%d: %.3f dB%n", s, p)));
+    sb.append("model: ").append(output);
+    return sb.toString();
+  }
+}

@@ -1,0 +1,104 @@
+package io.sparksr.jobs.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sparksr.io.HadoopFiles;
+import io.sparksr.io.ImageStore;
+import io.sparksr.io.PixelFormat;
+import io.sparksr.jobs.SharedSpark;
+import io.sparksr.jobs.prepare.PrepareJob;
+import io.sparksr.jobs.prepare.PrepareJobConfig;
+import io.sparksr.model.ModelBundle;
+import io.sparksr.partitioning.ImageTensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** The train job on a tiny model and a tiny prepared dataset. */
+public class TrainJobTest extends SharedSpark {
+
+  @Rule
+  public TemporaryFolder tmp = new TemporaryFolder();
+
+  private String data;
+  private String modelYaml;
+  private String val;
+
+  @Before
+  public void dataset() throws Exception {
+    ImageStore store = new ImageStore(new Configuration());
+    String hr = tmp.newFolder("hr").getAbsolutePath();
+    Random rnd = new Random(3);
+    for (int i = 0; i < 3; i++) {
+      float[] d = new float[3 * 48 * 48];
+      for (int k = 0; k < d.length; k++) {
+        int x = k % 48;
+        int y = (k / 48) % 48;
+        d[k] = (float) Math.max(0, Math.min(1, 0.5 + 0.4 * Math.sin(x * (0.3 + 0.1 * i) + y * 0.2)
+            + 0.05 * rnd.nextGaussian()));
+      }
+      store.write(hr + "/i" + i + ".png", new ImageTensor(3, 48, 48, d), PixelFormat.of("png", 3, 8));
+    }
+    data = tmp.getRoot() + "/ds";
+    PrepareJob.run(spark(), new PrepareJobConfig(List.of(hr), data, List.of(2, 3, 4), 8, 4, 0, 0,
+        0.0, false, false, 0.0, "zstd", 1, false, null, Map.of()));
+    val = hr;
+    Path yaml = tmp.getRoot().toPath().resolve("tiny.yaml");
+    Files.writeString(yaml, "arch: igconv-plksr\nchannels: 8\nblocks: 1\nkernel-size: 5\n"
+        + "split-ratio: 0.25\nattention: false\nfourier-features: 2\nmlp-dim: 8\nmlp-layers: 2\n"
+        + "scales: [2, 3, 4]\nskip: bicubic\nensemble: false\n");
+    modelYaml = yaml.toString();
+  }
+
+  private TrainJobConfig config(String out, boolean resume, long maxSteps, String valDir) {
+    return new TrainJobConfig(data, out, modelYaml, resume, 0, maxSteps, 40, 4, 8, 2e-3, 1e-5, 4,
+        List.of(2, 3, 4), valDir, 5, 2, 10, 0.9, 11, null, Map.of());
+  }
+
+  @Test
+  public void resumingContinuesTheSameTrajectory() throws Exception {
+    String straight = tmp.getRoot() + "/straight.srm";
+    String split = tmp.getRoot() + "/split.srm";
+    TrainJobResult a = TrainJob.run(spark(), config(straight, false, 10, null));
+    assertThat(a.endStep()).isEqualTo(10);
+    TrainJob.run(spark(), config(split, false, 5, null));
+    TrainJobResult b = TrainJob.run(spark(), config(split, true, 10, null));
+    assertThat(b.startStep()).isEqualTo(5);
+    assertThat(b.endStep()).isEqualTo(10);
+
+    Configuration conf = new Configuration();
+    Map<String, INDArray> wa = ModelBundle.read(conf, straight).inferenceWeights();
+    Map<String, INDArray> wb = ModelBundle.read(conf, split).inferenceWeights();
+    assertThat(wb.keySet()).isEqualTo(wa.keySet());
+    for (String k : wa.keySet()) {
+      assertThat(wb.get(k).equalsWithEps(wa.get(k), 1e-5)).as(k).isTrue();
+    }
+    // the weights did move
+    assertThat(ModelBundle.read(conf, tmp.getRoot() + "/split.srm").metadata().training()
+        .iteration()).isEqualTo(10);
+  }
+
+  @Test
+  public void validatesWritesTheCurveAndRefusesToOverwrite() throws Exception {
+    String out = tmp.getRoot() + "/v.srm";
+    TrainJobResult r = TrainJob.run(spark(), config(out, false, 6, val));
+    assertThat(r.validation()).containsOnlyKeys(2, 3, 4);
+    r.validation().values().forEach(p -> assertThat(p).isBetween(10.0, 60.0));
+    Configuration conf = new Configuration();
+    String csv = HadoopFiles.readText(conf, out + ".curve.csv");
+    assertThat(csv.lines().findFirst().orElseThrow()).isEqualTo(TrainingCurve.HEADER);
+    assertThat(csv.lines().count()).isGreaterThan(3);
+    assertThat(new ImageStore(conf).info(out + ".curve.png").width()).isEqualTo(900);
+    assertThatThrownBy(() -> TrainJob.run(spark(), config(out, false, 6, null)))
+        .hasMessageContaining("exists: pass --resume");
+  }
+}
