@@ -2,15 +2,31 @@ package io.sparksr.model;
 
 import io.sparksr.partitioning.BicubicOperator;
 import io.sparksr.partitioning.TileOperator;
+import java.io.IOException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
+import org.apache.hadoop.conf.Configuration;
 
 /**
- * Resolves a model name to a {@link TileOperator}. Built-in operators are registered by a stable
- * name here (one line each); trained model bundles are loaded from a path (later).
+ * Resolves a model name to a {@link TileOperator}:
+ * <ul>
+ *   <li>a built-in operator registered by a stable name here (one line each): {@code bicubic};</li>
+ *   <li>{@value #DEFAULT}: the model bundle shipped in this module's resources
+ *       ({@value #DEFAULT_RESOURCE}, so it is inside the application jar too);</li>
+ *   <li>anything else: the path of a model bundle on a Hadoop file system ({@code file:},
+ *       {@code hdfs:}, ... ; a bare path is resolved against the default file system).</li>
+ * </ul>
+ * Bundles are loaded once per JVM ({@link SrModel#load}).
  */
 public final class ModelRegistry {
+  /** The name of the shipped model. */
+  public static final String DEFAULT = "default";
+  /** Where the shipped model lives on the class path. */
+  public static final String DEFAULT_RESOURCE = "io/sparksr/model/default.srm";
+
   private static final Map<String, Supplier<TileOperator>> BUILT_IN = new LinkedHashMap<>();
 
   static {
@@ -20,8 +36,8 @@ public final class ModelRegistry {
   private ModelRegistry() {}
 
   /** The names of the built-in operators, in registration order. */
-  public static java.util.Set<String> builtInNames() {
-    return java.util.Collections.unmodifiableSet(BUILT_IN.keySet());
+  public static Set<String> builtInNames() {
+    return Collections.unmodifiableSet(BUILT_IN.keySet());
   }
 
   /** Whether {@code name} is a built-in operator. */
@@ -29,17 +45,33 @@ public final class ModelRegistry {
     return BUILT_IN.containsKey(name);
   }
 
-  /**
-   * The operator for {@code name}.
-   *
-   * @throws IllegalArgumentException naming the model and the known names
-   */
+  /** {@link #load(String, Configuration)} with a default Hadoop configuration. */
   public static TileOperator load(String name) {
-    Supplier<TileOperator> s = BUILT_IN.get(name);
-    if (s == null) {
-      throw new IllegalArgumentException(
-          "'model' is '" + name + "' but must be one of " + BUILT_IN.keySet());
+    return load(name, new Configuration());
+  }
+
+  /**
+   * The operator for {@code name}: a built-in, {@value #DEFAULT} or a bundle path.
+   *
+   * @throws IllegalArgumentException naming the model and why it cannot be loaded
+   */
+  public static TileOperator load(String name, Configuration conf) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("'model' is empty but must be one of " + BUILT_IN.keySet()
+          + ", '" + DEFAULT + "' or the path of a model bundle");
     }
-    return s.get();
+    Supplier<TileOperator> s = BUILT_IN.get(name);
+    if (s != null) {
+      return s.get();
+    }
+    try {
+      if (DEFAULT.equals(name)) {
+        return SrModel.loadResource(DEFAULT_RESOURCE);
+      }
+      return SrModel.load(conf, name);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("'model' is '" + name + "' but it is neither one of "
+          + BUILT_IN.keySet() + " nor a loadable model bundle: " + e.getMessage(), e);
+    }
   }
 }

@@ -1,0 +1,243 @@
+package io.sparksr.model;
+
+import io.sparksr.model.arch.Architecture;
+import io.sparksr.partitioning.BorderPolicy;
+import io.sparksr.partitioning.ImageTensor;
+import io.sparksr.partitioning.Resize;
+import io.sparksr.partitioning.TileOperator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.hadoop.conf.Configuration;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A trained multi-scale model as a {@link TileOperator}: the inference graph built from a bundle's
+ * instantiated weights (encoder + one plain conv per scale + depth-to-space + skip; the kernel
+ * generator never runs here).
+ *
+ * <p>Pixels: input and output are RGB in [0, 1]; outputs are clamped to [0, 1]. A grey tile (1
+ * channel) is replicated to RGB and the output averaged back to grey; an alpha channel (2 or 4
+ * channels) is upscaled with MATLAB bicubic, not by the network.
+ *
+ * <p>Tiling: {@link #radius()} is the receptive-field radius from the architecture (checked
+ * empirically by the tests); convolutions pad with zeros, so a tile padded by at least the radius
+ * with {@link #defaultBorder()} gives the same core as the whole image. The border is REPLICATE.
+ *
+ * <p>Threads: one instance per bundle per JVM ({@link #load} caches by the bundle's SHA-256);
+ * {@link #upscale} may be called from several threads but runs one batch at a time (a lock), since
+ * ND4J already spreads one batch over OMP_NUM_THREADS cores. Give a task a batch of tiles rather
+ * than running tasks in parallel inside one executor.
+ */
+public final class SrModel implements TileOperator {
+  private static final Logger LOG = LoggerFactory.getLogger(SrModel.class);
+  private static final ConcurrentHashMap<String, SrModel> CACHE = new ConcurrentHashMap<>();
+
+  private final Architecture arch;
+  private final BundleMetadata metadata;
+  private final String checksum;
+  private final String source;
+  private final SameDiff graph;
+  private final BorderPolicy border;
+
+  private SrModel(ModelBundle bundle, String source) {
+    this.arch = bundle.architecture();
+    this.metadata = bundle.metadata();
+    this.checksum = bundle.checksum();
+    this.source = source;
+    this.graph = arch.inferenceGraph(bundle.inferenceWeights());
+    this.border = BorderPolicy.parse(metadata.border());
+  }
+
+  /** An inference model of a parsed bundle (not cached). */
+  public static SrModel fromBundle(ModelBundle bundle, String source) {
+    NativeBackend.configure();
+    return new SrModel(bundle, source);
+  }
+
+  /**
+   * The model in the bundle file {@code path} on its Hadoop file system; one instance per bundle
+   * content per JVM.
+   *
+   * @throws IOException naming the path if unreadable, not a bundle, truncated or corrupt
+   */
+  public static SrModel load(Configuration conf, String path) throws IOException {
+    NativeBackend.configure();
+    byte[] bytes = ModelBundle.readBytes(conf, path);
+    return cached(bytes, path);
+  }
+
+  /** The model in a class-path resource (e.g. the shipped default), cached like {@link #load}. */
+  public static SrModel loadResource(String resource) throws IOException {
+    NativeBackend.configure();
+    try (InputStream in = SrModel.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IOException("model bundle resource " + resource + " is not on the class path");
+      }
+      return cached(in.readAllBytes(), "classpath:" + resource);
+    }
+  }
+
+  private static SrModel cached(byte[] bytes, String source) throws IOException {
+    String sum = ModelBundle.sha256(bytes);
+    try {
+      return CACHE.computeIfAbsent(sum, k -> {
+        try {
+          long t0 = System.nanoTime();
+          SrModel m = new SrModel(ModelBundle.parse(bytes, source), source);
+          LOG.info("loaded model {} ({} {}, scales {}, radius {}, sha256 {}) in {} ms", source,
+              m.arch.name(), m.metadata.weights(), m.arch.scales(), m.radius(), k,
+              (System.nanoTime() - t0) / 1_000_000);
+          return m;
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  public Architecture architecture() {
+    return arch;
+  }
+
+  public BundleMetadata metadata() {
+    return metadata;
+  }
+
+  /** SHA-256 of the bundle file (null for a model made in memory). */
+  public String checksum() {
+    return checksum;
+  }
+
+  public String source() {
+    return source;
+  }
+
+  @Override
+  public int radius() {
+    return metadata.radius();
+  }
+
+  @Override
+  public boolean supportsScale(int scale) {
+    return arch.scales().contains(scale);
+  }
+
+  @Override
+  public BorderPolicy defaultBorder() {
+    return border;
+  }
+
+  @Override
+  public ImageTensor apply(ImageTensor tile, int scale) {
+    return upscale(List.of(tile), scale).get(0);
+  }
+
+  /**
+   * Upscales tiles of one size in one batch.
+   *
+   * @throws IllegalArgumentException if the scale is not served or the tiles differ in shape
+   */
+  public List<ImageTensor> upscale(List<ImageTensor> tiles, int scale) {
+    checkScale(scale);
+    if (tiles.isEmpty()) {
+      return List.of();
+    }
+    ImageTensor first = tiles.get(0);
+    for (ImageTensor t : tiles) {
+      if (!t.sameShape(first)) {
+        throw new IllegalArgumentException("tiles of one batch must have one shape but " + t
+            + " differs from " + first);
+      }
+    }
+    int ch = first.channels();
+    if (ch < 1 || ch > 4) {
+      throw new IllegalArgumentException(
+          "tile has " + ch + " channels but must have 1 (grey), 2 (grey+alpha), 3 (RGB) or 4 (RGBA)");
+    }
+    int h = first.height();
+    int w = first.width();
+    int n = tiles.size();
+    int colour = ch >= 3 ? 3 : 1;
+    float[] in = new float[n * h * w * 3];
+    for (int b = 0; b < n; b++) {
+      float[] d = tiles.get(b).data();
+      int plane = h * w;
+      int base = b * plane * 3;
+      for (int c = 0; c < 3; c++) {
+        int src = (colour == 3 ? c : 0) * plane;
+        for (int i = 0; i < plane; i++) {
+          in[base + i * 3 + c] = d[src + i];
+        }
+      }
+    }
+    INDArray out = run(Nd4j.create(in, new long[] {n, h, w, 3}, 'c'), scale);
+    float[] o = Nd4j.toFlattened('c', out).toFloatVector();
+    int oh = h * scale;
+    int ow = w * scale;
+    int oplane = oh * ow;
+    List<ImageTensor> result = new ArrayList<>(n);
+    for (int b = 0; b < n; b++) {
+      float[] t = new float[ch * oplane];
+      int base = b * oplane * 3;
+      if (colour == 3) {
+        for (int c = 0; c < 3; c++) {
+          for (int i = 0; i < oplane; i++) {
+            t[c * oplane + i] = clamp(o[base + i * 3 + c]);
+          }
+        }
+      } else {
+        for (int i = 0; i < oplane; i++) {
+          int k = base + i * 3;
+          t[i] = clamp((o[k] + o[k + 1] + o[k + 2]) / 3f);
+        }
+      }
+      if (ch == 2 || ch == 4) {
+        ImageTensor alpha = Resize.imresize(tiles.get(b).channels(ch - 1, ch), scale);
+        float[] a = alpha.data();
+        for (int i = 0; i < oplane; i++) {
+          t[(ch - 1) * oplane + i] = clamp(a[i]);
+        }
+      }
+      result.add(new ImageTensor(ch, oh, ow, t));
+    }
+    return result;
+  }
+
+  /**
+   * The raw network output (not clamped) for an NHWC RGB batch {@code [B, h, w, 3]}: returns
+   * {@code [B, h*scale, w*scale, 3]}.
+   */
+  public INDArray run(INDArray lrNhwc, int scale) {
+    checkScale(scale);
+    if (lrNhwc.rank() != 4 || lrNhwc.size(3) != 3) {
+      throw new IllegalArgumentException("input shape is " + java.util.Arrays.toString(
+          lrNhwc.shape()) + " but must be [batch, height, width, 3] (NHWC RGB)");
+    }
+    String name = Architecture.outputName(scale);
+    synchronized (this) {
+      return graph.output(Map.of(Architecture.LR, lrNhwc), name).get(name);
+    }
+  }
+
+  private void checkScale(int scale) {
+    if (!supportsScale(scale)) {
+      throw new IllegalArgumentException("scale is " + scale + " but model " + source
+          + " serves " + arch.scales());
+    }
+  }
+
+  private static float clamp(float v) {
+    return v < 0 ? 0 : (v > 1 ? 1 : v);
+  }
+}

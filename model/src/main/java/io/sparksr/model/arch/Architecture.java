@@ -1,0 +1,77 @@
+package io.sparksr.model.arch;
+
+import io.sparksr.partitioning.BorderPolicy;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A multi-scale super-resolution network, described by a name (its key in {@link Architectures})
+ * and a config record. Everything is NHWC float32, RGB in [0, 1].
+ *
+ * <p>The training graph contract (what {@code SrTrainer} relies on):
+ * <ul>
+ *   <li>placeholder {@value #LR} {@code [B, h, w, 3]} and label placeholder {@value #HR}
+ *       {@code [B, h*r, w*r, 3]};</li>
+ *   <li>the scale-dependent placeholders {@link #scaleInputNames()}, fed with
+ *       {@link #scaleInputs(int)}, so that one graph serves every scale;</li>
+ *   <li>output {@value #SR} {@code [B, h*r, w*r, 3]} and the scalar loss {@value #LOSS} = mean of
+ *       {@value #LOSS_MAP};</li>
+ *   <li>every variable (trainable parameter) belongs to the network.</li>
+ * </ul>
+ * Inference graphs ({@link #inferenceGraph}) take {@value #LR} and give {@link #outputName(int)}
+ * per served scale, from the weights {@link #instantiate} computed once.
+ */
+public interface Architecture {
+  String LR = "lr";
+  String HR = "hr";
+  String SR = "sr";
+  String LOSS = "loss";
+  /** The element-wise loss whose mean is {@link #LOSS}. SameDiff's training pass (M2.1) does not
+   *  compute the loss reduction itself (back-propagation starts at its gradient), so the trainer
+   *  reads this tensor to report the loss. */
+  String LOSS_MAP = "loss_map";
+
+  /** The registered name (see {@link Architectures}). */
+  String name();
+
+  /** The config record (serialised to the bundle's metadata with Jackson). */
+  Object config();
+
+  /** The scales served. */
+  List<Integer> scales();
+
+  /** Receptive-field radius in LR pixels: output pixels of LR cell (y, x) depend only on LR
+   *  pixels within this Chebyshev distance of (y, x). */
+  int radius();
+
+  /** The border policy whole-image inference uses with this network. */
+  BorderPolicy defaultBorder();
+
+  /** Number of trainable parameters of the training graph. */
+  long parameterCount();
+
+  /** Multiply-adds x 2 per output (HR) pixel of the inference graph at {@code scale}. */
+  double flopsPerOutputPixel(int scale);
+
+  /** A fresh training graph with parameters initialised deterministically from {@code seed}. */
+  SameDiff trainingGraph(long seed);
+
+  /** Names of the scale-dependent placeholders, in the order of {@link #scaleInputs(int)}. */
+  List<String> scaleInputNames();
+
+  /** The values of the scale-dependent placeholders for {@code scale}. */
+  INDArray[] scaleInputs(int scale);
+
+  /** The inference weights for every served scale, computed from a training graph's parameters. */
+  Map<String, INDArray> instantiate(SameDiff training);
+
+  /** The inference graph over {@link #instantiate}'s weights (stored as constants). */
+  SameDiff inferenceGraph(Map<String, INDArray> weights);
+
+  /** Output variable of the inference graph for {@code scale}. */
+  static String outputName(int scale) {
+    return "sr_x" + scale;
+  }
+}

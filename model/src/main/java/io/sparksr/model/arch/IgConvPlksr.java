@@ -1,0 +1,467 @@
+package io.sparksr.model.arch;
+
+import io.sparksr.partitioning.BorderPolicy;
+import io.sparksr.partitioning.Resize;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import org.nd4j.autodiff.samediff.SDIndex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.enums.DataFormat;
+import org.nd4j.enums.PadMode;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * "igconv-plksr": a PLKSR-style encoder with an IGConv (implicit grid convolution) upsampler; one
+ * set of weights serves every scale in {@link IgConvPlksrConfig#scales()}.
+ *
+ * <pre>
+ * encoder   f = conv3x3(lr, 3 -> C)
+ *           N times: h = conv3x3(GELU(conv3x3(f, C -> 2C)), 2C -> C)
+ *                    h[..., :c1] = convKxK(h[..., :c1])          c1 = floor(C * ratio)
+ *                    h = h * sigmoid(conv3x3(h))                  (if attention)
+ *                    f = f + conv1x1(h)
+ * upsampler sr = depthToSpace_r(conv3x3(f, K_r) + conv5x5(lr, B_r))
+ * </pre>
+ * No normalisation and no global operation: output pixels depend on a bounded neighbourhood
+ * ({@link #radius()}) and convolutions pad with zeros (SAME), so tiling with a halo of at least the
+ * radius reproduces whole-image inference.
+ *
+ * <p><b>Kernel generator (IGConv).</b> K_r has shape {@code [3, 3, C, 3 r^2]} (YXIO). For every
+ * (tap, input channel) there are F learned frequency pairs (f1, f2), amplitudes a and phases
+ * p = p0 + p1 * (2 / r) (conditioned on the cell size). For each sub-pixel cell centre (x, y) of the
+ * r x r grid (x_j = -1 + (2j + 1) / r, in [-1, 1]) the features a * cos(pi (f1 x + f2 y + p)) and
+ * a * sin(...) (2F values) go through an MLP (2F -> D -> ... -> 3, GELU) to the 3 (RGB) weights of
+ * that (tap, channel, sub-pixel). Output channel (i r + j) * 3 + c of the conv is sub-pixel (i, j),
+ * colour c: TensorFlow's DCR depth-to-space order (what ND4J's depthToSpace uses). The training
+ * graph does the pixel shuffle as reshape -> permute -> reshape with r fed as a placeholder, so one
+ * graph trains every scale; inference graphs use depthToSpace(r) on the instantiated K_r.
+ *
+ * <p><b>Skip.</b> B_r is a fixed (not trained) 5x5 kernel that upsamples the LR image: MATLAB
+ * bicubic (the weights of {@link Resize} per output phase, a = -0.5) or nearest (the LR pixel
+ * repeated). It runs on the LR image mirrored by 2 pixels (SYMMETRIC, as MATLAB does), so the skip
+ * equals {@code Resize.imresize} on the whole input, borders included, and patch borders in
+ * training do not see a zero-padded (dark) skip.
+ *
+ * <p><b>Geometric ensemble</b> (optional): K_r is replaced by the mean of its 8 images under the
+ * dihedral group acting jointly on the taps and the sub-pixel grid (flip ky with i, kx with j,
+ * transpose (ky, kx) with (i, j)). It is part of the training graph too, so instantiation folds it in
+ * at no inference cost and training and inference compute the same function.
+ */
+public final class IgConvPlksr implements Architecture {
+  public static final String NAME = "igconv-plksr";
+
+  static final String COORDS = "coords";
+  static final String CELL = "cell";
+  static final String SCALE = "r";
+  static final String SKIP_KERNEL = "skip_kernel";
+  static final String KERNEL = "kernel";
+
+  private static final int SKIP_SIZE = 5;
+
+  private final IgConvPlksrConfig cfg;
+
+  public IgConvPlksr(IgConvPlksrConfig config) {
+    this.cfg = Objects.requireNonNull(config, "config").validate();
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public IgConvPlksrConfig config() {
+    return cfg;
+  }
+
+  @Override
+  public List<Integer> scales() {
+    return cfg.scales();
+  }
+
+  /**
+   * 1 (head) + N * (1 + 1 + k/2 + attention) + 1 (the K_r conv), and at least the skip's radius
+   * (2 for bicubic, 0 for nearest).
+   */
+  @Override
+  public int radius() {
+    int block = 2 + cfg.kernelSize() / 2 + (cfg.attention() ? 1 : 0);
+    int net = 1 + cfg.blocks() * block + 1;
+    return Math.max(net, skipRadius());
+  }
+
+  private int skipRadius() {
+    return "bicubic".equals(cfg.skip()) ? 2 : 0;
+  }
+
+  /**
+   * REPLICATE: the edge pixel continued outwards. Training patches never see an image border, so
+   * any policy is an extrapolation; replicate keeps edges flat, which the network treats as a
+   * smooth area (reflect would invent mirrored detail at the edge).
+   */
+  @Override
+  public BorderPolicy defaultBorder() {
+    return BorderPolicy.REPLICATE;
+  }
+
+  @Override
+  public long parameterCount() {
+    long n = 0;
+    for (long[] s : paramShapes().values()) {
+      long m = 1;
+      for (long d : s) {
+        m *= d;
+      }
+      n += m;
+    }
+    return n;
+  }
+
+  @Override
+  public double flopsPerOutputPixel(int scale) {
+    long c = cfg.channels();
+    long c1 = cfg.splitChannels();
+    long k = cfg.kernelSize();
+    long perLr = 9 * 3 * c; // head
+    long block = 9 * c * 2 * c + 9 * 2 * c * c + k * k * c1 * c1 + c * c;
+    if (cfg.attention()) {
+      block += 9 * c * c;
+    }
+    perLr += cfg.blocks() * block;
+    long r2 = (long) scale * scale;
+    // per HR pixel: its share of the encoder, the 3 outputs of the K_r conv and of the skip conv
+    double macs = (double) perLr / r2 + 3 * 9 * c + 3 * SKIP_SIZE * SKIP_SIZE * 3;
+    return 2 * macs;
+  }
+
+  // ---------------------------------------------------------------- parameters
+
+  /** Every trainable parameter, name -> shape, in creation order. */
+  Map<String, long[]> paramShapes() {
+    Map<String, long[]> p = new LinkedHashMap<>();
+    long c = cfg.channels();
+    long c1 = cfg.splitChannels();
+    long k = cfg.kernelSize();
+    p.put("enc.head.w", new long[] {3, 3, 3, c});
+    p.put("enc.head.b", new long[] {c});
+    for (int i = 0; i < cfg.blocks(); i++) {
+      String b = "enc.b" + i + ".";
+      p.put(b + "mix1.w", new long[] {3, 3, c, 2 * c});
+      p.put(b + "mix1.b", new long[] {2 * c});
+      p.put(b + "mix2.w", new long[] {3, 3, 2 * c, c});
+      p.put(b + "mix2.b", new long[] {c});
+      p.put(b + "plk.w", new long[] {k, k, c1, c1});
+      p.put(b + "plk.b", new long[] {c1});
+      if (cfg.attention()) {
+        p.put(b + "att.w", new long[] {3, 3, c, c});
+        p.put(b + "att.b", new long[] {c});
+      }
+      p.put(b + "proj.w", new long[] {1, 1, c, c});
+      p.put(b + "proj.b", new long[] {c});
+    }
+    long rows = 9 * c * cfg.fourierFeatures();
+    p.put("gen.freq", new long[] {rows, 2});
+    p.put("gen.phase", new long[] {rows, 1});
+    p.put("gen.phase_cell", new long[] {rows, 1});
+    p.put("gen.amp", new long[] {rows, 1});
+    long in = 2L * cfg.fourierFeatures();
+    for (int l = 0; l < cfg.mlpLayers(); l++) {
+      long out = l == cfg.mlpLayers() - 1 ? 3 : cfg.mlpDim();
+      p.put("gen.mlp" + l + ".w", new long[] {in, out});
+      p.put("gen.mlp" + l + ".b", new long[] {1, out});
+      in = out;
+    }
+    return p;
+  }
+
+  /** Deterministic initial value of a parameter. */
+  private INDArray initial(String name, long[] shape, long seed) {
+    int n = 1;
+    for (long d : shape) {
+      n *= (int) d;
+    }
+    float[] v = new float[n];
+    Random rnd = new Random(seed * 1_000_003L + name.hashCode());
+    if (name.endsWith(".b") || name.equals("gen.phase_cell")) {
+      // zero
+    } else if (name.equals("gen.amp")) {
+      java.util.Arrays.fill(v, 1f);
+    } else if (name.equals("gen.phase")) {
+      for (int i = 0; i < n; i++) {
+        v[i] = (float) (2 * rnd.nextDouble() - 1);
+      }
+    } else if (name.equals("gen.freq")) {
+      for (int i = 0; i < n; i++) {
+        v[i] = (float) (1.5 * rnd.nextGaussian());
+      }
+    } else {
+      // He-normal on the fan-in; damped where a branch joins a residual sum or makes the kernel
+      long fanIn = 1;
+      for (int i = 0; i < shape.length - 1; i++) {
+        fanIn *= shape[i];
+      }
+      double std = Math.sqrt(2.0 / fanIn);
+      if (name.endsWith("proj.w")) {
+        std *= 0.1;
+      } else if (name.equals("gen.mlp" + (cfg.mlpLayers() - 1) + ".w")) {
+        // the generated weights start small: the network starts near the skip (bicubic)
+        std = 0.01 / Math.sqrt(9.0 * cfg.channels()) / Math.sqrt(fanIn);
+      }
+      for (int i = 0; i < n; i++) {
+        v[i] = (float) (std * rnd.nextGaussian());
+      }
+    }
+    return Nd4j.create(v, shape, 'c');
+  }
+
+  // ---------------------------------------------------------------- graphs
+
+  @Override
+  public SameDiff trainingGraph(long seed) {
+    SameDiff sd = SameDiff.create();
+    Map<String, SDVariable> p = new LinkedHashMap<>();
+    paramShapes().forEach((name, shape) -> p.put(name, sd.var(name, initial(name, shape, seed))));
+    SDVariable lr = sd.placeHolder(LR, DataType.FLOAT, -1, -1, -1, 3);
+    SDVariable hr = sd.placeHolder(HR, DataType.FLOAT, -1, -1, -1, 3);
+    SDVariable coords = sd.placeHolder(COORDS, DataType.FLOAT, -1, 2);
+    SDVariable cell = sd.placeHolder(CELL, DataType.FLOAT, 1);
+    SDVariable r = sd.placeHolder(SCALE, DataType.INT64, 1);
+    SDVariable skipK = sd.placeHolder(SKIP_KERNEL, DataType.FLOAT, SKIP_SIZE, SKIP_SIZE, 3, -1);
+
+    SDVariable feat = encoder(sd, lr, p);
+    SDVariable kernel = generator(sd, p, coords, cell, r);
+    SDVariable y = conv(sd, feat, kernel, null, 3).add(skip(sd, lr, skipK));
+    // pixel shuffle in DCR order: [B, h, w, r*r*3] -> [B, h, w, r, r, 3] -> [B, h, r, w, r, 3]
+    SDVariable shp = sd.shape(y).castTo(DataType.INT64);
+    SDVariable three = sd.constant(Nd4j.createFromArray(3L));
+    SDVariable bhw = shp.get(SDIndex.interval(0, 3));
+    SDVariable y6 = sd.reshape(y, sd.concat(0, bhw, r, r, three)).permute(0, 1, 3, 2, 4, 5);
+    SDVariable outShape = sd.concat(0, shp.get(SDIndex.interval(0, 1)),
+        shp.get(SDIndex.interval(1, 2)).mul(r), shp.get(SDIndex.interval(2, 3)).mul(r), three);
+    SDVariable sr = sd.reshape(SR, y6, outShape);
+    SDVariable lossMap = sd.math().abs(LOSS_MAP, sr.sub(hr));
+    lossMap.mean(LOSS);
+    sd.setLossVariables(LOSS);
+    return sd;
+  }
+
+  @Override
+  public List<String> scaleInputNames() {
+    return List.of(COORDS, CELL, SCALE, SKIP_KERNEL);
+  }
+
+  @Override
+  public INDArray[] scaleInputs(int scale) {
+    return new INDArray[] {
+      Nd4j.create(subPixelCentres(scale), new long[] {(long) scale * scale, 2}, 'c'),
+      Nd4j.createFromArray(2f / scale),
+      Nd4j.createFromArray((long) scale),
+      Nd4j.create(skipKernel(scale, cfg.skip()),
+          new long[] {SKIP_SIZE, SKIP_SIZE, 3, 3L * scale * scale}, 'c')
+    };
+  }
+
+  @Override
+  public Map<String, INDArray> instantiate(SameDiff training) {
+    Map<String, INDArray> w = new LinkedHashMap<>();
+    for (String name : paramShapes().keySet()) {
+      if (name.startsWith("enc.")) {
+        w.put(name, training.getVariable(name).getArr().dup());
+      }
+    }
+    List<String> inputs = scaleInputNames();
+    for (int s : cfg.scales()) {
+      INDArray[] in = scaleInputs(s);
+      Map<String, INDArray> ph = new LinkedHashMap<>();
+      ph.put(COORDS, in[inputs.indexOf(COORDS)]);
+      ph.put(CELL, in[inputs.indexOf(CELL)]);
+      ph.put(SCALE, in[inputs.indexOf(SCALE)]);
+      w.put("x" + s + ".kernel", training.output(ph, KERNEL).get(KERNEL).dup());
+      w.put("x" + s + ".skip", in[inputs.indexOf(SKIP_KERNEL)]);
+    }
+    return w;
+  }
+
+  @Override
+  public SameDiff inferenceGraph(Map<String, INDArray> weights) {
+    SameDiff sd = SameDiff.create();
+    Map<String, SDVariable> p = new LinkedHashMap<>();
+    for (Map.Entry<String, INDArray> e : weights.entrySet()) {
+      p.put(e.getKey(), sd.constant(e.getKey(), e.getValue()));
+    }
+    SDVariable lr = sd.placeHolder(LR, DataType.FLOAT, -1, -1, -1, 3);
+    SDVariable feat = encoder(sd, lr, p);
+    for (int s : cfg.scales()) {
+      SDVariable k = required(p, "x" + s + ".kernel");
+      SDVariable b = required(p, "x" + s + ".skip");
+      SDVariable y = conv(sd, feat, k, null, 3).add(skip(sd, lr, b));
+      sd.cnn().depthToSpace(Architecture.outputName(s), y, s, DataFormat.NHWC);
+    }
+    return sd;
+  }
+
+  private static SDVariable required(Map<String, SDVariable> p, String name) {
+    SDVariable v = p.get(name);
+    if (v == null) {
+      throw new IllegalArgumentException("weights lack '" + name + "'");
+    }
+    return v;
+  }
+
+  private SDVariable encoder(SameDiff sd, SDVariable lr, Map<String, SDVariable> p) {
+    int c1 = cfg.splitChannels();
+    int c = cfg.channels();
+    int k = cfg.kernelSize();
+    SDVariable f = conv(sd, lr, required(p, "enc.head.w"), required(p, "enc.head.b"), 3);
+    for (int i = 0; i < cfg.blocks(); i++) {
+      String b = "enc.b" + i + ".";
+      SDVariable h = conv(sd, f, required(p, b + "mix1.w"), required(p, b + "mix1.b"), 3);
+      h = sd.nn().gelu(h);
+      h = conv(sd, h, required(p, b + "mix2.w"), required(p, b + "mix2.b"), 3);
+      if (c1 < c) {
+        SDVariable h1 = h.get(SDIndex.all(), SDIndex.all(), SDIndex.all(), SDIndex.interval(0, c1));
+        SDVariable h2 = h.get(SDIndex.all(), SDIndex.all(), SDIndex.all(), SDIndex.interval(c1, c));
+        h1 = conv(sd, h1, required(p, b + "plk.w"), required(p, b + "plk.b"), k);
+        h = sd.concat(3, h1, h2);
+      } else {
+        h = conv(sd, h, required(p, b + "plk.w"), required(p, b + "plk.b"), k);
+      }
+      if (cfg.attention()) {
+        SDVariable a = conv(sd, h, required(p, b + "att.w"), required(p, b + "att.b"), 3);
+        h = h.mul(sd.nn().sigmoid(a));
+      }
+      h = conv(sd, h, required(p, b + "proj.w"), required(p, b + "proj.b"), 1);
+      f = f.add(h);
+    }
+    return f;
+  }
+
+  /** K_r {@code [3, 3, C, 3 r^2]} from the sub-pixel centres, the cell size and r. */
+  private SDVariable generator(SameDiff sd, Map<String, SDVariable> p, SDVariable coords,
+      SDVariable cell, SDVariable r) {
+    int c = cfg.channels();
+    int ff = cfg.fourierFeatures();
+    // [9CF, 2] x [S, 2]^T -> [9CF, S]
+    SDVariable arg = sd.mmul(p.get("gen.freq"), coords, false, true, false);
+    SDVariable phase = p.get("gen.phase").add(p.get("gen.phase_cell").mul(cell));
+    arg = arg.add(phase).mul(Math.PI);
+    SDVariable amp = p.get("gen.amp");
+    SDVariable cos = sd.math().cos(arg).mul(amp);
+    SDVariable sin = sd.math().sin(arg).mul(amp);
+    // [9C, F, S] -> [9C, S, F]; features [9C, S, 2F] -> rows (tap, channel, sub-pixel)
+    cos = sd.reshape(cos, 9L * c, ff, -1).permute(0, 2, 1);
+    sin = sd.reshape(sin, 9L * c, ff, -1).permute(0, 2, 1);
+    SDVariable h = sd.reshape(sd.concat(2, cos, sin), -1, 2L * ff);
+    for (int l = 0; l < cfg.mlpLayers(); l++) {
+      h = sd.mmul(h, p.get("gen.mlp" + l + ".w")).add(p.get("gen.mlp" + l + ".b"));
+      if (l < cfg.mlpLayers() - 1) {
+        h = sd.nn().gelu(h);
+      }
+    }
+    // rows (tap, c, s) x 3 colours -> [3, 3, C, S * 3]: output channel s * 3 + colour (DCR)
+    SDVariable kernel = sd.reshape(h, 3, 3, c, -1);
+    if (cfg.ensemble()) {
+      SDVariable three = sd.constant(Nd4j.createFromArray(3L, 3L, (long) c));
+      SDVariable rgb = sd.constant(Nd4j.createFromArray(3L));
+      SDVariable k6 = sd.reshape(kernel, sd.concat(0, three, r, r, rgb)); // [ky, kx, c, i, j, rgb]
+      SDVariable a = k6.add(sd.reverse(k6, 0, 3));
+      SDVariable b = a.add(sd.reverse(a, 1, 4));
+      SDVariable t = b.add(b.permute(1, 0, 2, 4, 3, 5));
+      kernel = sd.reshape(t.mul(0.125), 3, 3, c, -1);
+    }
+    return sd.identity(KERNEL, kernel);
+  }
+
+  /**
+   * The skip: B_r applied to the LR image mirrored by 2 pixels (SYMMETRIC, MATLAB's border), so it
+   * equals {@code Resize.imresize} on the whole input, borders included.
+   */
+  private static SDVariable skip(SameDiff sd, SDVariable lr, SDVariable kernel) {
+    int h = SKIP_SIZE / 2;
+    SDVariable pads = sd.constant(Nd4j.createFromArray(new int[][] {{0, 0}, {h, h}, {h, h}, {0, 0}}));
+    SDVariable padded = sd.nn().pad(lr, pads, PadMode.SYMMETRIC, 0);
+    Conv2DConfig c = Conv2DConfig.builder().kH(SKIP_SIZE).kW(SKIP_SIZE).sH(1).sW(1)
+        .paddingMode(PaddingMode.VALID).dataFormat("NHWC").build();
+    return sd.cnn().conv2d(padded, kernel, c);
+  }
+
+  private static SDVariable conv(SameDiff sd, SDVariable x, SDVariable w, SDVariable b, int k) {
+    Conv2DConfig c = Conv2DConfig.builder().kH(k).kW(k).sH(1).sW(1)
+        .paddingMode(PaddingMode.SAME).dataFormat("NHWC").build();
+    return b == null ? sd.cnn().conv2d(x, w, c) : sd.cnn().conv2d(x, w, b, c);
+  }
+
+  // ---------------------------------------------------------------- fixed tensors
+
+  /** Centres of the r x r sub-pixel cells in [-1, 1], row s = i r + j holds (x_j, y_i). */
+  static float[] subPixelCentres(int r) {
+    float[] v = new float[2 * r * r];
+    for (int i = 0; i < r; i++) {
+      for (int j = 0; j < r; j++) {
+        int s = i * r + j;
+        v[2 * s] = (float) (-1 + (2.0 * j + 1) / r);
+        v[2 * s + 1] = (float) (-1 + (2.0 * i + 1) / r);
+      }
+    }
+    return v;
+  }
+
+  /**
+   * The 1-D skip weights of output phase {@code i} (0-based) on the LR offsets -2..2:
+   * MATLAB bicubic (source coordinate u = (i + 0.5) / r + 0.5 in 1-based units relative to the LR
+   * pixel, weights cubic(u - o - 1) normalised) or nearest (offset 0).
+   */
+  static double[] skipWeights1d(int r, int i, String mode) {
+    double[] w = new double[SKIP_SIZE];
+    if ("nearest".equals(mode)) {
+      w[SKIP_SIZE / 2] = 1;
+      return w;
+    }
+    double u = (i + 0.5) / r + 0.5;
+    double sum = 0;
+    for (int o = -3; o <= 3; o++) {
+      sum += Resize.cubic(u - o - 1);
+    }
+    for (int o = -2; o <= 2; o++) {
+      w[o + 2] = Resize.cubic(u - o - 1) / sum;
+    }
+    return w;
+  }
+
+  /** B_r {@code [5, 5, 3, 3 r^2]} (YXIO): colour c of sub-pixel (i, j) from LR colour c only. */
+  static float[] skipKernel(int r, String mode) {
+    int outC = 3 * r * r;
+    float[] k = new float[SKIP_SIZE * SKIP_SIZE * 3 * outC];
+    double[][] w = new double[r][];
+    for (int i = 0; i < r; i++) {
+      w[i] = skipWeights1d(r, i, mode);
+    }
+    for (int ky = 0; ky < SKIP_SIZE; ky++) {
+      for (int kx = 0; kx < SKIP_SIZE; kx++) {
+        for (int i = 0; i < r; i++) {
+          for (int j = 0; j < r; j++) {
+            for (int c = 0; c < 3; c++) {
+              int o = (i * r + j) * 3 + c;
+              k[((ky * SKIP_SIZE + kx) * 3 + c) * outC + o] = (float) (w[i][ky] * w[j][kx]);
+            }
+          }
+        }
+      }
+    }
+    return k;
+  }
+
+  /** The parameter groups (name prefixes) gradient tests check. */
+  public static List<String> parameterGroups() {
+    return new ArrayList<>(List.of("gen.freq", "gen.phase", "gen.amp", "gen.mlp", "enc."));
+  }
+}
