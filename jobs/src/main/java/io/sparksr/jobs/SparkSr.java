@@ -1,6 +1,8 @@
 package io.sparksr.jobs;
 
+import io.sparksr.jobs.evaluate.EvaluateCommand;
 import io.sparksr.jobs.prepare.PrepareCommand;
+import io.sparksr.jobs.train.TrainCommand;
 import io.sparksr.jobs.upscale.UpscaleCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +15,9 @@ import picocli.CommandLine.Command;
     description = "Super-resolution at cluster scale on Apache Spark.%n"
         + "Every job option can also come from a YAML file: --config conf/<job>.yaml "
         + "(keys = option names; the command line wins).",
-    subcommands = {UpscaleCommand.class, PrepareCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {UpscaleCommand.class, PrepareCommand.class, TrainCommand.class,
+        EvaluateCommand.class,
+        CommandLine.HelpCommand.class})
 public final class SparkSr implements Runnable {
 
   @CommandLine.Spec
@@ -21,7 +25,7 @@ public final class SparkSr implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a job: upscale, prepare");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a job: upscale, prepare, train, evaluate");
   }
 
   public static void main(String[] args) {

@@ -93,8 +93,10 @@ final class YamlDefaults implements CommandLine.IDefaultValueProvider {
         unknown.add(e.getKey());
         continue;
       }
-      if (!e.getValue().isNull()) {
-        values.put(e.getKey(), text(e.getValue()));
+      JsonNode v = e.getValue();
+      // null, [] and {} mean "not set": the option keeps its built-in default
+      if (!v.isNull() && !(v.isContainerNode() && v.size() == 0)) {
+        values.put(e.getKey(), text(v));
       }
     }
     if (!unknown.isEmpty()) {

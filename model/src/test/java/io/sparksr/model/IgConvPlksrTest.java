@@ -1,5 +1,7 @@
 package io.sparksr.model;
 
+import io.sparksr.partitioning.TrainBatch;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package io.sparksr.model;
 
+import io.sparksr.partitioning.TrainBatch;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparksr.io.ImageStore;

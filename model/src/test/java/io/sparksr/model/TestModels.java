@@ -1,5 +1,7 @@
 package io.sparksr.model;
 
+import io.sparksr.partitioning.TrainBatch;
+
 import io.sparksr.model.arch.IgConvPlksr;
 import io.sparksr.model.arch.IgConvPlksrConfig;
 import io.sparksr.partitioning.ImageTensor;

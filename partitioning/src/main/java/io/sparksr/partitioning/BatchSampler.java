@@ -94,7 +94,7 @@ public final class BatchSampler {
       toFloat(Dihedral.apply(l, crop, 3, d), lr, b * crop * crop * 3);
       toFloat(Dihedral.apply(h, hp, 3, d), hr, b * hp * hp * 3);
     }
-    return new TrainBatch(step, scale, size, crop, lr, hr);
+    return new TrainBatch(scale, size, crop, crop, lr, hr);
   }
 
   private static byte[] window(byte[] hwc, int side, int x, int y, int n) {

@@ -50,6 +50,7 @@ class BatchSamplerTest {
       // alignment survives cropping and augmentation: HR = LR replicated scale x scale
       int s = x.scale();
       int hp = 8 * s;
+      assertThat(x.lrHeight()).isEqualTo(8);
       for (int n = 0; n < x.size(); n++) {
         for (int yy = 0; yy < hp; yy += 3) {
           for (int xx = 0; xx < hp; xx += 5) {

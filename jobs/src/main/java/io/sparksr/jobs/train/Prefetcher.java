@@ -12,7 +12,7 @@ import java.util.concurrent.BlockingQueue;
  * optimiser never waits for cropping and conversion. Iteration order is step order.
  */
 final class Prefetcher implements Iterator<TrainBatch>, AutoCloseable {
-  private static final TrainBatch END = new TrainBatch(-1, 1, 0, 0, new float[0], new float[0]);
+  private static final Object END = new Object();
 
   private final BlockingQueue<Object> queue;
   private final Thread thread;

@@ -2,12 +2,12 @@ package io.sparksr.jobs.train;
 
 import io.sparksr.io.HadoopFiles;
 import io.sparksr.model.SrTrainer;
-import io.sparksr.model.TrainBatch;
 import io.sparksr.model.TrainOptions;
 import io.sparksr.model.arch.Architecture;
 import io.sparksr.model.arch.Architectures;
 import io.sparksr.partitioning.BatchSampler;
 import io.sparksr.partitioning.MetricAccumulator;
+import io.sparksr.partitioning.TrainBatch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -156,8 +156,7 @@ public final class TrainJob {
   }
 
   /** Ends an iterator at a wall-clock deadline (the batches are a function of the step). */
-  private record Until(Iterator<io.sparksr.partitioning.TrainBatch> in, long deadline)
-      implements Iterator<TrainBatch> {
+  private record Until(Iterator<TrainBatch> in, long deadline) implements Iterator<TrainBatch> {
     @Override
     public boolean hasNext() {
       return System.nanoTime() < deadline && in.hasNext();
@@ -165,8 +164,7 @@ public final class TrainJob {
 
     @Override
     public TrainBatch next() {
-      io.sparksr.partitioning.TrainBatch b = in.next();
-      return new TrainBatch(b.scale(), b.size(), b.patch(), b.patch(), b.lr(), b.hr());
+      return in.next();
     }
   }
 

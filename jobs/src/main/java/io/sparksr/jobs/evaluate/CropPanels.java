@@ -1,0 +1,92 @@
+package io.sparksr.jobs.evaluate;
+
+import io.sparksr.partitioning.ImageTensor;
+import io.sparksr.partitioning.Rect;
+
+/**
+ * The side-by-side crops of the report: which region of an HR image is shown (the most detailed
+ * one, so differences between models are visible) and where each panel's PNG lives. Panels are
+ * {@code crops/<dataset>/<image stem>_x<scale>_<panel>.png} under the output, where panel is
+ * {@code hr}, {@code bicubic} or {@code <model label>_<setting>}.
+ */
+final class CropPanels {
+  /** Side of a crop in HR pixels (divisible by 2, 3 and 4; smaller images give smaller crops). */
+  static final int SIZE = 96;
+  static final String DIR = "crops";
+  static final String HR = "hr";
+  static final String BICUBIC = "bicubic";
+  private static final int STEP = 8;
+
+  private CropPanels() {}
+
+  /** Path of a panel relative to the output folder. */
+  static String relativePath(String dataset, String image, int scale, String panel) {
+    return DIR + "/" + safe(dataset) + "/" + safe(stem(image)) + "_x" + scale + "_" + safe(panel)
+        + ".png";
+  }
+
+  /** The panel name of a model's output under a setting. */
+  static String modelPanel(String model, String setting) {
+    return ModelNames.label(model) + "_" + setting;
+  }
+
+  /**
+   * The {@code SIZE x SIZE} window (clipped to the image) with the most detail: the largest sum of
+   * absolute horizontal and vertical differences of the channel mean, over windows on an 8-pixel
+   * grid; ties go to the first in row-major order. Deterministic, so every model at one image and
+   * scale shows the same region.
+   */
+  static Rect pick(ImageTensor hr) {
+    int w = hr.width();
+    int h = hr.height();
+    int cw = Math.min(SIZE, w);
+    int ch = Math.min(SIZE, h);
+    // per-pixel detail, then a summed-area table over it
+    double[] sat = new double[(w + 1) * (h + 1)];
+    int c = hr.channels() >= 3 ? 3 : 1;
+    float[] d = hr.data();
+    int plane = w * h;
+    for (int y = 0; y < h; y++) {
+      double rowSum = 0;
+      for (int x = 0; x < w; x++) {
+        double g = 0;
+        for (int k = 0; k < c; k++) {
+          int i = k * plane + y * w + x;
+          if (x + 1 < w) {
+            g += Math.abs(d[i + 1] - d[i]);
+          }
+          if (y + 1 < h) {
+            g += Math.abs(d[i + w] - d[i]);
+          }
+        }
+        rowSum += g;
+        sat[(y + 1) * (w + 1) + x + 1] = sat[y * (w + 1) + x + 1] + rowSum;
+      }
+    }
+    double best = -1;
+    int bx = 0;
+    int by = 0;
+    for (int y = 0; y + ch <= h; y += STEP) {
+      for (int x = 0; x + cw <= w; x += STEP) {
+        double s = sat[(y + ch) * (w + 1) + x + cw] - sat[y * (w + 1) + x + cw]
+            - sat[(y + ch) * (w + 1) + x] + sat[y * (w + 1) + x];
+        if (s > best) {
+          best = s;
+          bx = x;
+          by = y;
+        }
+      }
+    }
+    return new Rect(bx, by, cw, ch);
+  }
+
+  static String stem(String image) {
+    int dot = image.lastIndexOf('.');
+    return dot > 0 ? image.substring(0, dot) : image;
+  }
+
+  /** A name safe in a file name and a URL: letters, digits, '.', '_', '-'; anything else '_'. */
+  static String safe(String s) {
+    return s.replaceAll("[^A-Za-z0-9._-]", "_");
+  }
+}

@@ -1,0 +1,33 @@
+package io.sparksr.jobs.evaluate;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * The unit of work: one HR image at one scale super-resolved by one model, under each of the
+ * settings still missing from results.parquet.
+ *
+ * @param dataset        data set name
+ * @param image          file name of the HR image (unique within the data set)
+ * @param path           qualified path of the HR image
+ * @param scale          2, 3 or 4
+ * @param model          model name as given (built-in name or bundle path)
+ * @param settings       settings to compute (at least one)
+ * @param crops          write this model's crop panel(s) for the report
+ * @param referenceCrops also write the HR and bicubic panels of this image and scale
+ */
+public record EvalUnit(String dataset, String image, String path, int scale, String model,
+    List<Setting> settings, boolean crops, boolean referenceCrops) implements Serializable {
+
+  public EvalUnit {
+    settings = List.copyOf(settings);
+    if (settings.isEmpty()) {
+      throw new IllegalArgumentException("a unit needs at least one setting");
+    }
+  }
+
+  /** Relative cost: operator runs over all settings. */
+  public long cost() {
+    return settings.stream().mapToLong(Setting::runs).sum();
+  }
+}

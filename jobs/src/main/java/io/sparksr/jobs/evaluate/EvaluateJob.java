@@ -1,0 +1,235 @@
+package io.sparksr.jobs.evaluate;
+
+import io.sparksr.io.HadoopConf;
+import io.sparksr.io.HadoopFiles;
+import io.sparksr.io.ImageStore;
+import io.sparksr.jobs.evaluate.EvalPlanner.CropSpec;
+import io.sparksr.jobs.evaluate.EvalPlanner.DatasetImages;
+import io.sparksr.jobs.evaluate.EvalPlanner.EvalPlan;
+import io.sparksr.jobs.evaluate.EvaluateFunctions.AddResult;
+import io.sparksr.jobs.evaluate.EvaluateFunctions.ByResultKey;
+import io.sparksr.jobs.evaluate.EvaluateFunctions.BySummaryKey;
+import io.sparksr.jobs.evaluate.EvaluateFunctions.EvaluateUnits;
+import io.sparksr.jobs.evaluate.EvaluateFunctions.FromRow;
+import io.sparksr.jobs.evaluate.EvaluateFunctions.IsOk;
+import io.sparksr.jobs.evaluate.EvaluateFunctions.MergeAccumulators;
+import io.sparksr.jobs.evaluate.EvaluateFunctions.Preferred;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+
+/**
+ * Evaluates models on SR benchmark data sets: for each HR image and scale, modcrop and MATLAB
+ * bicubic LR; super-resolve with each model under each setting through the upscale job's tiling
+ * rules (timed); PSNR/SSIM on Y with border = scale. The unit of work is (image, scale, model);
+ * models are loaded once per executor.
+ *
+ * <p>Output folder: {@code results.parquet/} (one Parquet file per run, appended by a single task
+ * whose commit is one rename, so a run's rows appear all at once or not at all), {@code
+ * summary.csv} (means per data set, scale, model and setting over every row, aggregated in Spark
+ * with {@link EvalAccumulator}), {@code report.md}, {@code report.html}, {@code charts/*.svg},
+ * {@code crops/}. Resume: rows already in results.parquet (ok ones) are not computed again; failed
+ * rows are retried by the next run.
+ */
+public final class EvaluateJob {
+  private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
+  public static final String RESULTS = "results.parquet";
+  public static final String SUMMARY = "summary.csv";
+  public static final String REPORT_MD = "report.md";
+  public static final String REPORT_HTML = "report.html";
+  public static final String CHARTS = "charts";
+
+  private EvaluateJob() {}
+
+  public static EvaluateJobResult run(SparkSession spark, EvaluateJobConfig cfg)
+      throws IOException {
+    long start = System.nanoTime();
+    LOG.info("evaluate config: {}", cfg);
+    cfg.checkModels(ModelCache::get);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Configuration hadoop = jsc.hadoopConfiguration();
+    String output = HadoopFiles.qualify(hadoop, cfg.output()).replaceAll("/+$", "");
+    String results = output + "/" + RESULTS;
+    String runId = newRunId();
+
+    // 1. the HR images of each data set, the published anchors
+    ImageStore store = new ImageStore(hadoop);
+    List<DatasetImages> datasets = new ArrayList<>();
+    for (EvaluateJobConfig.Dataset d : cfg.datasets()) {
+      DatasetImages ds = new DatasetImages(d.name(), store.expand(List.of(d.path())));
+      if (!EvalPlanner.duplicateImageNames(ds).isEmpty()) {
+        throw new IllegalArgumentException("'datasets' " + d.name() + "=" + d.path()
+            + " has file names that occur twice " + EvalPlanner.duplicateImageNames(ds)
+            + " but names must be unique within a data set");
+      }
+      datasets.add(ds);
+    }
+    Anchors anchors = cfg.anchors() == null ? Anchors.none()
+        : Anchors.parse(HadoopFiles.readText(hadoop, cfg.anchors()), cfg.anchors());
+
+    // 2. resume: what results.parquet already has; then the plan
+    Set<ResultKey> done = new HashSet<>();
+    if (HadoopFiles.exists(hadoop, results)) {
+      done.addAll(readResults(spark, results).filter(new IsOk()).map(EvalResult::key).collect());
+    }
+    EvalPlan plan = EvalPlanner.plan(datasets, cfg.scales(), cfg.models(), cfg.settings(), done,
+        cfg.crops());
+    LOG.info("evaluate run {}: {} unit(s) to compute {} row(s); {} row(s) already in {}", runId,
+        plan.units().size(), plan.toCompute(), plan.present(), results);
+
+    // 3. evaluate on executors; 4. append this run's rows to results.parquet
+    List<EvalResult> computed = List.of();
+    if (!plan.units().isEmpty()) {
+      List<List<EvalUnit>> groups = EvalPlanner.group(plan.units(), jsc.defaultParallelism() * 3);
+      Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));
+      long t0 = System.nanoTime();
+      computed = jsc.parallelize(groups, groups.size())
+          .mapPartitions(new EvaluateUnits(conf, runId, output))
+          .collect();
+      LOG.info("evaluate run {}: {} row(s) computed in {} partition(s) in {} s", runId,
+          computed.size(), groups.size(), String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+      appendResults(spark, results, computed);
+    }
+    List<EvalResult> failures = new ArrayList<>();
+    for (EvalResult r : computed) {
+      if (!r.ok()) {
+        failures.add(r);
+      }
+    }
+
+    // 5. means over every row of results.parquet, aggregated in Spark
+    List<EvalSummary> summaries = HadoopFiles.exists(hadoop, results)
+        ? summarize(readResults(spark, results)) : new ArrayList<>();
+    summaries.sort(order(cfg));
+    StringBuilder csv = new StringBuilder(EvalSummary.csvHeader()).append('\n');
+    summaries.forEach(s -> csv.append(s.csvRow()).append('\n'));
+    HadoopFiles.writeText(hadoop, output + "/" + SUMMARY, csv.toString());
+
+    // 6. the report: charts, crops that exist, Markdown and HTML
+    double seconds = (System.nanoTime() - start) / 1e9;
+    EvalReport.Input in = new EvalReport.Input(runId,
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), seconds, computed.size(),
+        plan.present(), cfg.datasets().stream().map(EvaluateJobConfig.Dataset::name).toList(),
+        summaries, anchors, cfg.anchors(), cropSets(hadoop, output, plan.crops()), failures);
+    for (Map.Entry<String, String> chart : EvalReport.charts(in).entrySet()) {
+      HadoopFiles.writeText(hadoop, output + "/" + CHARTS + "/" + chart.getKey(), chart.getValue());
+    }
+    HadoopFiles.writeText(hadoop, output + "/" + REPORT_MD, EvalReport.markdown(in));
+    HadoopFiles.writeText(hadoop, output + "/" + REPORT_HTML, EvalReport.html(in));
+
+    EvaluateJobResult result = new EvaluateJobResult(runId, output, results,
+        output + "/" + SUMMARY, output + "/" + REPORT_MD, output + "/" + REPORT_HTML,
+        computed.size(), plan.present(), failures, summaries,
+        (System.nanoTime() - start) / 1e9);
+    LOG.info("evaluate run {}: {} computed, {} failed, {} present, {} s", runId, computed.size(),
+        failures.size(), plan.present(), String.format("%.1f", result.seconds()));
+    return result;
+  }
+
+  /** Every row of results.parquet. */
+  static JavaRDD<EvalResult> readResults(SparkSession spark, String results) {
+    return spark.read().schema(EvalResult.SCHEMA).parquet(results).javaRDD().map(new FromRow());
+  }
+
+  /**
+   * Appends rows as one new Parquet file: a single write task, whose output Spark's committer
+   * moves into results.parquet with one rename at job commit.
+   */
+  static void appendResults(SparkSession spark, String results, List<EvalResult> rows) {
+    List<Row> out = new ArrayList<>(rows.size());
+    rows.forEach(r -> out.add(r.toRow()));
+    spark.createDataFrame(out, EvalResult.SCHEMA)
+        .coalesce(1)
+        .write()
+        .mode(SaveMode.Append)
+        .option("compression", "zstd")
+        .parquet(results);
+  }
+
+  /** Means per data set, scale, model and setting: one row per key counts (the preferred one). */
+  static List<EvalSummary> summarize(JavaRDD<EvalResult> rows) {
+    List<Tuple2<SummaryKey, EvalAccumulator>> sums = rows
+        .mapToPair(new ByResultKey())
+        .reduceByKey(new Preferred())
+        .values()
+        .filter(new IsOk())
+        .mapToPair(new BySummaryKey())
+        .aggregateByKey(new EvalAccumulator(), new AddResult(), new MergeAccumulators())
+        .collect();
+    List<EvalSummary> out = new ArrayList<>(sums.size());
+    for (Tuple2<SummaryKey, EvalAccumulator> t : sums) {
+      out.add(new EvalSummary(t._1(), t._2().result()));
+    }
+    return out;
+  }
+
+  /** Data sets and models in command-line order (others after, by name), then scale, setting. */
+  static Comparator<EvalSummary> order(EvaluateJobConfig cfg) {
+    List<String> ds = cfg.datasets().stream().map(EvaluateJobConfig.Dataset::name).toList();
+    List<String> models = cfg.models();
+    return Comparator
+        .comparingInt((EvalSummary s) -> rank(ds, s.dataset())).thenComparing(EvalSummary::dataset)
+        .thenComparingInt(EvalSummary::scale)
+        .thenComparingInt(s -> rank(models, s.model())).thenComparing(EvalSummary::model)
+        .thenComparing(EvalSummary::setting);
+  }
+
+  private static int rank(List<String> order, String name) {
+    int i = order.indexOf(name);
+    return i < 0 ? order.size() : i;
+  }
+
+  /** The crop panels of the plan that exist on disk (written by this run or an earlier one). */
+  private static List<EvalReport.CropSet> cropSets(Configuration hadoop, String output,
+      List<CropSpec> specs) throws IOException {
+    List<EvalReport.CropSet> out = new ArrayList<>();
+    for (CropSpec c : specs) {
+      List<EvalReport.Panel> panels = new ArrayList<>();
+      for (String panel : c.panels()) {
+        String rel = CropPanels.relativePath(c.dataset(), c.image(), c.scale(), panel);
+        if (HadoopFiles.exists(hadoop, output + "/" + rel)) {
+          panels.add(new EvalReport.Panel(panelLabel(panel), rel));
+        }
+      }
+      out.add(new EvalReport.CropSet(c.dataset(), c.image(), c.scale(), panels));
+    }
+    return out;
+  }
+
+  private static String panelLabel(String panel) {
+    if (panel.equals(CropPanels.HR)) {
+      return "HR";
+    }
+    if (panel.equals(CropPanels.BICUBIC)) {
+      return "bicubic";
+    }
+    int us = panel.lastIndexOf('_');
+    return us > 0 ? panel.substring(0, us) + " (" + panel.substring(us + 1) + ")" : panel;
+  }
+
+  /** A sortable, unique run id: UTC time plus 24 random bits. */
+  static String newRunId() {
+    return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
+        .format(Instant.now()) + "-" + String.format("%06x",
+        ThreadLocalRandom.current().nextInt(1 << 24));
+  }
+}

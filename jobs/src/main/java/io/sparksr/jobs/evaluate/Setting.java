@@ -1,0 +1,41 @@
+package io.sparksr.jobs.evaluate;
+
+import io.sparksr.partitioning.SelfEnsemble;
+import java.io.Serializable;
+
+/**
+ * An inference setting: how a model is run on an image. Part of the key of a result, so a sweep
+ * over settings keeps one row per setting.
+ *
+ * @param tileSize     tile core size in LR pixels; 0 = the whole image as one tile (an image no
+ *                     larger than the tile is one tile either way, with the same output)
+ * @param selfEnsemble the x8 flips/rotations ensemble
+ */
+public record Setting(int tileSize, boolean selfEnsemble) implements Serializable {
+
+  public Setting {
+    if (tileSize < 0) {
+      throw new IllegalArgumentException("'tile-size' is " + tileSize + " but must be >= 0");
+    }
+  }
+
+  /** {@code whole} or {@code tile<n>}, with {@code +x8} for the self-ensemble. */
+  public String name() {
+    return (tileSize == 0 ? "whole" : "tile" + tileSize) + (selfEnsemble ? "+x8" : "");
+  }
+
+  /** Operator runs per tile: {@link SelfEnsemble#RUNS} for the self-ensemble, else 1. */
+  public int runs() {
+    return selfEnsemble ? SelfEnsemble.RUNS : 1;
+  }
+
+  /** Whether {@code name} is the self-ensemble variant of another setting's name. */
+  public static boolean isEnsembleName(String name) {
+    return name.endsWith("+x8");
+  }
+
+  /** The plain setting name of a self-ensemble setting name ({@code tile64+x8 -> tile64}). */
+  public static String plainName(String name) {
+    return isEnsembleName(name) ? name.substring(0, name.length() - 3) : name;
+  }
+}

@@ -1,0 +1,97 @@
+package io.sparksr.jobs.evaluate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Means over images, merged in any grouping, failed rows counted but not averaged. */
+class EvalAccumulatorTest {
+
+  static EvalResult row(String image, double psnr, double ssim, double seconds, String error) {
+    return new EvalResult("run", "Set5", image, "/d/" + image, 2, "bicubic", "whole", 0, false,
+        psnr, ssim, seconds, 100, 50, 50, 25, 3, 1, error, 1L);
+  }
+
+  @Test
+  void mergedPartsGiveTheMeansOfTheWhole() {
+    Random rnd = new Random(4);
+    List<EvalResult> rows = new ArrayList<>();
+    for (int i = 0; i < 37; i++) {
+      rows.add(row("i" + i, 25 + 10 * rnd.nextDouble(), rnd.nextDouble(), rnd.nextDouble(), null));
+    }
+    rows.add(row("bad", Double.NaN, Double.NaN, 0, "corrupt"));
+    double psnr = 0;
+    double ssim = 0;
+    double secs = 0;
+    double min = Double.MAX_VALUE;
+    for (EvalResult r : rows.subList(0, 37)) {
+      psnr += r.psnr();
+      ssim += r.ssim();
+      secs += r.seconds();
+      min = Math.min(min, r.psnr());
+    }
+    for (int parts : new int[] {1, 2, 5, 38}) {
+      EvalAccumulator total = new EvalAccumulator();
+      for (int p = 0; p < parts; p++) {
+        EvalAccumulator a = new EvalAccumulator();
+        for (int i = p; i < rows.size(); i += parts) {
+          a.add(rows.get(i));
+        }
+        total.merge(a);
+      }
+      EvalAccumulator.Result r = total.result();
+      assertThat(r.images()).isEqualTo(37);
+      assertThat(r.failed()).isEqualTo(1);
+      assertThat(r.psnr()).isCloseTo(psnr / 37, within(1e-9));
+      assertThat(r.ssim()).isCloseTo(ssim / 37, within(1e-12));
+      assertThat(r.psnrMin()).isEqualTo(min);
+      assertThat(r.secondsMean()).isCloseTo(secs / 37, within(1e-12));
+      assertThat(r.secondsTotal()).isCloseTo(secs, within(1e-9));
+      assertThat(r.megapixelsPerSecond()).isCloseTo(37 * 100 * 50 / 1e6 / secs, within(1e-9));
+    }
+  }
+
+  @Test
+  void anEmptyAccumulatorHasNoMeans() {
+    EvalAccumulator.Result r = new EvalAccumulator().add(row("x", 0, 0, 0, "bad")).result();
+    assertThat(r.images()).isZero();
+    assertThat(r.failed()).isEqualTo(1);
+    assertThat(r.psnr()).isNaN();
+    assertThat(r.secondsMean()).isNaN();
+  }
+
+  @Test
+  void theRowThatCountsIsOkThenNewest() {
+    EvalResult old = new EvalResult("a", "S", "i", "p", 2, "m", "whole", 0, false, 30, 0.9, 1, 1,
+        1, 1, 1, 3, 1, null, 10L);
+    EvalResult newer = new EvalResult("b", "S", "i", "p", 2, "m", "whole", 0, false, 31, 0.9, 1,
+        1, 1, 1, 1, 3, 1, null, 20L);
+    EvalResult failed = new EvalResult("c", "S", "i", "p", 2, "m", "whole", 0, false, Double.NaN,
+        Double.NaN, 0, 0, 0, 0, 0, 0, 0, "boom", 30L);
+    assertThat(EvalResult.preferred(old, newer)).isSameAs(newer);
+    assertThat(EvalResult.preferred(newer, old)).isSameAs(newer);
+    assertThat(EvalResult.preferred(failed, old)).isSameAs(old);
+    assertThat(EvalResult.preferred(old, failed)).isSameAs(old);
+  }
+
+  @Test
+  void rowsSurviveTheSparkRowRoundTrip() {
+    EvalResult r = row("baby.png", 33.1, 0.93, 0.25, null);
+    assertThat(EvalResult.fromRow(r.toRow())).isEqualTo(r);
+    EvalResult f = row("bad.png", Double.NaN, Double.NaN, 0, "ImageDecodeException: truncated");
+    assertThat(EvalResult.fromRow(f.toRow())).isEqualTo(f);
+    assertThat(EvalResult.SCHEMA.fieldNames()).hasSize(r.getClass().getRecordComponents().length);
+  }
+
+  @Test
+  void summaryRowsAreCsv() {
+    EvalSummary s = new EvalSummary(new SummaryKey("Set5", 2, "/m/a,b.srm", "whole"),
+        new EvalAccumulator().add(row("x", 33.5, 0.9, 0.5, null)).result());
+    assertThat(EvalSummary.csvHeader().split(",")).hasSize(13);
+    assertThat(s.csvRow()).startsWith("Set5,2,\"/m/a,b.srm\",whole,1,0,33.5000,0.900000,");
+  }
+}

@@ -1,0 +1,145 @@
+package io.sparksr.jobs.evaluate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.sparksr.io.HadoopFiles;
+import io.sparksr.io.ImageStore;
+import io.sparksr.io.PixelFormat;
+import io.sparksr.jobs.SharedSpark;
+import io.sparksr.partitioning.ImageTensor;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.Assume;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** The evaluate job in Spark local mode: published baselines, resume, self-ensemble, failures. */
+public class EvaluateJobTest extends SharedSpark {
+
+  @Rule
+  public TemporaryFolder tmp = new TemporaryFolder();
+
+  private static Path datasets() {
+    return Path.of(System.getProperty("sparksr.repo.root", "..")).toAbsolutePath().getParent()
+        .resolve("shared/datasets").normalize();
+  }
+
+  private static EvaluateJobConfig config(List<EvaluateJobConfig.Dataset> ds, List<Integer> scales,
+      int tileSize, boolean selfEnsemble, String out) {
+    return new EvaluateJobConfig(ds, scales, List.of("bicubic"), tileSize, selfEnsemble, out, 1,
+        AnchorsTest.shipped().toString(), null, Map.of());
+  }
+
+  private static EvalSummary find(List<EvalSummary> s, String ds, int scale, String setting) {
+    return s.stream().filter(x -> x.dataset().equals(ds) && x.scale() == scale
+        && x.setting().equals(setting)).findFirst().orElseThrow();
+  }
+
+  /**
+   * Set5 + Set14 at x2, x3, x4 with MATLAB bicubic, tiled (64-pixel cores): the means reproduce the
+   * published bicubic rows (VDSR paper, Table 3) within 0.03 dB and 0.002 SSIM. A second run
+   * computes nothing; a third adds only the self-ensemble rows of Set5 x2.
+   */
+  @Test
+  public void bicubicReproducesThePublishedBaselinesAndResumes() throws Exception {
+    Path root = datasets();
+    Assume.assumeTrue("skipped: no ../shared/datasets", Files.isDirectory(root.resolve("Set5"))
+        && Files.isDirectory(root.resolve("Set14")));
+    List<EvaluateJobConfig.Dataset> ds = List.of(
+        new EvaluateJobConfig.Dataset("Set5", root.resolve("Set5").toString()),
+        new EvaluateJobConfig.Dataset("Set14", root.resolve("Set14").toString()));
+    String out = tmp.getRoot() + "/eval";
+
+    EvaluateJobResult first = EvaluateJob.run(spark(), config(ds, List.of(2, 3, 4), 64, false,
+        out));
+
+    assertThat(first.failures()).isEmpty();
+    assertThat(first.computed()).isEqualTo((5 + 14) * 3);
+    assertThat(first.present()).isZero();
+    // published: Kim et al., CVPR 2016, Table 3 (Bicubic)
+    double[][] published = {{33.66, 0.9299}, {30.39, 0.8682}, {28.42, 0.8104},
+        {30.24, 0.8688}, {27.55, 0.7742}, {26.00, 0.7027}};
+    for (int i = 0; i < 6; i++) {
+      String set = i < 3 ? "Set5" : "Set14";
+      int scale = 2 + i % 3;
+      EvalAccumulator.Result r = find(first.summaries(), set, scale, "tile64").result();
+      assertThat(r.images()).isEqualTo(set.equals("Set5") ? 5 : 14);
+      assertThat(r.psnr()).as("%s x%d PSNR", set, scale).isCloseTo(published[i][0], within(0.03));
+      assertThat(r.ssim()).as("%s x%d SSIM", set, scale).isCloseTo(published[i][1], within(0.002));
+      assertThat(r.secondsMean()).isPositive();
+    }
+    Dataset<Row> rows = spark().read().parquet(first.results());
+    assertThat(rows.count()).isEqualTo(57);
+    assertThat(rows.filter("tiles > 1").count()).as("tiled inference was used").isPositive();
+    assertThat(new File(out, "results.parquet").list((d, n) -> n.endsWith(".parquet")))
+        .hasSize(1);
+    String csv = HadoopFiles.readText(new Configuration(), first.summaryCsv());
+    assertThat(csv.lines()).hasSize(1 + 6);
+    String html = Files.readString(Path.of(out, "report.html"));
+    assertThat(html).contains("data-dataset=\"Set14\" data-scale=\"4\"")
+        .contains("<tr class=\"published\" data-method=\"VDSR\">")
+        .contains("crops/Set5/baby_x2_hr.png");
+    assertThat(new File(out, "crops/Set5/baby_x4_bicubic.png")).isFile();
+    assertThat(new File(out, "charts/Set14_psnr_vs_scale.svg")).isFile();
+    assertThat(new File(out, "report.md")).isFile();
+
+    EvaluateJobResult second = EvaluateJob.run(spark(), config(ds, List.of(2, 3, 4), 64, false,
+        out));
+    assertThat(second.computed()).isZero();
+    assertThat(second.present()).isEqualTo(57);
+    assertThat(second.summaries()).isEqualTo(first.summaries());
+    assertThat(new File(out, "results.parquet").list((d, n) -> n.endsWith(".parquet")))
+        .as("nothing appended").hasSize(1);
+
+    EvaluateJobResult third = EvaluateJob.run(spark(), config(ds.subList(0, 1), List.of(2), 64,
+        true, out));
+    assertThat(third.computed()).isEqualTo(5);
+    assertThat(third.present()).isEqualTo(5);
+    EvalSummary plain = find(third.summaries(), "Set5", 2, "tile64");
+    EvalSummary x8 = find(third.summaries(), "Set5", 2, "tile64+x8");
+    // bicubic commutes with flips and transposes: the ensemble changes nothing but the time
+    assertThat(x8.result().psnr()).isCloseTo(plain.result().psnr(), within(0.005));
+    assertThat(Files.readString(Path.of(out, "report.html"))).contains("Self-ensemble (x8)");
+    assertThat(third.summaries()).as("the report keeps Set14 from the first run")
+        .anyMatch(s -> s.dataset().equals("Set14"));
+  }
+
+  /** A corrupt file is a failed row (and exit code 1), retried by the next run; others are fine. */
+  @Test
+  public void aBadImageIsAFailedRowThatTheNextRunRetries() throws Exception {
+    File in = tmp.newFolder("mixed");
+    ImageStore store = new ImageStore(new Configuration());
+    Random rnd = new Random(9);
+    float[] d = new float[3 * 40 * 48];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = rnd.nextFloat();
+    }
+    store.write(in + "/good.png", new ImageTensor(3, 40, 48, d), PixelFormat.of("png", 3, 8));
+    store.write(in + "/grey.png", new ImageTensor(1, 40, 48, java.util.Arrays.copyOf(d, 40 * 48)),
+        PixelFormat.of("png", 1, 8));
+    Files.write(Path.of(in.toString(), "broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0});
+    String out = tmp.getRoot() + "/eval-bad";
+    List<EvaluateJobConfig.Dataset> ds = List.of(new EvaluateJobConfig.Dataset("Mixed",
+        in.toString()));
+
+    EvaluateJobResult r = EvaluateJob.run(spark(), config(ds, List.of(2, 4), 16, false, out));
+    assertThat(r.computed()).isEqualTo(6);
+    assertThat(r.failures()).hasSize(2).allMatch(f -> f.image().equals("broken.png")
+        && f.error().contains("broken.png"));
+    assertThat(find(r.summaries(), "Mixed", 2, "tile16").result().images()).isEqualTo(2);
+    assertThat(Files.readString(Path.of(out, "report.html"))).contains("Failures of this run");
+
+    EvaluateJobResult again = EvaluateJob.run(spark(), config(ds, List.of(2, 4), 16, false, out));
+    assertThat(again.computed()).as("only the failed rows are retried").isEqualTo(2);
+    assertThat(again.present()).isEqualTo(4);
+  }
+}
