@@ -31,7 +31,9 @@ public final class UpscaleCommand implements Callable<Integer> {
   int scale;
 
   @Option(names = "--model", defaultValue = "bicubic",
-      description = "Model: 'bicubic' (MATLAB-compatible) (default: ${DEFAULT-VALUE}).")
+      description = "Model: 'default' (the shipped multi-scale network), 'bicubic' "
+          + "(MATLAB-compatible) or the path of a model bundle (.srm) on any Hadoop FS "
+          + "(default: ${DEFAULT-VALUE}).")
   String model;
 
   @Option(names = "--tile-size", defaultValue = "256", paramLabel = "<px>",

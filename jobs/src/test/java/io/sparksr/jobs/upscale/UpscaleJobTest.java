@@ -11,6 +11,9 @@ import io.sparksr.partitioning.BicubicOperator;
 import io.sparksr.partitioning.ImageTensor;
 import io.sparksr.partitioning.Quantized;
 import io.sparksr.partitioning.Resize;
+import io.sparksr.partitioning.TileOperator;
+import io.sparksr.partitioning.TileUpscaler;
+import io.sparksr.model.ModelRegistry;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,6 +131,35 @@ public class UpscaleJobTest extends SharedSpark {
     assertThat(r.partitions()).isBetween(3, 47 - 6);
     assertThat(store.read(tmp.getRoot() + "/out3/big_x2.png").tensor())
         .isEqualTo(expected(d + "/big.png", 2));
+  }
+
+  @Test
+  public void theShippedModelTiledEqualsWholeImageInferenceWithinOneLevel() throws Exception {
+    Random rnd = new Random(4);
+    File inDir = tmp.newFolder("net");
+    String d = inDir.getAbsolutePath();
+    store.write(d + "/photo.png", image(rnd, 3, 150, 170), PixelFormat.of("png", 3, 8));
+    store.write(d + "/gray.png", image(rnd, 1, 90, 100), PixelFormat.of("png", 1, 8));
+    String out = tmp.getRoot() + "/out-net";
+    TileOperator op = ModelRegistry.load("default");
+    UpscaleJobConfig cfg = new UpscaleJobConfig(List.of(d), out, 3, "default", 96, null, null,
+        0.05, null, Map.of()).forOperator(op);
+    assertThat(cfg.halo()).isEqualTo(op.radius());
+    UpscaleJobResult r = UpscaleJob.run(spark(), cfg);
+    assertThat(r.failed()).isZero();
+    assertThat(r.tiles()).isGreaterThan(2);
+    for (String name : List.of("photo", "gray")) {
+      ImageTensor in = store.read(d + "/" + name + ".png").tensor();
+      ImageTensor whole = Quantized.of(TileUpscaler.upscaleWhole(op, in, 3, op.radius(),
+          op.defaultBorder()), 8).toTensor();
+      ImageTensor tiled = store.read(out + "/" + name + "_x3.png").tensor();
+      assertThat(tiled.sameShape(whole)).isTrue();
+      float maxDiff = 0;
+      for (int i = 0; i < whole.data().length; i++) {
+        maxDiff = Math.max(maxDiff, Math.abs(whole.data()[i] - tiled.data()[i]));
+      }
+      assertThat(maxDiff).as(name).isLessThanOrEqualTo(1 / 255f + 1e-6f);
+    }
   }
 
   @Test
