@@ -21,7 +21,8 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--output", paramLabel = "<bundle>",
       description = "Model bundle to write; also the resume checkpoint. Next to it: "
-          + "<bundle>.curve.csv and <bundle>.curve.png.")
+          + "<bundle>.curve.csv, <bundle>.curve.png and <bundle>.best.srm (the weights with the "
+          + "best mean validation PSNR so far, inference-only).")
   String output;
 
   @Option(names = "--model-config", paramLabel = "<model.yaml>",

@@ -1,6 +1,7 @@
 package io.sparksr.jobs.train;
 
 import io.sparksr.io.HadoopFiles;
+import io.sparksr.model.Provenance;
 import io.sparksr.model.SrTrainer;
 import io.sparksr.model.TrainOptions;
 import io.sparksr.model.arch.Architecture;
@@ -62,6 +63,7 @@ public final class TrainJob {
 
     StepLog stepLog = new StepLog(cfg, curve, t0 - (long) (trainer.wallSeconds() * 1e9), arch);
     Map<Integer, Double> lastVal = new TreeMap<>();
+    double best = Double.NEGATIVE_INFINITY;
     String reason = "reached step " + stop;
     long lastSave = System.nanoTime();
     while (trainer.iteration() < stop) {
@@ -75,6 +77,15 @@ public final class TrainJob {
       boolean timeUp = now >= deadline;
       if (val != null && (trainer.iteration() == nextVal || trainer.iteration() >= stop)) {
         lastVal = validate(trainer, val, curve, stepLog);
+        double mean = lastVal.values().stream().mapToDouble(Double::doubleValue).average()
+            .orElse(Double.NaN);
+        if (mean > best) {
+          best = mean;
+          String path = output + ".best.srm";
+          trainer.toBundle(provenance(trainer, cfg), false).write(conf, path);
+          LOG.info("new best validation (mean {} dB over scales): {}",
+              String.format(Locale.ROOT, "%.3f", mean), path);
+        }
       }
       if (now - lastSave >= checkpointEvery || timeUp || trainer.iteration() >= stop) {
         save(conf, trainer, cfg, output, curve);
@@ -150,9 +161,17 @@ public final class TrainJob {
 
   private static void save(Configuration conf, SrTrainer trainer, TrainJobConfig cfg,
       String output, TrainingCurve curve) throws IOException {
-    String version = System.getenv().getOrDefault("SPARKSR_GIT_COMMIT", "0.1.0-SNAPSHOT");
-    trainer.save(conf, output, cfg.data(), version);
+    trainer.save(conf, output, cfg.data(), codeVersion());
     curve.write();
+  }
+
+  private static String codeVersion() {
+    return System.getenv().getOrDefault("SPARKSR_GIT_COMMIT", "0.1.0-SNAPSHOT");
+  }
+
+  private static Provenance provenance(SrTrainer trainer, TrainJobConfig cfg) {
+    return new Provenance(cfg.data(), trainer.iteration(), trainer.wallSeconds(), codeVersion(),
+        "best Set5 validation so far (inference-only)");
   }
 
   /** Ends an iterator at a wall-clock deadline (the batches are a function of the step). */

@@ -98,6 +98,10 @@ public class TrainJobTest extends SharedSpark {
     assertThat(csv.lines().findFirst().orElseThrow()).isEqualTo(TrainingCurve.HEADER);
     assertThat(csv.lines().count()).isGreaterThan(3);
     assertThat(new ImageStore(conf).info(out + ".curve.png").width()).isEqualTo(900);
+    // the best validation so far is kept as an inference-only bundle
+    ModelBundle best = ModelBundle.read(conf, out + ".best.srm");
+    assertThat(best.resumable()).isFalse();
+    assertThat(best.metadata().training().iteration()).isBetween(5L, 6L);
     assertThatThrownBy(() -> TrainJob.run(spark(), config(out, false, 6, null)))
         .hasMessageContaining("exists: pass --resume");
   }
