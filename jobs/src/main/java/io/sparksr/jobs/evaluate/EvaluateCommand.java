@@ -2,12 +2,12 @@ package io.sparksr.jobs.evaluate;
 
 import io.sparksr.io.HadoopFiles;
 import io.sparksr.io.ImageStore;
+import io.sparksr.jobs.SparkOptions;
 import io.sparksr.jobs.SparkSessions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
@@ -61,17 +61,10 @@ public final class EvaluateCommand implements Callable<Integer> {
           + " of the installation).")
   String anchors;
 
-  @Option(names = "--master",
-      description = "Spark master (default: spark-submit's, else local[*]).")
-  String master;
 
-  @Option(names = "--conf", paramLabel = "<key=value>", split = ",",
-      description = "Extra Spark settings, e.g. --conf spark.executor.memory=4g.")
-  Map<String, String> conf;
 
-  @Option(names = "--config", paramLabel = "<file.yaml>",
-      description = "YAML file with any of these options (see conf/evaluate.yaml).")
-  Path config;
+  @CommandLine.Mixin
+  SparkOptions sparkOptions;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -86,7 +79,8 @@ public final class EvaluateCommand implements Callable<Integer> {
       List<EvaluateJobConfig.Dataset> ds = datasets == null ? null
           : datasets.stream().map(EvaluateJobConfig.Dataset::parse).toList();
       EvaluateJobConfig cfg = new EvaluateJobConfig(ds, scales, models, tileSize, selfEnsemble,
-          output, crops, resolveAnchors(anchors), master, conf);
+          output, crops, resolveAnchors(anchors), sparkOptions.master(),
+          sparkOptions.conf());
       cfg.checkModels(ModelCache::get);
       checkDatasets(cfg);
       checkAnchors(cfg);

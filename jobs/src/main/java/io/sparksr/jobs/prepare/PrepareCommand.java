@@ -1,9 +1,8 @@
 package io.sparksr.jobs.prepare;
 
+import io.sparksr.jobs.SparkOptions;
 import io.sparksr.jobs.SparkSessions;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
@@ -71,16 +70,10 @@ public final class PrepareCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace an existing dataset.")
   boolean overwrite;
 
-  @Option(names = "--master", description = "Spark master (default: spark-submit's, else local[*]).")
-  String master;
 
-  @Option(names = "--conf", paramLabel = "<key=value>", split = ",",
-      description = "Extra Spark settings.")
-  Map<String, String> conf;
 
-  @Option(names = "--config", paramLabel = "<file.yaml>",
-      description = "YAML file with any of these options (see conf/prepare.yaml).")
-  Path config;
+  @CommandLine.Mixin
+  SparkOptions sparkOptions;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -100,7 +93,8 @@ public final class PrepareCommand implements Callable<Integer> {
       }
       return new PrepareJobConfig(input, output, scales, patchSize,
           stride == null ? Math.max(1, patchSize / 2) : stride, patchesPerImage, seed, minStd,
-          flips, rot90, valFraction, compression, rowGroupMb, overwrite, master, conf);
+          flips, rot90, valFraction, compression, rowGroupMb, overwrite, sparkOptions.master(),
+          sparkOptions.conf());
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }

@@ -1,9 +1,8 @@
 package io.sparksr.jobs.train;
 
+import io.sparksr.jobs.SparkOptions;
 import io.sparksr.jobs.SparkSessions;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
@@ -91,16 +90,10 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
   long seed;
 
-  @Option(names = "--master", description = "Spark master (default: spark-submit's, else local[*]).")
-  String master;
 
-  @Option(names = "--conf", paramLabel = "<key=value>", split = ",",
-      description = "Extra Spark settings.")
-  Map<String, String> conf;
 
-  @Option(names = "--config", paramLabel = "<file.yaml>",
-      description = "YAML file with any of these options (see conf/train/default.yaml).")
-  Path config;
+  @CommandLine.Mixin
+  SparkOptions sparkOptions;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -109,7 +102,8 @@ public final class TrainCommand implements Callable<Integer> {
     try {
       return new TrainJobConfig(data, output, modelConfig, resume, maxMinutes, maxSteps,
           totalSteps, batchSize, crop, lr, minLr, warmupSteps, scales, val, valEvery, logEvery,
-          checkpointMinutes, emaDecay, seed, master, conf);
+          checkpointMinutes, emaDecay, seed, sparkOptions.master(),
+          sparkOptions.conf());
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
