@@ -1,9 +1,14 @@
 package io.sparksr.io;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -57,6 +62,60 @@ public final class HadoopFiles {
       return p.getFileSystem(conf).getContentSummary(p).getLength();
     } catch (IOException e) {
       throw new IOException("cannot measure " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes {@code bytes} atomically ({@link AtomicFiles}). */
+  public static void writeBytes(Configuration conf, String path, byte[] bytes) throws IOException {
+    try {
+      AtomicFiles.write(conf, path, (fs, tmp) -> {
+        try (OutputStream out = fs.create(tmp, false)) {
+          out.write(bytes);
+        }
+      });
+    } catch (IOException e) {
+      throw new IOException("cannot write " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Copies the whole file {@code path} to {@code out} (not closed); returns the bytes copied. */
+  public static long copyTo(Configuration conf, String path, OutputStream out) throws IOException {
+    Path p = new Path(path);
+    try (InputStream in = AtomicFiles.fileSystem(conf, p).open(p)) {
+      return in.transferTo(out);
+    } catch (IOException e) {
+      throw new IOException("cannot read " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The files directly in folder {@code dir}: name to size in bytes; empty when the folder does not
+   * exist. One listing call, however many files (the driver's way to see what a run already wrote).
+   */
+  public static Map<String, Long> list(Configuration conf, String dir) throws IOException {
+    Path p = new Path(dir);
+    Map<String, Long> out = new TreeMap<>();
+    try {
+      for (FileStatus st : AtomicFiles.fileSystem(conf, p).listStatus(p)) {
+        if (st.isFile()) {
+          out.put(st.getPath().getName(), st.getLen());
+        }
+      }
+    } catch (FileNotFoundException e) {
+      return out;
+    } catch (IOException e) {
+      throw new IOException("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  /** The size of file {@code path} in bytes. */
+  public static long size(Configuration conf, String path) throws IOException {
+    Path p = new Path(path);
+    try {
+      return AtomicFiles.fileSystem(conf, p).getFileStatus(p).getLen();
+    } catch (IOException e) {
+      throw new IOException("cannot stat " + path + ": " + e.getMessage(), e);
     }
   }
 

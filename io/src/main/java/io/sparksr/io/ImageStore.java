@@ -1,6 +1,7 @@
 package io.sparksr.io;
 
 import io.sparksr.partitioning.ImageTensor;
+import io.sparksr.partitioning.Quantized;
 import io.sparksr.partitioning.Rect;
 import java.awt.Rectangle;
 import java.awt.color.ColorSpace;
@@ -117,27 +118,39 @@ public final class ImageStore {
   // ---------------------------------------------------------------------------------------------
   // Reading
 
-  /** Size and pixel format from the header, without decoding pixels. */
+  /**
+   * Size, pixel format, EXIF orientation and file size from the header, without decoding pixels.
+   */
   public ImageInfo info(String path) throws IOException {
-    return decode(path, (reader, formatName, qualified) -> {
+    return decode(path, (reader, formatName, qualified, length) -> {
       int width = reader.getWidth(0);
       int height = reader.getHeight(0);
       ColorModel cm = reader.getImageTypes(0).next().getColorModel();
       PixelFormat format = Pixels.describe(formatName, cm, iccProfile(reader, formatName, cm));
       boolean regionReadable = formatName.equals("tiff")
           && (reader.isImageTiled(0) || reader.getTileHeight(0) < height);
-      return new ImageInfo(qualified, width, height, format, regionReadable);
+      return new ImageInfo(qualified, width, height, format, regionReadable,
+          ExifOrientation.of(reader, formatName, path), length);
+    }, (qualified, length) -> {
+      TiledTiffReader.Directory d = TiledTiffReader.directory(conf, path);
+      return new ImageInfo(qualified, d.width(), d.height(), d.format(), true, d.orientation(),
+          length);
     });
   }
 
   /** The whole image (first image of a multi-page file) and its format. */
   public DecodedImage read(String path) throws IOException {
-    return decode(path, (reader, formatName, qualified) -> {
+    return decode(path, (reader, formatName, qualified, length) -> {
       checkDecodable(reader, formatName, reader.getWidth(0), reader.getHeight(0));
       BufferedImage image = reader.read(0, reader.getDefaultReadParam());
       ColorModel cm = image.getColorModel();
       PixelFormat format = Pixels.describe(formatName, cm, iccProfile(reader, formatName, cm));
       return new DecodedImage(Pixels.toTensor(image.getRaster(), cm, format.channels()), format);
+    }, (qualified, length) -> {
+      TiledTiffReader.Directory d = TiledTiffReader.directory(conf, path);
+      checkSamples(d.width(), d.height(), d.channels());
+      return new DecodedImage(TiledTiffReader.readRegion(conf, path,
+          new Rect(0, 0, d.width(), d.height())), d.format());
     });
   }
 
@@ -150,7 +163,7 @@ public final class ImageStore {
     if (region.isEmpty()) {
       throw new IllegalArgumentException("'region' of " + path + " is " + region + " but must not be empty");
     }
-    return decode(path, (reader, formatName, qualified) -> {
+    return decode(path, (reader, formatName, qualified, length) -> {
       Rect bounds = new Rect(0, 0, reader.getWidth(0), reader.getHeight(0));
       if (!bounds.contains(region)) {
         throw new CallerError("'region' " + region + " of " + path
@@ -167,6 +180,14 @@ public final class ImageStore {
       }
       PixelFormat format = Pixels.describe(formatName, cm, null);
       return Pixels.toTensor(image.getRaster(), cm, format.channels());
+    }, (qualified, length) -> {
+      TiledTiffReader.Directory d = TiledTiffReader.directory(conf, path);
+      if (!new Rect(0, 0, d.width(), d.height()).contains(region)) {
+        throw new CallerError("'region' " + region + " of " + path
+            + " must lie inside the image " + new Rect(0, 0, d.width(), d.height()));
+      }
+      checkSamples(region.width(), region.height(), d.channels());
+      return TiledTiffReader.readRegion(conf, path, region);
     });
   }
 
@@ -187,8 +208,27 @@ public final class ImageStore {
   public void write(String path, ImageTensor tensor, PixelFormat format, WriteOptions options)
       throws IOException {
     Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(tensor, "tensor");
     checkWrite(path, tensor, format, format.formatName());
-    writeAtomically(path, out -> encode(path, out, tensor, format, options, 0));
+    writeAtomically(path, out -> encode(path, out,
+        (sixteen, cs) -> Pixels.toImage(tensor, sixteen, cs), format, options, 0));
+  }
+
+  /**
+   * Writes samples that are already quantised (e.g. stitched from tiles that travelled as
+   * {@link Quantized}), like {@link #write(String, ImageTensor, PixelFormat)} but without a float
+   * copy of the image: the encoder's raster is filled from the samples directly. The result is
+   * the same as writing {@code samples.toTensor()}.
+   */
+  public void write(String path, Quantized samples, PixelFormat format) throws IOException {
+    Objects.requireNonNull(samples, "samples");
+    if (samples.channels() != format.channels()) {
+      throw new IllegalArgumentException("samples for " + path + " have " + samples.channels()
+          + " channels but 'format' " + format + " has " + format.channels());
+    }
+    checkWrite(path, null, format, format.formatName());
+    writeAtomically(path, out -> encode(path, out,
+        (sixteen, cs) -> Pixels.toImage(samples, sixteen, cs), format, WriteOptions.DEFAULTS, 0));
   }
 
   /**
@@ -205,7 +245,9 @@ public final class ImageStore {
     }
     checkWrite(path, tensor, format, "tiff");
     PixelFormat tiff = format.withFormatName("tiff");
-    writeAtomically(path, out -> encode(path, out, tensor, tiff, WriteOptions.DEFAULTS, tileSize));
+    writeAtomically(path, out -> encode(path, out,
+        (sixteen, cs) -> Pixels.toImage(tensor, sixteen, cs), tiff, WriteOptions.DEFAULTS,
+        tileSize));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -292,7 +334,14 @@ public final class ImageStore {
 
   @FunctionalInterface
   private interface Decoding<T> {
-    T apply(ImageReader reader, String formatName, String qualifiedPath) throws IOException;
+    T apply(ImageReader reader, String formatName, String qualifiedPath, long length)
+        throws IOException;
+  }
+
+  /** The same for a BigTIFF file, which the JDK cannot decode ({@link TiledTiffReader} does). */
+  @FunctionalInterface
+  private interface BigTiffDecoding<T> {
+    T apply(String qualifiedPath, long length) throws IOException;
   }
 
   /**
@@ -300,7 +349,8 @@ public final class ImageStore {
    * than one claims it) and runs {@code decoding}; maps every failure to a typed exception naming
    * the path, and always closes the stream and disposes the reader.
    */
-  private <T> T decode(String path, Decoding<T> decoding) throws IOException {
+  private <T> T decode(String path, Decoding<T> decoding, BigTiffDecoding<T> bigTiff)
+      throws IOException {
     Objects.requireNonNull(path, "path");
     Path p = new Path(path);
     FileSystem fs = AtomicFiles.fileSystem(conf, p);
@@ -326,12 +376,19 @@ public final class ImageStore {
     }
     ImageReader reader = null;
     try (in) {
+      byte[] magic = new byte[4];
+      in.mark();
+      int got = in.read(magic);
+      in.reset();
+      if (got == 4 && TiledTiffReader.isBigTiff(magic)) {
+        return bigTiff.apply(status.getPath().toString(), status.getLen());
+      }
       reader = pickReader(in, path);
       reader.setInput(in, false, false);
       List<String> warnings = new ArrayList<>();
       reader.addIIOReadWarningListener(collect(warnings));
       T result = decoding.apply(reader, PixelFormat.normalizeFormatName(reader.getFormatName()),
-          status.getPath().toString());
+          status.getPath().toString(), status.getLen());
       checkWarnings(path, warnings);
       return result;
     } catch (ImageIoException | CallerError e) {
@@ -402,7 +459,10 @@ public final class ImageStore {
   private static void checkDecodable(ImageReader reader, String formatName, int width, int height)
       throws IOException {
     ColorModel cm = reader.getImageTypes(0).next().getColorModel();
-    int channels = Pixels.describe(formatName, cm, null).channels();
+    checkSamples(width, height, Pixels.describe(formatName, cm, null).channels());
+  }
+
+  private static void checkSamples(int width, int height, int channels) throws IIOException {
     long samples = (long) width * height * channels;
     if (samples > Integer.MAX_VALUE - 8) {
       throw new IIOException("image is " + width + "x" + height + " with " + channels
@@ -540,9 +600,8 @@ public final class ImageStore {
   private static void checkWrite(String path, ImageTensor tensor, PixelFormat format,
       String formatName) {
     Objects.requireNonNull(path, "path");
-    Objects.requireNonNull(tensor, "tensor");
     Objects.requireNonNull(format, "format");
-    if (tensor.channels() != format.channels()) {
+    if (tensor != null && tensor.channels() != format.channels()) {
       throw new IllegalArgumentException("tensor for " + path + " has " + tensor.channels()
           + " channels but 'format' " + format + " has " + format.channels());
     }
@@ -580,7 +639,13 @@ public final class ImageStore {
     }
   }
 
-  private void encode(String path, ImageOutputStream out, ImageTensor tensor, PixelFormat format,
+  /** Makes the raster an encoder writes: 8 or 16 bits per sample, in the given colour space. */
+  @FunctionalInterface
+  private interface ImageSource {
+    BufferedImage toImage(boolean sixteenBit, ColorSpace cs);
+  }
+
+  private void encode(String path, ImageOutputStream out, ImageSource source, PixelFormat format,
       WriteOptions options, int tileSize) throws IOException {
     String name = format.formatName();
     if (!WRITABLE.contains(name)) {
@@ -602,7 +667,7 @@ public final class ImageStore {
       if (icc != null && name.equals("bmp")) {
         LOG.debug("bmp cannot hold an ICC profile: dropped for {}", path);
       }
-      BufferedImage image = Pixels.toImage(tensor, format.bitDepth() == 16 && !eightBitOnly, cs);
+      BufferedImage image = source.toImage(format.bitDepth() == 16 && !eightBitOnly, cs);
       ImageWriteParam param = writer.getDefaultWriteParam();
       if (name.equals("jpeg")) {
         param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);

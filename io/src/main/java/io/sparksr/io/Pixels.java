@@ -1,6 +1,7 @@
 package io.sparksr.io;
 
 import io.sparksr.partitioning.ImageTensor;
+import io.sparksr.partitioning.Quantized;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -118,6 +119,51 @@ final class Pixels {
       for (int ch = 0; ch < c; ch++) {
         for (int p = 0, s = ch * plane, d = ch; p < plane; p++, s++, d += c) {
           dst[d] = (byte) quantize(src[s], 255);
+        }
+      }
+    }
+    ColorModel cm = new ComponentColorModel(cs, alpha, false,
+        alpha ? Transparency.TRANSLUCENT : Transparency.OPAQUE, dataType);
+    return new BufferedImage(cm, raster, false, null);
+  }
+
+  /**
+   * An interleaved image from planar quantised samples. From 16-bit samples to an 8-bit image each
+   * sample goes through the float path's rule (round(s / 65535 * 255)), so the result equals
+   * {@code toImage(samples.toTensor(), ...)}.
+   */
+  static BufferedImage toImage(Quantized q, boolean sixteenBit, ColorSpace cs) {
+    int c = q.channels();
+    int w = q.width();
+    int plane = q.height() * w;
+    boolean alpha = PixelFormat.hasAlpha(c);
+    if (sixteenBit && q.bitDepth() != 16) {
+      throw new IllegalArgumentException("8-bit samples cannot make a 16-bit image");
+    }
+    int dataType = sixteenBit ? DataBuffer.TYPE_USHORT : DataBuffer.TYPE_BYTE;
+    int[] offsets = new int[c];
+    for (int i = 0; i < c; i++) {
+      offsets[i] = i;
+    }
+    WritableRaster raster =
+        Raster.createInterleavedRaster(dataType, w, q.height(), w * c, c, offsets, null);
+    byte[] src = q.samples();
+    if (sixteenBit) {
+      short[] dst = ((DataBufferUShort) raster.getDataBuffer()).getData();
+      for (int ch = 0; ch < c; ch++) {
+        for (int p = 0, s = ch * plane, d = ch; p < plane; p++, s++, d += c) {
+          dst[d] = (short) (((src[2 * s] & 0xff) << 8) | (src[2 * s + 1] & 0xff));
+        }
+      }
+    } else {
+      byte[] dst = ((DataBufferByte) raster.getDataBuffer()).getData();
+      boolean from16 = q.bitDepth() == 16;
+      for (int ch = 0; ch < c; ch++) {
+        for (int p = 0, s = ch * plane, d = ch; p < plane; p++, s++, d += c) {
+          dst[d] = from16
+              ? (byte) quantize((((src[2 * s] & 0xff) << 8) | (src[2 * s + 1] & 0xff)) / 65535f,
+                  255)
+              : src[s];
         }
       }
     }

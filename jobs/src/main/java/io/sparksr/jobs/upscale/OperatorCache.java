@@ -13,4 +13,12 @@ final class OperatorCache {
   static TileOperator get(String model) {
     return CACHE.computeIfAbsent(model, ModelRegistry::load);
   }
+
+  /**
+   * Makes {@code name} resolve to {@code op} in this JVM (tests in local mode, where driver and
+   * executors share the JVM, use it to run the job with an instrumented operator).
+   */
+  static void register(String name, TileOperator op) {
+    CACHE.put(name, op);
+  }
 }

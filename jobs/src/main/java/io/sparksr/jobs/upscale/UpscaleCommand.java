@@ -1,10 +1,9 @@
 package io.sparksr.jobs.upscale;
 
+import io.sparksr.jobs.SparkOptions;
 import io.sparksr.jobs.SparkSessions;
 import io.sparksr.partitioning.BorderPolicy;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
@@ -13,7 +12,9 @@ import picocli.CommandLine.Option;
 
 /** {@code sparksr upscale}: the command line of {@link UpscaleJob}. */
 @Command(name = "upscale", mixinStandardHelpOptions = true,
-    description = "Upscale images: tiles are the unit of work, stitched back seam-free.",
+    description = "Upscale images: tiles are the unit of work, batched through the model and "
+        + "stitched back seam-free. Existing outputs are skipped (resume); exit code 1 when any "
+        + "input failed.",
     sortOptions = false)
 public final class UpscaleCommand implements Callable<Integer> {
 
@@ -23,7 +24,8 @@ public final class UpscaleCommand implements Callable<Integer> {
   List<String> input;
 
   @Option(names = "--output", paramLabel = "<dir>",
-      description = "Output directory: <name>_x<scale>.<ext> per image and _manifest.csv.")
+      description = "Output directory: <name><suffix>.<ext> per image, manifest.parquet/ and "
+          + "_manifest.csv.")
   String output;
 
   @Option(names = "--scale", defaultValue = "2", description = "Upscaling factor: 2, 3 or 4 "
@@ -36,13 +38,14 @@ public final class UpscaleCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   String model;
 
-  @Option(names = "--tile-size", defaultValue = "256", paramLabel = "<px>",
-      description = "Tile core size in input pixels (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--tile-size", defaultValue = "" + UpscaleJobConfig.DEFAULT_TILE_SIZE,
+      paramLabel = "<px>", description = "Tile core size in input pixels (default: "
+          + "${DEFAULT-VALUE}).")
   int tileSize;
 
   @Option(names = "--halo", paramLabel = "<px>",
       description = "Context pixels around each tile (default: the model's receptive-field "
-          + "radius, which makes tiled output equal whole-image output).")
+          + "radius, which makes tiled output equal whole-image output; smaller: a warning).")
   Integer halo;
 
   @Option(names = "--border", paramLabel = "<policy>",
@@ -50,20 +53,58 @@ public final class UpscaleCommand implements Callable<Integer> {
           + " (default: the model's own; bicubic: symmetric, as MATLAB).")
   String border;
 
-  @Option(names = "--partition-megapixels", defaultValue = "16", paramLabel = "<MP>",
+  @Option(names = "--partition-megapixels", paramLabel = "<MP>",
+      defaultValue = "" + UpscaleJobConfig.DEFAULT_PARTITION_MEGAPIXELS,
       description = "Output megapixels per Spark partition (default: ${DEFAULT-VALUE}).")
   double partitionMegapixels;
 
-  @Option(names = "--master", description = "Spark master (default: spark-submit's, else local[*]).")
-  String master;
+  @Option(names = "--batch-memory-mb", paramLabel = "<MiB>",
+      defaultValue = "" + UpscaleJobConfig.DEFAULT_BATCH_MEMORY_MB,
+      description = "Working memory of one forward pass per task: tiles of one shape are batched "
+          + "up to it (default: ${DEFAULT-VALUE}).")
+  int batchMemoryMb;
 
-  @Option(names = "--conf", paramLabel = "<key=value>", split = ",",
-      description = "Extra Spark settings, e.g. --conf spark.executor.memory=4g.")
-  Map<String, String> conf;
+  @Option(names = "--forward-permits", paramLabel = "<n>", defaultValue = "0",
+      description = "Forward passes one executor runs at once, e.g. 1 per GPU; 0 = no limit "
+          + "(default: ${DEFAULT-VALUE}).")
+  int forwardPermits;
 
-  @Option(names = "--config", paramLabel = "<file.yaml>",
-      description = "YAML file with any of these options (see conf/upscale.yaml).")
-  Path config;
+  @Option(names = "--overwrite",
+      description = "Replace existing outputs (default: skip them and do no inference).")
+  boolean overwrite;
+
+  @Option(names = "--dry-run",
+      description = "Print the plan (images, tiles, partitions, FLOPs, output bytes) and exit.")
+  boolean dryRun;
+
+  @Option(names = "--format", paramLabel = "<png|tiff|jpg>",
+      description = "Output format (default: the input's).")
+  String format;
+
+  @Option(names = "--suffix", paramLabel = "<text>",
+      description = "Appended to each input's name (default: _x<scale>).")
+  String suffix;
+
+  @Option(names = "--tiff-threshold-mp", paramLabel = "<MP>",
+      defaultValue = "" + UpscaleJobConfig.DEFAULT_TIFF_THRESHOLD_MP,
+      description = "Outputs above this many megapixels are written as tiled TIFF (BigTIFF over "
+          + "4 GiB) from tiles compressed on executors (default: ${DEFAULT-VALUE}).")
+  double tiffThresholdMp;
+
+  @Option(names = "--convert-threshold-mp", paramLabel = "<MP>",
+      defaultValue = "" + UpscaleJobConfig.DEFAULT_CONVERT_THRESHOLD_MP,
+      description = "PNG/JPEG/BMP inputs above this many megapixels are converted once, "
+          + "streaming, to a tiled TIFF read by region (default: ${DEFAULT-VALUE}).")
+  double convertThresholdMp;
+
+  @Option(names = "--progress-seconds", paramLabel = "<s>",
+      defaultValue = "" + UpscaleJobConfig.DEFAULT_PROGRESS_SECONDS,
+      description = "Seconds between progress lines on the console; 0 = none (default: "
+          + "${DEFAULT-VALUE}).")
+  double progressSeconds;
+
+  @CommandLine.Mixin
+  SparkOptions sparkOptions;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -72,7 +113,10 @@ public final class UpscaleCommand implements Callable<Integer> {
   UpscaleJobConfig toConfig() {
     try {
       UpscaleJobConfig cfg = new UpscaleJobConfig(input, output, scale, model, tileSize, halo,
-          border == null ? null : BorderPolicy.parse(border), partitionMegapixels, master, conf);
+          border == null ? null : BorderPolicy.parse(border), partitionMegapixels, batchMemoryMb,
+          forwardPermits, overwrite, dryRun, UpscaleJobConfig.normalizeFormat(format), suffix,
+          tiffThresholdMp, convertThresholdMp, progressSeconds, sparkOptions.master(),
+          sparkOptions.conf());
       return cfg.forOperator(OperatorCache.get(cfg.model()));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -82,7 +126,8 @@ public final class UpscaleCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     UpscaleJobConfig cfg = toConfig();
-    try (SparkSession spark = SparkSessions.create("sparksr upscale", cfg.master(), cfg.sparkConf())) {
+    try (SparkSession spark = SparkSessions.create("sparksr upscale", cfg.master(),
+        cfg.sparkConf())) {
       UpscaleJobResult result = UpscaleJob.run(spark, cfg);
       spec.commandLine().getOut().println(result.summary());
       return result.failed() == 0 ? 0 : 1;

@@ -1,40 +1,61 @@
 package io.sparksr.jobs.upscale;
 
-import io.sparksr.io.DecodedImage;
+import io.sparksr.io.ExifOrientation;
 import io.sparksr.io.HadoopConf;
+import io.sparksr.io.HadoopFiles;
 import io.sparksr.io.ImageInfo;
 import io.sparksr.io.ImageStore;
+import io.sparksr.io.TiledTiff;
+import io.sparksr.io.TiledTiffConverter;
+import io.sparksr.jobs.upscale.UpscalePlanner.Probe;
 import io.sparksr.partitioning.BorderPolicy;
+import io.sparksr.partitioning.Dihedral;
 import io.sparksr.partitioning.ImageTensor;
 import io.sparksr.partitioning.Quantized;
-import io.sparksr.partitioning.Stitcher;
+import io.sparksr.partitioning.QuantizedStitcher;
+import io.sparksr.partitioning.Rect;
+import io.sparksr.partitioning.TileBatcher;
 import io.sparksr.partitioning.TileOperator;
 import io.sparksr.partitioning.TilePlan;
-import io.sparksr.partitioning.TilePlanner;
-import io.sparksr.partitioning.TileUpscaler;
+import io.sparksr.partitioning.TileSpec;
+import io.sparksr.partitioning.Tiles;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 
 /** The per-record steps of the upscale job: small serializable classes with explicit fields. */
 final class UpscaleFunctions {
+  private static final Logger LOG = LoggerFactory.getLogger(UpscaleFunctions.class);
+  /** Tile side of converted inputs. */
+  static final int CONVERTED_TILE = 256;
+
   private UpscaleFunctions() {}
 
-  /** The tiling settings every step needs. */
-  record Tiling(String model, int tileSize, int halo, int scale, BorderPolicy border)
-      implements Serializable {
-    TilePlan plan(int width, int height) {
-      return TilePlanner.plan(width, height, tileSize, halo, scale);
+  /**
+   * The inference settings every executor step needs.
+   *
+   * @param standard    padded side of a full tile (tile-size + 2 * halo): the batch shape
+   * @param budgetBytes working memory of one forward pass
+   */
+  record Tiling(String model, int halo, int scale, BorderPolicy border, int standard,
+      long budgetBytes, int forwardPermits) implements Serializable {
+
+    static Tiling of(UpscaleJobConfig cfg) {
+      return new Tiling(cfg.model(), cfg.halo(), cfg.scale(), cfg.border(),
+          cfg.tileSize() + 2 * cfg.halo(), cfg.batchMemoryMb() * (1L << 20),
+          cfg.forwardPermits());
     }
   }
-
-  /** Header of one input, or why it cannot be read. */
-  record Probe(String path, ImageInfo info, String error) implements Serializable {}
 
   /** Reads image headers (no pixels) on executors. */
   static final class ProbeImage implements Function<String, Probe> {
@@ -55,103 +76,303 @@ final class UpscaleFunctions {
   }
 
   /**
-   * Upscales the tiles of a partition. Consecutive tiles of one image share one decode (or read
-   * only their region when the file allows it). A failing image yields failed results for its
-   * tiles, never an exception that would kill the task for the other images.
+   * Converts an input without random access to a tiled TIFF, once, streaming; a conversion left
+   * by an earlier run (written atomically, named after the input's path and size) is reused.
+   * Returns the image index and null, or the reason it failed.
+   */
+  static final class ConvertInput implements Function<ImageJob, Tuple2<Integer, String>> {
+    private final Broadcast<HadoopConf> conf;
+
+    ConvertInput(Broadcast<HadoopConf> conf) {
+      this.conf = conf;
+    }
+
+    @Override
+    public Tuple2<Integer, String> call(ImageJob job) {
+      Configuration c = conf.value().get();
+      try {
+        if (!HadoopFiles.exists(c, job.source())) {
+          ImageInfo info = new ImageStore(c).info(job.input());
+          TiledTiffConverter.convert(c, info, job.source(), CONVERTED_TILE);
+        }
+        return new Tuple2<>(job.index(), null);
+      } catch (Exception e) {
+        return new Tuple2<>(job.index(), "cannot convert to a tiled TIFF: " + reason(e));
+      }
+    }
+  }
+
+  /**
+   * Upscales the tiles of a partition. Consecutive tiles of one image share one read: the band of
+   * rows their read rectangles span (or each tile's own region when the file allows it). Tiles of
+   * one inference shape go through the model in batches ({@link TileBatcher}). Tiles of a tiled
+   * output are compressed here and written as part files (tiles already there from an earlier
+   * run of the same model and settings are not computed again). A failing image yields failed
+   * results for its tiles, never an exception that would kill the task for the other images.
    */
   static final class InferTiles implements FlatMapFunction<Iterator<List<TileTask>>, TileResult> {
     private final Broadcast<HadoopConf> conf;
     private final Tiling tiling;
+    private final LongAccumulator tilesDone;
+    private final LongAccumulator pixelsDone;
 
-    InferTiles(Broadcast<HadoopConf> conf, Tiling tiling) {
+    InferTiles(Broadcast<HadoopConf> conf, Tiling tiling, LongAccumulator tilesDone,
+        LongAccumulator pixelsDone) {
       this.conf = conf;
       this.tiling = tiling;
+      this.tilesDone = tilesDone;
+      this.pixelsDone = pixelsDone;
     }
+
+    /** A queued tile and its share of the read time. */
+    private record Queued(TileTask task, double readSeconds) {}
 
     @Override
     public Iterator<TileResult> call(Iterator<List<TileTask>> groups) {
+      GpuDevice.selectForTask();
       TileOperator op = OperatorCache.get(tiling.model());
-      ImageStore store = new ImageStore(conf.value().get());
+      Configuration c = conf.value().get();
+      ImageStore store = new ImageStore(c);
       List<TileResult> out = new ArrayList<>();
+      TileBatcher<Queued> batcher = new TileBatcher<>(op, tiling.scale(), tiling.standard(),
+          tiling.budgetBytes(), ForwardPermits.get(tiling.forwardPermits()),
+          new TileBatcher.Sink<>() {
+            @Override
+            public void done(Queued q, TileSpec tile, ImageTensor core, double seconds)
+                throws Exception {
+              long t0 = System.nanoTime();
+              ImageJob im = q.task().image();
+              double spent = seconds + q.readSeconds();
+              if (im.tiledOutput()) {
+                byte[] bytes = TiledTiff.encodeTile(layout(im, tiling.scale()), core);
+                HadoopFiles.writeBytes(c, partPath(im, tile.index()), bytes);
+                out.add(TileResult.part(im, tile.index(), bytes.length,
+                    spent + (System.nanoTime() - t0) / 1e9));
+              } else {
+                Quantized q8 = Quantized.of(core, im.format().bitDepth());
+                out.add(TileResult.ok(im, tile.index(), q8,
+                    spent + (System.nanoTime() - t0) / 1e9));
+              }
+              tilesDone.add(1);
+              pixelsDone.add(tile.output().area());
+            }
+
+            @Override
+            public void failed(Queued q, TileSpec tile, Throwable error) {
+              out.add(TileResult.failed(q.task().image(), tile.index(), reason(error)));
+              tilesDone.add(1);
+            }
+          });
       while (groups.hasNext()) {
         List<TileTask> tasks = groups.next();
         int i = 0;
         while (i < tasks.size()) {
           int j = i;
-          while (j < tasks.size() && tasks.get(j).image() == tasks.get(i).image()) {
+          while (j < tasks.size() && tasks.get(j).image().index() == tasks.get(i).image().index()) {
             j++;
           }
-          upscaleImageTiles(op, store, tasks.subList(i, j), out);
+          queueImageTiles(c, store, tasks.subList(i, j), batcher, out);
           i = j;
         }
+      }
+      batcher.flush();
+      if (batcher.halvings() > 0) {
+        LOG.warn("out of memory in a forward pass: batches were halved {} time(s); lower "
+            + "'batch-memory-mb' (now {} MiB)", batcher.halvings(), tiling.budgetBytes() >> 20);
       }
       return out.iterator();
     }
 
-    private void upscaleImageTiles(TileOperator op, ImageStore store, List<TileTask> tasks,
-        List<TileResult> out) {
-      TileTask first = tasks.get(0);
-      TilePlan plan = tiling.plan(first.width(), first.height());
+    private void queueImageTiles(Configuration c, ImageStore store, List<TileTask> tasks,
+        TileBatcher<Queued> batcher, List<TileResult> out) {
+      ImageJob im = tasks.get(0).image();
+      long t0 = System.nanoTime();
+      List<TileTask> todo = tasks;
       try {
-        DecodedImage whole = first.regionReadable() ? null : store.read(first.path());
-        for (TileTask t : tasks) {
-          ImageTensor read;
-          if (whole != null) {
-            read = whole.tensor().crop(t.tile().read());
-          } else {
-            read = store.readRegion(t.path(), t.tile().read());
+        if (im.tiledOutput()) {
+          todo = withoutDoneParts(c, im, tasks, out);
+        }
+        if (todo.isEmpty()) {
+          return;
+        }
+        List<ImageTensor> padded = new ArrayList<>(todo.size());
+        if (im.regionReadable()) {
+          for (TileTask t : todo) {
+            ImageTensor read = store.readRegion(im.source(), t.tile().read());
+            padded.add(pad(read, t.tile(), im));
           }
-          ImageTensor core = TileUpscaler.upscale(op, plan, t.tile(), read, tiling.border());
-          out.add(TileResult.ok(t.image(), t.tile().index(), Quantized.of(core, t.bitDepth())));
+        } else {
+          Rect band = todo.get(0).tile().read();
+          for (TileTask t : todo) {
+            band = union(band, t.tile().read());
+          }
+          ImageTensor read = band.equals(new Rect(0, 0, im.width(), im.height()))
+              ? store.read(im.source()).tensor() : store.readRegion(im.source(), band);
+          for (TileTask t : todo) {
+            Rect r = t.tile().read();
+            ImageTensor part = read.crop(r.translate(-band.x(), -band.y()));
+            padded.add(pad(part, t.tile(), im));
+          }
+        }
+        double share = (System.nanoTime() - t0) / 1e9 / todo.size();
+        for (int k = 0; k < todo.size(); k++) {
+          batcher.add(new Queued(todo.get(k), share), todo.get(k).tile(), padded.get(k));
         }
       } catch (Exception e) {
         String why = reason(e);
-        for (TileTask t : tasks) {
-          out.add(TileResult.failed(t.image(), t.tile().index(), why));
+        for (TileTask t : todo) {
+          out.add(TileResult.failed(im, t.tile().index(), why));
+          tilesDone.add(1);
         }
       }
     }
+
+    private ImageTensor pad(ImageTensor read, TileSpec tile, ImageJob im) {
+      return Tiles.pad(read, tile.read(), tile.padded(), im.width(), im.height(),
+          tiling.border());
+    }
+
+    /** Tiles whose part file an earlier run left are results already. */
+    private List<TileTask> withoutDoneParts(Configuration c, ImageJob im, List<TileTask> tasks,
+        List<TileResult> out) throws java.io.IOException {
+      Map<String, Long> parts = HadoopFiles.list(c, im.partsDir());
+      if (parts.isEmpty()) {
+        return tasks;
+      }
+      List<TileTask> todo = new ArrayList<>();
+      for (TileTask t : tasks) {
+        Long size = parts.get(partName(t.tile().index()));
+        if (size != null) {
+          out.add(TileResult.part(im, t.tile().index(), size, 0));
+          tilesDone.add(1);
+          pixelsDone.add(t.tile().output().area());
+        } else {
+          todo.add(t);
+        }
+      }
+      return todo;
+    }
   }
 
-  /** Stitches all tiles of one image and writes it atomically. */
+  /**
+   * Stitches all tiles of one image and writes it atomically: in memory as quantised samples
+   * (then turned upright by its EXIF orientation) for ordinary outputs; for a tiled output, by concatenating the
+   * compressed part files behind a TIFF directory (the orientation becomes the TIFF tag), in
+   * constant memory.
+   */
   static final class StitchImage
       implements Function<Tuple2<Integer, Iterable<TileResult>>, ImageOutcome> {
     private final Broadcast<HadoopConf> conf;
-    private final Broadcast<List<ImageJob>> images;
     private final Tiling tiling;
 
-    StitchImage(Broadcast<HadoopConf> conf, Broadcast<List<ImageJob>> images, Tiling tiling) {
+    StitchImage(Broadcast<HadoopConf> conf, Tiling tiling) {
       this.conf = conf;
-      this.images = images;
       this.tiling = tiling;
     }
 
     @Override
     public ImageOutcome call(Tuple2<Integer, Iterable<TileResult>> byImage) {
-      ImageJob job = images.value().get(byImage._1());
-      TilePlan plan = tiling.plan(job.width(), job.height());
+      long t0 = System.nanoTime();
+      ImageJob job = null;
+      double seconds = 0;
+      int tiles = 0;
       try {
-        Stitcher stitcher = null;
+        Configuration c = conf.value().get();
+        List<TileResult> results = new ArrayList<>();
         for (TileResult r : byImage._2()) {
+          job = r.image();
+          seconds += r.seconds();
           if (r.error() != null) {
-            return ImageOutcome.failed(job.input(), job.output(), r.error());
+            return ImageOutcome.failed(job, "tile " + r.tile() + ": " + r.error(), 0, seconds);
           }
-          if (stitcher == null) {
-            stitcher = new Stitcher(plan, r.pixels().channels());
-          }
-          stitcher.place(plan.tiles().get(r.tile()), r.pixels().toTensor());
+          results.add(r);
         }
-        if (stitcher == null) {
-          return ImageOutcome.failed(job.input(), job.output(), "no tiles were produced");
+        TilePlan plan = job.plan(tiling.halo(), tiling.scale());
+        tiles = plan.tiles().size();
+        ImageOutcome done = job.tiledOutput() ? assemble(c, job, plan, results)
+            : stitch(c, job, plan, results);
+        if (job.convert()) {
+          HadoopFiles.deleteRecursively(c, job.source());
         }
-        ImageTensor result = stitcher.result();
-        new ImageStore(conf.value().get()).write(job.output(), result, job.format());
-        return new ImageOutcome(job.input(), job.output(), true, job.width(), job.height(),
-            result.width(), result.height(), plan.tiles().size(), null);
+        double total = seconds + (System.nanoTime() - t0) / 1e9;
+        return new ImageOutcome(done.input(), done.output(), done.status(), done.reason(),
+            done.width(), done.height(), done.inputBytes(), done.outputWidth(),
+            done.outputHeight(), done.outputBytes(), done.format(), tiles, total);
       } catch (Exception e) {
-        return ImageOutcome.failed(job.input(), job.output(), reason(e));
+        return ImageOutcome.failed(job, reason(e), tiles,
+            seconds + (System.nanoTime() - t0) / 1e9);
       }
     }
+
+    private ImageOutcome stitch(Configuration c, ImageJob job, TilePlan plan,
+        List<TileResult> results) throws Exception {
+      QuantizedStitcher stitcher = new QuantizedStitcher(plan, job.format().channels(),
+          job.format().bitDepth());
+      for (TileResult r : results) {
+        stitcher.place(plan.tiles().get(r.tile()), r.pixels());
+      }
+      Quantized result = stitcher.result();
+      ImageStore store = new ImageStore(c);
+      long width = result.width();
+      long height = result.height();
+      if (job.orientation() == 1) {
+        store.write(job.output(), result, job.format());
+      } else {
+        ImageTensor upright = Dihedral.apply(result.toTensor(),
+            ExifOrientation.toDihedral(job.orientation()));
+        width = upright.width();
+        height = upright.height();
+        store.write(job.output(), upright, job.format());
+      }
+      return new ImageOutcome(job.input(), job.output(), ImageOutcome.OK, null, job.width(),
+          job.height(), job.inputBytes(), width, height, HadoopFiles.size(c, job.output()),
+          job.format().formatName(), 0, 0);
+    }
+
+    private ImageOutcome assemble(Configuration c, ImageJob job, TilePlan plan,
+        List<TileResult> results) throws Exception {
+      long[] counts = new long[plan.tiles().size()];
+      java.util.Arrays.fill(counts, -1);
+      for (TileResult r : results) {
+        counts[r.tile()] = r.partBytes();
+      }
+      for (int i = 0; i < counts.length; i++) {
+        if (counts[i] < 0) {
+          throw new IllegalStateException("image incomplete: tile " + i + " of " + counts.length
+              + " was not produced");
+        }
+      }
+      TiledTiff.Layout layout = layout(job, tiling.scale());
+      boolean big = TiledTiff.write(c, job.output(), layout, counts,
+          (i, out) -> HadoopFiles.copyTo(c, partPath(job, i), out), false);
+      HadoopFiles.deleteRecursively(c, job.partsDir());
+      return new ImageOutcome(job.input(), job.output(), ImageOutcome.OK, null, job.width(),
+          job.height(), job.inputBytes(), job.outputWidth(tiling.scale()),
+          job.outputHeight(tiling.scale()), HadoopFiles.size(c, job.output()),
+          big ? "bigtiff" : "tiled-tiff", 0, 0);
+    }
+  }
+
+  /** The TIFF layout of a tiled output: one TIFF tile per upscaled tile core. */
+  static TiledTiff.Layout layout(ImageJob im, int scale) {
+    return new TiledTiff.Layout(im.width() * scale, im.height() * scale, im.tileSize() * scale,
+        im.format().channels(), im.format().bitDepth(), true, im.format().iccProfile(),
+        im.orientation());
+  }
+
+  static String partName(int tile) {
+    return String.format("t%07d.bin", tile);
+  }
+
+  static String partPath(ImageJob im, int tile) {
+    return im.partsDir() + "/" + partName(tile);
+  }
+
+  private static Rect union(Rect a, Rect b) {
+    int x0 = Math.min(a.x(), b.x());
+    int y0 = Math.min(a.y(), b.y());
+    return new Rect(x0, y0, Math.max(a.right(), b.right()) - x0,
+        Math.max(a.bottom(), b.bottom()) - y0);
   }
 
   /** A one-line reason for the manifest: the message, or the exception type if it has none. */

@@ -1,139 +1,190 @@
 package io.sparksr.jobs.upscale;
 
 import io.sparksr.io.HadoopConf;
-import io.sparksr.io.ImageInfo;
-import io.sparksr.io.ImageStore;
 import io.sparksr.io.HadoopFiles;
-import io.sparksr.jobs.upscale.UpscaleFunctions.Probe;
+import io.sparksr.io.ImageStore;
 import io.sparksr.jobs.upscale.UpscaleFunctions.Tiling;
-import io.sparksr.partitioning.CostPacker;
-import io.sparksr.partitioning.TilePlan;
-import io.sparksr.partitioning.TileSpec;
+import io.sparksr.jobs.upscale.UpscalePlanner.Probe;
+import io.sparksr.model.SrModel;
+import io.sparksr.partitioning.TileOperator;
 import java.io.IOException;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.PairFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 
 /**
- * Upscales every input image. The tile is the unit of work: the driver reads headers (on
- * executors), plans tiles, packs them into partitions by cost; executors upscale tiles (one decode
- * per image per partition), then each image's tiles are stitched and written atomically. A bad
- * image becomes a failed row of {@code _manifest.csv}, never a dead job or a black tile.
+ * Upscales every input image. The tile is the unit of work: headers are read on executors, the
+ * driver plans ({@link UpscalePlanner}: names, skips, tiles, cost-packed partitions), large
+ * inputs without random access are converted to tiled TIFF, executors upscale tiles in batches
+ * (one read per image per partition), then each image's tiles are stitched and written
+ * atomically (outputs above {@code tiff-threshold-mp} as tiled (Big)TIFF from compressed tiles).
+ * A bad image becomes a failed row of the manifest, never a dead job or a black tile.
+ *
+ * <p>Output folder: the images, {@code manifest.parquet/} (one file appended per run, one row
+ * per input, {@link ImageOutcome#SCHEMA}) and {@code _manifest.csv} (this run's rows). Hidden
+ * {@code .<output>.<setting>.parts/} folders hold the compressed tiles of a tiled output until it
+ * is assembled (a rerun reuses them), {@code .sparksr-work/} the converted inputs.
  */
 public final class UpscaleJob {
   private static final Logger LOG = LoggerFactory.getLogger(UpscaleJob.class);
   public static final String MANIFEST = "_manifest.csv";
+  public static final String MANIFEST_PARQUET = "manifest.parquet";
+  static final String WORK_DIR = ".sparksr-work";
 
   private UpscaleJob() {}
 
   public static UpscaleJobResult run(SparkSession spark, UpscaleJobConfig config)
       throws IOException {
     long start = System.nanoTime();
+    TileOperator op = OperatorCache.get(config.model());
     UpscaleJobConfig cfg = config.halo() == null || config.border() == null
-        ? config.forOperator(OperatorCache.get(config.model())) : config;
-    LOG.info("upscale config: {}", cfg);
+        ? config.forOperator(op) : config;
+    if (cfg.halo() < op.radius()) {
+      LOG.warn("'halo' is {} but the model's receptive-field radius is {}: tiles will show seams "
+          + "(the output differs from whole-image inference)", cfg.halo(), op.radius());
+    }
+    String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+        + "-" + UUID.randomUUID().toString().substring(0, 4);
+    LOG.info("upscale run {}: {}", runId, cfg);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration hadoop = jsc.hadoopConfiguration();
     Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));
-    String output = HadoopFiles.qualify(hadoop, cfg.output());
-    Tiling tiling = new Tiling(cfg.model(), cfg.tileSize(), cfg.halo(), cfg.scale(), cfg.border());
+    String output = HadoopFiles.qualify(hadoop, cfg.output()).replaceAll("/+$", "");
+    Tiling tiling = Tiling.of(cfg);
 
-    // 1. inputs and their headers (read on executors: a large archive has many)
+    // 1. inputs and their headers (read on executors: a large archive has many), existing outputs
     List<String> inputs = new ImageStore(hadoop).expand(cfg.inputs());
     int slices = Math.max(1, Math.min(inputs.size(), jsc.defaultParallelism() * 4));
     List<Probe> probes = jsc.parallelize(inputs, slices).map(new UpscaleFunctions.ProbeImage(conf))
         .collect();
+    Map<String, Long> existing = HadoopFiles.list(hadoop, output);
 
-    // 2. plan on the driver: output names, tiles, partitions by cost
-    List<ImageOutcome> outcomes = new ArrayList<>();
-    List<ImageJob> images = new ArrayList<>();
-    Map<String, String> claimed = new HashMap<>();
-    for (Probe p : probes) {
-      String out = outputPath(output, p.path(), cfg.scale());
-      if (p.error() != null) {
-        outcomes.add(ImageOutcome.failed(p.path(), out, p.error()));
-      } else if (claimed.containsKey(out)) {
-        outcomes.add(ImageOutcome.failed(p.path(), out,
-            "output name collides with that of " + claimed.get(out)));
-      } else {
-        claimed.put(out, p.path());
-        ImageInfo info = p.info();
-        images.add(new ImageJob(images.size(), p.path(), out, info.width(), info.height(),
-            info.regionReadable(), info.format()));
-      }
+    // 2. the plan, on the driver
+    UpscalePlan plan = UpscalePlanner.plan(cfg, output, probes, existing,
+        flopsPerOutputPixel(op, cfg.scale()), modelId(op), jsc.defaultParallelism(),
+        output + "/" + WORK_DIR);
+    String described = plan.describe(cfg);
+    LOG.info("{}", described);
+    String manifest = output + "/" + MANIFEST;
+    if (cfg.dryRun()) {
+      return new UpscaleJobResult(runId, output, manifest, plan.settled(), plan.tasks().size(),
+          plan.partitions().size(), (System.nanoTime() - start) / 1e9, described, true);
     }
-    List<TileTask> tasks = new ArrayList<>();
-    for (ImageJob im : images) {
-      TilePlan plan = tiling.plan(im.width(), im.height());
-      for (TileSpec t : plan.tiles()) {
-        tasks.add(new TileTask(im.index(), im.input(), im.width(), im.height(),
-            im.regionReadable(), im.format().bitDepth(), t));
-      }
-    }
-    List<List<TileTask>> partitions = packByCost(tasks, cfg, jsc.defaultParallelism());
-    LOG.info("upscale: {} images ({} unreadable), {} tiles in {} partitions", images.size(),
-        outcomes.size(), tasks.size(), partitions.size());
+    List<ImageOutcome> outcomes = new ArrayList<>(plan.settled());
 
-    // 3. infer tiles, 4. stitch and write each image
-    if (!tasks.isEmpty()) {
-      Broadcast<List<ImageJob>> imagesBc = jsc.broadcast(images);
-      List<ImageOutcome> written = jsc.parallelize(partitions, partitions.size())
-          .mapPartitions(new UpscaleFunctions.InferTiles(conf, tiling))
-          .mapToPair(r -> new Tuple2<>(r.image(), r))
-          .groupByKey(Math.max(1, Math.min(images.size(), partitions.size())))
-          .map(new UpscaleFunctions.StitchImage(conf, imagesBc, tiling))
-          .collect();
-      outcomes.addAll(written);
+    // 3. inputs without random access, too large to decode per partition: tiled TIFF first
+    List<List<TileTask>> partitions = plan.partitions();
+    List<ImageJob> toConvert = plan.images().stream().filter(ImageJob::convert).toList();
+    if (!toConvert.isEmpty()) {
+      Map<Integer, String> failed = new HashMap<>();
+      for (Tuple2<Integer, String> r : jsc.parallelize(toConvert, toConvert.size())
+          .map(new UpscaleFunctions.ConvertInput(conf)).collect()) {
+        if (r._2() != null) {
+          failed.put(r._1(), r._2());
+          ImageJob job = plan.images().get(r._1());
+          outcomes.add(ImageOutcome.failed(job, r._2(), 0, 0));
+        }
+      }
+      partitions = withoutImages(partitions, failed);
+    }
+
+    // 4. infer tiles (batched), 5. stitch or assemble each image and write it
+    int tiles = partitions.stream().mapToInt(List::size).sum();
+    if (tiles > 0) {
+      LongAccumulator tilesDone = jsc.sc().longAccumulator("upscale tiles done");
+      LongAccumulator pixelsDone = jsc.sc().longAccumulator("upscale output pixels done");
+      try (UpscaleProgress progress = new UpscaleProgress(tiles, tilesDone::value,
+          pixelsDone::value, cfg.progressSeconds())) {
+        List<ImageOutcome> written = jsc.parallelize(partitions, partitions.size())
+            .mapPartitions(new UpscaleFunctions.InferTiles(conf, tiling, tilesDone, pixelsDone))
+            .mapToPair(new ByImage())
+            .groupByKey(Math.max(1, Math.min(plan.images().size(), partitions.size())))
+            .map(new UpscaleFunctions.StitchImage(conf, tiling))
+            .collect();
+        outcomes.addAll(written);
+      }
     }
     outcomes.sort(Comparator.comparing(ImageOutcome::input));
 
-    // 5. the manifest, written last and atomically
-    String manifest = output.replaceAll("/+$", "") + "/" + MANIFEST;
-    StringBuilder csv = new StringBuilder(ImageOutcome.csvHeader()).append('\n');
-    outcomes.forEach(o -> csv.append(o.csvRow()).append('\n'));
-    HadoopFiles.writeText(hadoop, manifest, csv.toString());
-    UpscaleJobResult result = new UpscaleJobResult(output, manifest, outcomes, tasks.size(),
-        partitions.size(), (System.nanoTime() - start) / 1e9);
-    LOG.info("upscale: {} written, {} failed, {} s", result.succeeded(), result.failed(),
+    // 6. the manifest (Parquet, appended per run; CSV of this run), written last
+    writeManifest(spark, output, runId, outcomes);
+    if (outcomes.stream().noneMatch(ImageOutcome::isFailed)) {
+      HadoopFiles.deleteRecursively(hadoop, output + "/" + WORK_DIR);
+    }
+    UpscaleJobResult result = new UpscaleJobResult(runId, output, manifest, outcomes,
+        plan.tasks().size(), partitions.size(), (System.nanoTime() - start) / 1e9, described,
+        false);
+    LOG.info("upscale run {}: {} written, {} skipped, {} failed, {} s", runId,
+        result.succeeded(), result.skipped(), result.failed(),
         String.format("%.1f", result.seconds()));
     return result;
   }
 
-  /** {@code <output>/<name>_x<scale>.<ext>} for input {@code .../<name>.<ext>}. */
-  static String outputPath(String outputDir, String input, int scale) {
-    String name = input.substring(input.lastIndexOf('/') + 1);
-    int dot = name.lastIndexOf('.');
-    String stem = dot > 0 ? name.substring(0, dot) : name;
-    String ext = dot > 0 ? name.substring(dot) : "";
-    return outputDir.replaceAll("/+$", "") + "/" + stem + "_x" + scale + ext;
+  static double flopsPerOutputPixel(TileOperator op, int scale) {
+    return op instanceof SrModel m ? m.architecture().flopsPerOutputPixel(scale) : Double.NaN;
   }
 
-  /** Contiguous groups of tiles (image order kept) of about equal output pixels. */
-  static List<List<TileTask>> packByCost(List<TileTask> tasks, UpscaleJobConfig cfg,
-      int parallelism) {
-    long[] costs = new long[tasks.size()];
-    double total = 0;
-    for (int i = 0; i < costs.length; i++) {
-      costs[i] = tasks.get(i).cost(cfg.scale());
-      total += costs[i];
+  private static String modelId(TileOperator op) {
+    return op instanceof SrModel m && m.checksum() != null ? m.checksum()
+        : op.getClass().getName();
+  }
+
+  private static List<List<TileTask>> withoutImages(List<List<TileTask>> partitions,
+      Map<Integer, String> failed) {
+    if (failed.isEmpty()) {
+      return partitions;
     }
-    int byCost = (int) Math.ceil(total / (cfg.partitionMegapixels() * 1e6));
-    int groups = Math.max(1, Math.max(byCost, Math.min(tasks.size(), parallelism)));
-    int[] starts = CostPacker.pack(costs, groups);
-    List<List<TileTask>> out = new ArrayList<>(starts.length);
-    for (int g = 0; g < starts.length; g++) {
-      int end = g + 1 < starts.length ? starts[g + 1] : tasks.size();
-      out.add(new ArrayList<>(tasks.subList(starts[g], end)));
+    List<List<TileTask>> out = new ArrayList<>();
+    for (List<TileTask> p : partitions) {
+      List<TileTask> kept = p.stream().filter(t -> !failed.containsKey(t.image().index()))
+          .toList();
+      if (!kept.isEmpty()) {
+        out.add(new ArrayList<>(kept));
+      }
     }
     return out;
+  }
+
+  private static void writeManifest(SparkSession spark, String output, String runId,
+      List<ImageOutcome> outcomes) throws IOException {
+    long now = System.currentTimeMillis();
+    List<Row> rows = new ArrayList<>(outcomes.size());
+    StringBuilder csv = new StringBuilder(ImageOutcome.csvHeader()).append('\n');
+    for (ImageOutcome o : outcomes) {
+      rows.add(o.toRow(runId, now));
+      csv.append(o.csvRow()).append('\n');
+    }
+    spark.createDataFrame(rows, ImageOutcome.SCHEMA)
+        .coalesce(1)
+        .write()
+        .mode(SaveMode.Append)
+        .option("compression", "zstd")
+        .parquet(output + "/" + MANIFEST_PARQUET);
+    HadoopFiles.writeText(spark.sparkContext().hadoopConfiguration(), output + "/" + MANIFEST,
+        csv.toString());
+  }
+
+  /** Keys a tile result by its image. */
+  static final class ByImage implements PairFunction<TileResult, Integer, TileResult> {
+    @Override
+    public Tuple2<Integer, TileResult> call(TileResult r) {
+      return new Tuple2<>(r.image().index(), r);
+    }
   }
 }

@@ -1,28 +1,55 @@
 package io.sparksr.jobs.upscale;
 
 import io.sparksr.partitioning.BorderPolicy;
+import io.sparksr.partitioning.TileOperator;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The resolved settings of one upscale run. Checked on construction, before Spark starts; checks
  * that need the model (scale served, default halo) are made by {@link #forOperator}.
  *
  * @param inputs              files, directories or globs (any Hadoop FS)
- * @param output              output directory: {@code <name>_x<scale>.<ext>} plus _manifest.csv
+ * @param output              output directory: {@code <name><suffix>.<ext>} per image, plus
+ *                            {@code manifest.parquet/} and {@code _manifest.csv}
  * @param scale               2, 3 or 4
- * @param model               a built-in model name (bicubic) or a model bundle path
+ * @param model               a built-in model name (bicubic), {@code default} or a bundle path
  * @param tileSize            core size of a tile in input pixels
  * @param halo                context around each core; null = the model's receptive-field radius
  * @param border              what the model sees outside the image; null = the model's default
  * @param partitionMegapixels output megapixels per Spark partition (sets the partition count)
+ * @param batchMemoryMb       working memory of one forward pass (per task), in MiB: sets how many
+ *                            tiles of one shape go through the model together
+ * @param forwardPermits      forward passes one executor JVM runs at once (0 = no limit; 1 per
+ *                            GPU)
+ * @param overwrite           replace existing outputs (default: skip them, status "skipped")
+ * @param dryRun              print the plan and stop
+ * @param format              output format png, tiff or jpg; null = the input's
+ * @param suffix              appended to the input's name; null = {@code _x<scale>}
+ * @param tiffThresholdMp     outputs above this many megapixels are written as tiled (Big)TIFF
+ *                            from tiles compressed on executors
+ * @param convertThresholdMp  PNG/JPEG/BMP inputs above this many megapixels are first converted,
+ *                            streaming, to a tiled TIFF that executors read by region
+ * @param progressSeconds     seconds between progress lines (0 = none)
  * @param master              Spark master, null = spark-submit's or local[*]
  * @param sparkConf           extra Spark settings
  */
 public record UpscaleJobConfig(List<String> inputs, String output, int scale, String model,
-    int tileSize, Integer halo, BorderPolicy border, double partitionMegapixels, String master,
-    Map<String, String> sparkConf) implements Serializable {
+    int tileSize, Integer halo, BorderPolicy border, double partitionMegapixels,
+    int batchMemoryMb, int forwardPermits, boolean overwrite, boolean dryRun, String format,
+    String suffix, double tiffThresholdMp, double convertThresholdMp, double progressSeconds,
+    String master, Map<String, String> sparkConf) implements Serializable {
+
+  public static final int DEFAULT_TILE_SIZE = 256;
+  public static final double DEFAULT_PARTITION_MEGAPIXELS = 16;
+  public static final int DEFAULT_BATCH_MEMORY_MB = 256;
+  public static final double DEFAULT_TIFF_THRESHOLD_MP = 100;
+  public static final double DEFAULT_CONVERT_THRESHOLD_MP = 16;
+  public static final double DEFAULT_PROGRESS_SECONDS = 10;
+  /** Output formats {@code --format} accepts. */
+  public static final Set<String> FORMATS = Set.of("png", "tiff", "jpg");
 
   public UpscaleJobConfig {
     if (inputs == null || inputs.isEmpty()) {
@@ -51,12 +78,49 @@ public record UpscaleJobConfig(List<String> inputs, String output, int scale, St
       throw new IllegalArgumentException(
           "'partition-megapixels' is " + partitionMegapixels + " but must be > 0");
     }
+    if (batchMemoryMb < 1) {
+      throw new IllegalArgumentException(
+          "'batch-memory-mb' is " + batchMemoryMb + " but must be >= 1");
+    }
+    if (forwardPermits < 0) {
+      throw new IllegalArgumentException(
+          "'forward-permits' is " + forwardPermits + " but must be >= 0 (0 = no limit)");
+    }
+    if (format != null && !FORMATS.contains(format)) {
+      throw new IllegalArgumentException("'format' is '" + format
+          + "' but must be one of png, tiff, jpg (or unset: the input's format)");
+    }
+    if (suffix != null && (suffix.contains("/") || suffix.contains("\\"))) {
+      throw new IllegalArgumentException("'suffix' is '" + suffix
+          + "' but must not contain a path separator");
+    }
+    if (!(tiffThresholdMp > 0)) {
+      throw new IllegalArgumentException(
+          "'tiff-threshold-mp' is " + tiffThresholdMp + " but must be > 0");
+    }
+    if (!(convertThresholdMp > 0)) {
+      throw new IllegalArgumentException(
+          "'convert-threshold-mp' is " + convertThresholdMp + " but must be > 0");
+    }
+    if (!(progressSeconds >= 0)) {
+      throw new IllegalArgumentException(
+          "'progress-seconds' is " + progressSeconds + " but must be >= 0 (0 = off)");
+    }
     inputs = List.copyOf(inputs);
     sparkConf = sparkConf == null ? Map.of() : Map.copyOf(sparkConf);
   }
 
+  /** The first run's settings plus defaults for everything added since. */
+  public UpscaleJobConfig(List<String> inputs, String output, int scale, String model,
+      int tileSize, Integer halo, BorderPolicy border, double partitionMegapixels, String master,
+      Map<String, String> sparkConf) {
+    this(inputs, output, scale, model, tileSize, halo, border, partitionMegapixels,
+        DEFAULT_BATCH_MEMORY_MB, 0, false, false, null, null, DEFAULT_TIFF_THRESHOLD_MP,
+        DEFAULT_CONVERT_THRESHOLD_MP, DEFAULT_PROGRESS_SECONDS, master, sparkConf);
+  }
+
   /** This config with the model-dependent defaults filled in and checked. */
-  public UpscaleJobConfig forOperator(io.sparksr.partitioning.TileOperator op) {
+  public UpscaleJobConfig forOperator(TileOperator op) {
     if (!op.supportsScale(scale)) {
       throw new IllegalArgumentException(
           "'scale' is " + scale + " but model '" + model + "' does not serve it");
@@ -68,6 +132,55 @@ public record UpscaleJobConfig(List<String> inputs, String output, int scale, St
           + " but must be >= 2 * 'halo' (= " + 2 * h + ", the model's receptive-field radius)");
     }
     return new UpscaleJobConfig(inputs, output, scale, model, tileSize, h, b, partitionMegapixels,
-        master, sparkConf);
+        batchMemoryMb, forwardPermits, overwrite, dryRun, format, suffix, tiffThresholdMp,
+        convertThresholdMp, progressSeconds, master, sparkConf);
+  }
+
+  /** {@code --format} as given to its canonical name: tif -> tiff, jpeg -> jpg (null stays). */
+  public static String normalizeFormat(String format) {
+    if (format == null) {
+      return null;
+    }
+    String f = format.trim().toLowerCase(java.util.Locale.ROOT);
+    return switch (f) {
+      case "tif" -> "tiff";
+      case "jpeg" -> "jpg";
+      default -> f;
+    };
+  }
+
+  /** The suffix appended to output names. */
+  public String effectiveSuffix() {
+    return suffix != null ? suffix : "_x" + scale;
+  }
+
+  public UpscaleJobConfig withOverwrite(boolean v) {
+    return new UpscaleJobConfig(inputs, output, scale, model, tileSize, halo, border,
+        partitionMegapixels, batchMemoryMb, forwardPermits, v, dryRun, format, suffix,
+        tiffThresholdMp, convertThresholdMp, progressSeconds, master, sparkConf);
+  }
+
+  public UpscaleJobConfig withDryRun(boolean v) {
+    return new UpscaleJobConfig(inputs, output, scale, model, tileSize, halo, border,
+        partitionMegapixels, batchMemoryMb, forwardPermits, overwrite, v, format, suffix,
+        tiffThresholdMp, convertThresholdMp, progressSeconds, master, sparkConf);
+  }
+
+  public UpscaleJobConfig withOutputNaming(String newFormat, String newSuffix) {
+    return new UpscaleJobConfig(inputs, output, scale, model, tileSize, halo, border,
+        partitionMegapixels, batchMemoryMb, forwardPermits, overwrite, dryRun, newFormat,
+        newSuffix, tiffThresholdMp, convertThresholdMp, progressSeconds, master, sparkConf);
+  }
+
+  public UpscaleJobConfig withThresholds(double newTiffThresholdMp, double newConvertThresholdMp) {
+    return new UpscaleJobConfig(inputs, output, scale, model, tileSize, halo, border,
+        partitionMegapixels, batchMemoryMb, forwardPermits, overwrite, dryRun, format, suffix,
+        newTiffThresholdMp, newConvertThresholdMp, progressSeconds, master, sparkConf);
+  }
+
+  public UpscaleJobConfig withBatching(int newBatchMemoryMb, int newForwardPermits) {
+    return new UpscaleJobConfig(inputs, output, scale, model, tileSize, halo, border,
+        partitionMegapixels, newBatchMemoryMb, newForwardPermits, overwrite, dryRun, format,
+        suffix, tiffThresholdMp, convertThresholdMp, progressSeconds, master, sparkConf);
   }
 }

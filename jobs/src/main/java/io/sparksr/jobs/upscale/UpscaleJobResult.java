@@ -1,10 +1,17 @@
 package io.sparksr.jobs.upscale;
 
 import java.util.List;
+import java.util.Locale;
 
-/** What an upscale run did, image by image. */
-public record UpscaleJobResult(String output, String manifest, List<ImageOutcome> images,
-    int tiles, int partitions, double seconds) {
+/**
+ * What an upscale run did, image by image.
+ *
+ * @param plan   the plan's description (what {@code --dry-run} prints)
+ * @param dryRun nothing was run
+ */
+public record UpscaleJobResult(String runId, String output, String manifest,
+    List<ImageOutcome> images, int tiles, int partitions, double seconds, String plan,
+    boolean dryRun) {
 
   public UpscaleJobResult {
     images = List.copyOf(images);
@@ -14,16 +21,43 @@ public record UpscaleJobResult(String output, String manifest, List<ImageOutcome
     return images.stream().filter(ImageOutcome::ok).count();
   }
 
-  public long failed() {
-    return images.size() - succeeded();
+  public long skipped() {
+    return images.stream().filter(ImageOutcome::skipped).count();
   }
 
+  public long failed() {
+    return images.stream().filter(ImageOutcome::isFailed).count();
+  }
+
+  /** The one-screen summary printed at the end of a run. */
   public String summary() {
+    if (dryRun) {
+      return plan + "\n(dry run: nothing was read or written)";
+    }
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format("upscale: %d image(s) written, %d failed, %d tiles in %d partitions, "
-        + "%.1f s%n", succeeded(), failed(), tiles, partitions, seconds));
+    long outPixels = 0;
+    long outBytes = 0;
+    double busy = 0;
     for (ImageOutcome o : images) {
-      if (!o.ok()) {
+      if (o.ok()) {
+        outPixels += o.outputWidth() * o.outputHeight();
+        outBytes += Math.max(0, o.outputBytes());
+        busy += o.seconds();
+      }
+    }
+    sb.append(String.format(Locale.ROOT, "upscale run %s: %d image(s) written, %d failed, "
+        + "%d skipped, %d tiles in %d partitions, %.1f s%n", runId, succeeded(), failed(),
+        skipped(), tiles, partitions, seconds));
+    sb.append(String.format(Locale.ROOT, "  output: %,.1f MP in %s, %.2f MP/s wall, %.1f "
+        + "executor-seconds%n", outPixels / 1e6, UpscalePlan.bytes(outBytes),
+        seconds > 0 ? outPixels / 1e6 / seconds : 0, busy));
+    int shown = 0;
+    for (ImageOutcome o : images) {
+      if (o.isFailed()) {
+        if (shown++ == 20) {
+          sb.append("  ... ").append(failed() - 20).append(" more failures in the manifest\n");
+          break;
+        }
         sb.append("  FAILED ").append(o.input()).append(": ").append(o.reason()).append('\n');
       }
     }

@@ -47,6 +47,55 @@ class UpscaleCommandTest {
         .contains("border policy is 'wrap'");
   }
 
+  @Test
+  void runOptionsParseWithDefaultsAndAreChecked() {
+    UpscaleJobConfig d = parse("--input", "a", "--output", "o");
+    assertThat(d.effectiveSuffix()).isEqualTo("_x2");
+    assertThat(d.format()).isNull();
+    assertThat(d.overwrite()).isFalse();
+    assertThat(d.dryRun()).isFalse();
+    assertThat(d.batchMemoryMb()).isEqualTo(256);
+    assertThat(d.forwardPermits()).isZero();
+    assertThat(d.tiffThresholdMp()).isEqualTo(100);
+    assertThat(d.convertThresholdMp()).isEqualTo(16);
+    assertThat(d.progressSeconds()).isEqualTo(10);
+
+    UpscaleJobConfig c = parse("--input", "a", "--output", "o", "--format", "TIF", "--suffix",
+        "_sr", "--overwrite", "--dry-run", "--batch-memory-mb", "64", "--forward-permits", "1",
+        "--tiff-threshold-mp", "50", "--convert-threshold-mp", "8", "--progress-seconds", "0");
+    assertThat(c.format()).isEqualTo("tiff");
+    assertThat(c.effectiveSuffix()).isEqualTo("_sr");
+    assertThat(c.overwrite()).isTrue();
+    assertThat(c.dryRun()).isTrue();
+    assertThat(c.batchMemoryMb()).isEqualTo(64);
+    assertThat(c.forwardPermits()).isEqualTo(1);
+    assertThat(c.tiffThresholdMp()).isEqualTo(50);
+    assertThat(c.convertThresholdMp()).isEqualTo(8);
+    assertThat(c.progressSeconds()).isZero();
+    assertThat(parse("--input", "a", "--output", "o", "--format", "jpeg").format())
+        .isEqualTo("jpg");
+
+    assertThat(error("--input", "a", "--output", "o", "--format", "gif"))
+        .contains("'format' is 'gif' but must be one of png, tiff, jpg");
+    assertThat(error("--input", "a", "--output", "o", "--batch-memory-mb", "0"))
+        .contains("'batch-memory-mb' is 0 but must be >= 1");
+    assertThat(error("--input", "a", "--output", "o", "--forward-permits", "-1"))
+        .contains("'forward-permits' is -1 but must be >= 0");
+    assertThat(error("--input", "a", "--output", "o", "--suffix", "x/y"))
+        .contains("'suffix' is 'x/y' but must not contain a path separator");
+    assertThat(error("--input", "a", "--output", "o", "--tiff-threshold-mp", "0"))
+        .contains("'tiff-threshold-mp' is 0.0 but must be > 0");
+  }
+
+  @Test
+  void progressLinesShowTilesRateAndTimeLeft() {
+    assertThat(UpscaleProgress.line(120, 400, 30_000_000, 10))
+        .isEqualTo("upscale: 120/400 tiles (30 %), 3.00 MP/s, ETA 23s");
+    assertThat(UpscaleProgress.line(0, 400, 0, 10)).endsWith("ETA unknown");
+    assertThat(UpscaleProgress.duration(90)).isEqualTo("1m30s");
+    assertThat(UpscaleProgress.duration(3725)).isEqualTo("1h02m");
+  }
+
   private static String error(String... args) {
     try {
       parse(args);

@@ -3,24 +3,37 @@ package io.sparksr.jobs.upscale;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sparksr.io.DecodedImage;
+import io.sparksr.io.ExifOrientation;
+import io.sparksr.io.HadoopFiles;
+import io.sparksr.io.ImageInfo;
 import io.sparksr.io.ImageStore;
 import io.sparksr.io.PixelFormat;
-import io.sparksr.io.HadoopFiles;
+import io.sparksr.io.TiledTiffReader;
 import io.sparksr.jobs.SharedSpark;
+import io.sparksr.model.ModelRegistry;
 import io.sparksr.partitioning.BicubicOperator;
+import io.sparksr.partitioning.Dihedral;
 import io.sparksr.partitioning.ImageTensor;
 import io.sparksr.partitioning.Quantized;
 import io.sparksr.partitioning.Resize;
 import io.sparksr.partitioning.TileOperator;
 import io.sparksr.partitioning.TileUpscaler;
-import io.sparksr.model.ModelRegistry;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -101,7 +114,7 @@ public class UpscaleJobTest extends SharedSpark {
 
     assertThat(r.succeeded()).isEqualTo(1);
     assertThat(r.failed()).isEqualTo(1);
-    ImageOutcome bad = r.images().stream().filter(o -> !o.ok()).findFirst().orElseThrow();
+    ImageOutcome bad = r.images().stream().filter(ImageOutcome::isFailed).findFirst().orElseThrow();
     assertThat(bad.input()).endsWith("broken.png");
     assertThat(bad.reason()).contains("broken.png");
     assertThat(new File(out, "broken_x2.png")).doesNotExist();
@@ -110,6 +123,22 @@ public class UpscaleJobTest extends SharedSpark {
     assertThat(manifest.lines()).hasSize(3);
     assertThat(manifest).contains("broken.png").contains(",failed,").contains(",ok,");
     assertThat(new File(out).list()).allMatch(n -> !n.endsWith(".tmp"));
+    assertThat(r.summary()).contains("1 image(s) written, 1 failed")
+        .contains("FAILED " + bad.input());
+
+    Dataset<Row> rows = spark().read().parquet(out + "/" + UpscaleJob.MANIFEST_PARQUET);
+    assertThat(rows.schema().fieldNames()).containsExactly(ImageOutcome.SCHEMA.fieldNames());
+    List<Row> all = rows.orderBy("input").collectAsList();
+    assertThat(all).hasSize(2);
+    assertThat(all.get(0).<String>getAs("status")).isEqualTo("failed");
+    assertThat(all.get(1).<String>getAs("status")).isEqualTo("ok");
+    assertThat(all.get(1).<Long>getAs("output_bytes"))
+        .isEqualTo(new File(out, "good_x2.png").length());
+    assertThat(all.get(1).<Long>getAs("input_bytes"))
+        .isEqualTo(new File(d, "good.png").length());
+    assertThat(all.get(1).<Long>getAs("output_width")).isEqualTo(80L);
+    assertThat(all.get(1).<Double>getAs("seconds")).isPositive();
+    assertThat(all.get(0).<String>getAs("run_id")).isEqualTo(r.runId());
   }
 
   @Test
@@ -134,7 +163,8 @@ public class UpscaleJobTest extends SharedSpark {
   }
 
   @Test
-  public void theShippedModelTiledEqualsWholeImageInferenceWithinOneLevel() throws Exception {
+  public void theShippedModelTiledAndBatchedEqualsWholeImageInferenceWithinOneLevel()
+      throws Exception {
     Random rnd = new Random(4);
     File inDir = tmp.newFolder("net");
     String d = inDir.getAbsolutePath();
@@ -142,8 +172,11 @@ public class UpscaleJobTest extends SharedSpark {
     store.write(d + "/gray.png", image(rnd, 1, 90, 100), PixelFormat.of("png", 1, 8));
     String out = tmp.getRoot() + "/out-net";
     TileOperator op = ModelRegistry.load("default");
+    // batch memory for 3 full tiles: edge tiles are grown to the full shape and batched with them
+    long perTile = op.workingBytes(96 + 2 * op.radius(), 96 + 2 * op.radius(), 3);
     UpscaleJobConfig cfg = new UpscaleJobConfig(List.of(d), out, 3, "default", 96, null, null,
-        0.05, null, Map.of()).forOperator(op);
+        0.2, null, Map.of()).forOperator(op)
+        .withBatching((int) Math.max(1, 3 * perTile >> 20), 1);
     assertThat(cfg.halo()).isEqualTo(op.radius());
     UpscaleJobResult r = UpscaleJob.run(spark(), cfg);
     assertThat(r.failed()).isZero();
@@ -163,9 +196,271 @@ public class UpscaleJobTest extends SharedSpark {
   }
 
   @Test
-  public void outputNamesFollowTheInputNames() {
-    assertThat(UpscaleJob.outputPath("hdfs://nn/out/", "hdfs://nn/in/a.b.png", 4))
-        .isEqualTo("hdfs://nn/out/a.b_x4.png");
-    assertThat(UpscaleJob.outputPath("/o", "file:/in/noext", 2)).isEqualTo("/o/noext_x2");
+  public void aRerunSkipsFinishedOutputsAndOverwriteRedoesThem() throws Exception {
+    Random rnd = new Random(5);
+    String d = tmp.newFolder("resume").getAbsolutePath();
+    store.write(d + "/a.png", image(rnd, 3, 20, 30), PixelFormat.of("png", 3, 8));
+    store.write(d + "/b.png", image(rnd, 3, 25, 20), PixelFormat.of("png", 3, 8));
+    String out = tmp.getRoot() + "/out-resume";
+    UpscaleJobConfig cfg = config(List.of(d), out, 2, 16);
+    UpscaleJobResult first = UpscaleJob.run(spark(), cfg);
+    assertThat(first.succeeded()).isEqualTo(2);
+    File a = new File(out, "a_x2.png");
+    assertThat(a.setLastModified(1_000_000_000L)).isTrue();
+    // a third input arrives; the finished ones are not computed again
+    store.write(d + "/c.png", image(rnd, 3, 10, 10), PixelFormat.of("png", 3, 8));
+    UpscaleJobResult second = UpscaleJob.run(spark(), cfg);
+    assertThat(second.skipped()).isEqualTo(2);
+    assertThat(second.succeeded()).isEqualTo(1);
+    assertThat(second.tiles()).isEqualTo(1);
+    assertThat(a.lastModified()).isEqualTo(1_000_000_000L);
+    assertThat(second.images()).filteredOn(ImageOutcome::skipped)
+        .allSatisfy(o -> assertThat(o.reason()).contains("--overwrite"));
+    UpscaleJobResult third = UpscaleJob.run(spark(), cfg.withOverwrite(true));
+    assertThat(third.succeeded()).isEqualTo(3);
+    assertThat(a.lastModified()).isNotEqualTo(1_000_000_000L);
+    // one Parquet file per run, every run's rows kept
+    assertThat(spark().read().parquet(out + "/" + UpscaleJob.MANIFEST_PARQUET).count())
+        .isEqualTo(2 + 3 + 3);
+  }
+
+  @Test
+  public void aDryRunPrintsThePlanAndWritesNothing() throws Exception {
+    Random rnd = new Random(6);
+    String d = tmp.newFolder("dry").getAbsolutePath();
+    store.write(d + "/a.png", image(rnd, 3, 40, 50), PixelFormat.of("png", 3, 8));
+    Files.write(Path.of(d, "bad.png"), new byte[] {1, 2, 3});
+    String out = tmp.getRoot() + "/out-dry";
+    TileOperator op = ModelRegistry.load("default");
+    UpscaleJobConfig cfg = new UpscaleJobConfig(List.of(d), out, 4, "default", 128, null, null,
+        16, null, Map.of()).forOperator(op).withDryRun(true);
+    UpscaleJobResult r = UpscaleJob.run(spark(), cfg);
+    assertThat(r.dryRun()).isTrue();
+    assertThat(new File(out)).doesNotExist();
+    // one tile: 50x40 padded by the radius (38) is 126x116, inferred as 128x128 (sides below
+    // 3/4 of the full 204 are rounded up to multiples of 16)
+    double perPixel = ((io.sparksr.model.SrModel) op).architecture().flopsPerOutputPixel(4);
+    assertThat(op.radius()).isEqualTo(38);
+    double flops = 128.0 * 128 * 16 * perPixel;
+    assertThat(r.summary()).contains("2 input(s): 1 to upscale, 0 skipped (output exists), 1 "
+        + "failed before starting").contains("1 tiles in 1 partitions")
+        .contains(String.format(java.util.Locale.ROOT, "%.3g FLOPs", flops))
+        .contains("output: 0.0 MP, 93.8 KB uncompressed").contains("FAILED ")
+        .contains("dry run");
+  }
+
+  @Test
+  public void formatAndSuffixNameTheOutputsAndJpegRefusesAlpha() throws Exception {
+    Random rnd = new Random(7);
+    String d = tmp.newFolder("fmt").getAbsolutePath();
+    store.write(d + "/a.png", image(rnd, 3, 20, 24), PixelFormat.of("png", 3, 16));
+    store.write(d + "/t.png", image(rnd, 4, 20, 24), PixelFormat.of("png", 4, 8));
+    String out = tmp.getRoot() + "/out-fmt";
+    UpscaleJobResult jpg = UpscaleJob.run(spark(),
+        config(List.of(d), out, 2, 16).withOutputNaming("jpg", "-big"));
+    assertThat(jpg.succeeded()).isEqualTo(1);
+    assertThat(jpg.failed()).isEqualTo(1);
+    assertThat(store.info(out + "/a-big.jpg").format().formatName()).isEqualTo("jpeg");
+    assertThat(jpg.images()).filteredOn(ImageOutcome::isFailed).singleElement()
+        .satisfies(o -> assertThat(o.reason()).contains("alpha"));
+    UpscaleJobResult tiff = UpscaleJob.run(spark(),
+        config(List.of(d), out, 2, 16).withOutputNaming("tiff", null));
+    assertThat(tiff.succeeded()).isEqualTo(2);
+    DecodedImage a = store.read(out + "/a_x2.tif");
+    assertThat(a.format().bitDepth()).isEqualTo(16);
+    assertThat(a.tensor()).isEqualTo(expected(d + "/a.png", 2));
+    assertThat(store.read(out + "/t_x2.tif").tensor()).isEqualTo(expected(d + "/t.png", 2));
+  }
+
+  @Test
+  public void largeOutputsAreTiledTiffAssembledFromCompressedTiles() throws Exception {
+    Random rnd = new Random(8);
+    String d = tmp.newFolder("giga").getAbsolutePath();
+    store.write(d + "/rgb.png", image(rnd, 3, 70, 90), PixelFormat.of("png", 3, 8));
+    store.write(d + "/ga16.png", image(rnd, 2, 60, 61), PixelFormat.of("png", 2, 16));
+    store.write(d + "/small.png", image(rnd, 3, 10, 10), PixelFormat.of("png", 3, 8));
+    String out = tmp.getRoot() + "/out-giga";
+    // outputs above 0.01 MP (10,000 px) are tiled; 48 px tiles -> 96 px TIFF tiles at x2
+    UpscaleJobConfig cfg = config(List.of(d), out, 2, 48).withThresholds(0.01, 1000);
+    UpscaleJobResult r = UpscaleJob.run(spark(), cfg);
+    assertThat(r.failed()).isZero();
+    for (String name : List.of("rgb", "ga16")) {
+      String path = out + "/" + name + "_x2.tif";
+      TiledTiffReader.Directory dir = TiledTiffReader.directory(new Configuration(), path);
+      assertThat(dir.tileWidth()).isEqualTo(96);
+      assertThat(dir.compression()).isEqualTo(8);
+      // the JDK's TIFF reader, independent of our writer
+      assertThat(store.read(path).tensor()).as(name).isEqualTo(expected(d + "/" + name + ".png", 2));
+      libtiffAgrees(path);
+    }
+    assertThat(r.images()).filteredOn(o -> o.output().endsWith(".tif"))
+        .allSatisfy(o -> assertThat(o.format()).isEqualTo("tiled-tiff"));
+    assertThat(new File(out, "small_x2.png")).exists();
+    assertThat(new File(out).list()).allMatch(n -> !n.contains(".parts") && !n.endsWith(".tmp"));
+  }
+
+  @Test
+  public void compressedTilesOfAnInterruptedRunAreReused() throws Exception {
+    Random rnd = new Random(9);
+    String d = tmp.newFolder("reuse").getAbsolutePath();
+    store.write(d + "/a.png", image(rnd, 3, 60, 70), PixelFormat.of("png", 3, 8));
+    String out = tmp.getRoot() + "/out-reuse";
+    UpscaleJobConfig cfg = config(List.of(d), out, 2, 32).withThresholds(0.001, 1000);
+    // a run that dies after its tiles: the plan's parts folder filled, no output yet
+    UpscalePlan plan = UpscalePlanner.plan(cfg.forOperator(new BicubicOperator()),
+        HadoopFiles.qualify(new Configuration(), out),
+        List.of(new UpscalePlanner.Probe(store.info(d + "/a.png").path(),
+            store.info(d + "/a.png"), null)), Map.of(), Double.NaN,
+        BicubicOperator.class.getName(), 2, out + "/w");
+    ImageJob job = plan.images().get(0);
+    // tiles that differ from what the model would compute: the output must be made of them
+    ImageTensor marker = ImageTensor.zeros(3, 120, 140);
+    java.util.Arrays.fill(marker.data(), 0.25f);
+    for (var t : job.plan(2, 2).tiles()) {
+      byte[] bytes = io.sparksr.io.TiledTiff.encodeTile(UpscaleFunctions.layout(job, 2),
+          marker.crop(t.output()));
+      HadoopFiles.writeBytes(new Configuration(), UpscaleFunctions.partPath(job, t.index()), bytes);
+    }
+    UpscaleJobResult r = UpscaleJob.run(spark(), cfg);
+    assertThat(r.failed()).isZero();
+    assertThat(store.read(out + "/a_x2.tif").tensor())
+        .isEqualTo(Quantized.of(marker, 8).toTensor());
+    assertThat(new File(out).list()).noneMatch(n -> n.endsWith(".parts"));
+  }
+
+  @Test
+  public void largePngInputsAreConvertedToTiledTiffAndReadByRegion() throws Exception {
+    Random rnd = new Random(10);
+    String d = tmp.newFolder("conv").getAbsolutePath();
+    store.write(d + "/big.png", image(rnd, 3, 100, 130), PixelFormat.of("png", 3, 8));
+    store.write(d + "/big.jpg", image(rnd, 1, 64, 80), PixelFormat.of("jpeg", 1, 8));
+    String out = tmp.getRoot() + "/out-conv";
+    UpscaleJobResult r = UpscaleJob.run(spark(),
+        config(List.of(d), out, 2, 32).withThresholds(100, 0.001));
+    assertThat(r.failed()).isZero();
+    assertThat(r.plan()).contains("2 input(s) above 0.001 MP without random access");
+    assertThat(store.read(out + "/big_x2.png").tensor()).isEqualTo(expected(d + "/big.png", 2));
+    assertThat(store.read(out + "/big_x2.jpg").tensor().width()).isEqualTo(160);
+    assertThat(new File(out, UpscaleJob.WORK_DIR)).doesNotExist();
+  }
+
+  @Test
+  public void exifOrientationIsAppliedToOrdinaryOutputsAndTaggedOnTiledOnes() throws Exception {
+    Random rnd = new Random(11);
+    String d = tmp.newFolder("exif").getAbsolutePath();
+    String plain = tmp.getRoot() + "/plain.jpg";
+    store.write(plain, image(rnd, 3, 30, 50), PixelFormat.of("jpeg", 3, 8));
+    Files.write(Path.of(d, "rot.jpg"), withOrientation(Files.readAllBytes(Path.of(plain)), 6));
+    ImageInfo info = store.info(d + "/rot.jpg");
+    assertThat(info.orientation()).isEqualTo(6);
+    String out = tmp.getRoot() + "/out-exif";
+    UpscaleJobResult r = UpscaleJob.run(spark(),
+        config(List.of(d), out, 2, 16).withOutputNaming("png", null));
+    assertThat(r.failed()).isZero();
+    ImageTensor upright = Dihedral.apply(expected(d + "/rot.jpg", 2), ExifOrientation.toDihedral(6));
+    ImageTensor got = store.read(out + "/rot_x2.png").tensor();
+    assertThat(got.width()).isEqualTo(60);
+    assertThat(got.height()).isEqualTo(100);
+    assertThat(got).isEqualTo(upright);
+    assertThat(r.images().get(0).outputWidth()).isEqualTo(60);
+    // a tiled output keeps the stored pixels and carries the orientation tag instead
+    UpscaleJobResult tiled = UpscaleJob.run(spark(),
+        config(List.of(d), tmp.getRoot() + "/out-exif2", 2, 16).withThresholds(0.001, 1000));
+    String tif = tmp.getRoot() + "/out-exif2/rot_x2.tif";
+    assertThat(tiled.failed()).isZero();
+    assertThat(store.info(tif).orientation()).isEqualTo(6);
+    assertThat(store.read(tif).tensor()).isEqualTo(expected(d + "/rot.jpg", 2));
+  }
+
+  @Test
+  public void outOfMemoryBatchesAreHalvedInsideTheTask() throws Exception {
+    Random rnd = new Random(12);
+    String d = tmp.newFolder("oom").getAbsolutePath();
+    store.write(d + "/a.png", image(rnd, 3, 64, 96), PixelFormat.of("png", 3, 8));
+    List<Integer> batches = Collections.synchronizedList(new ArrayList<>());
+    BicubicOperator bicubic = new BicubicOperator();
+    OperatorCache.register("fake-oom", new TileOperator() {
+      @Override
+      public ImageTensor apply(ImageTensor tile, int scale) {
+        return applyBatch(List.of(tile), scale).get(0);
+      }
+
+      @Override
+      public List<ImageTensor> applyBatch(List<ImageTensor> tiles, int scale) {
+        if (tiles.size() > 2) {
+          throw new OutOfMemoryError("Physical memory usage is too high (fake device)");
+        }
+        batches.add(tiles.size());
+        List<ImageTensor> out = new ArrayList<>();
+        for (ImageTensor t : tiles) {
+          out.add(bicubic.apply(t, scale));
+        }
+        return out;
+      }
+
+      @Override
+      public int radius() {
+        return bicubic.radius();
+      }
+
+      @Override
+      public boolean supportsScale(int scale) {
+        return true;
+      }
+
+      @Override
+      public io.sparksr.partitioning.BorderPolicy defaultBorder() {
+        return bicubic.defaultBorder();
+      }
+    });
+    String out = tmp.getRoot() + "/out-oom";
+    UpscaleJobConfig cfg = new UpscaleJobConfig(List.of(d), out, 2, "fake-oom", 16, null, null,
+        100, null, Map.of()).withBatching(1024, 1);
+    UpscaleJobResult r = UpscaleJob.run(spark(), cfg);
+    assertThat(r.failed()).isZero();
+    assertThat(r.tiles()).isEqualTo(24);
+    assertThat(batches).allMatch(n -> n <= 2);
+    assertThat(batches.stream().mapToInt(Integer::intValue).sum()).isEqualTo(24);
+    assertThat(store.read(out + "/a_x2.png").tensor()).isEqualTo(expected(d + "/a.png", 2));
+  }
+
+  /** A JPEG with an EXIF APP1 segment (orientation only) after its JFIF APP0. */
+  static byte[] withOrientation(byte[] jfif, int orientation) {
+    ByteBuffer tiff = ByteBuffer.allocate(26).order(ByteOrder.BIG_ENDIAN);
+    tiff.put((byte) 'M').put((byte) 'M').putShort((short) 42).putInt(8).putShort((short) 1)
+        .putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation)
+        .putShort((short) 0).putInt(0);
+    byte[] exif = new byte[6 + 26];
+    System.arraycopy("Exif\0\0".getBytes(StandardCharsets.ISO_8859_1), 0, exif, 0, 6);
+    System.arraycopy(tiff.array(), 0, exif, 6, 26);
+    int app0End = 4 + ((jfif[4] & 0xff) << 8 | (jfif[5] & 0xff));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(jfif, 0, app0End);
+    out.write(0xFF);
+    out.write(0xE1);
+    out.write((exif.length + 2) >> 8);
+    out.write((exif.length + 2) & 0xff);
+    out.write(exif, 0, exif.length);
+    out.write(jfif, app0End, jfif.length - app0End);
+    return out.toByteArray();
+  }
+
+  /** libtiff decodes every tile without complaint (skipped when libtiff-tools is absent). */
+  static void libtiffAgrees(String path) throws Exception {
+    String file = path.replaceFirst("^file:", "");
+    boolean present = false;
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      present |= Files.isExecutable(Path.of(dir, "tiffinfo"));
+    }
+    if (!present) {
+      org.slf4j.LoggerFactory.getLogger(UpscaleJobTest.class)
+          .warn("skipped the libtiff check: tiffinfo not installed (apt-get install libtiff-tools)");
+      return;
+    }
+    Process p = new ProcessBuilder("tiffinfo", "-D", file).redirectErrorStream(true).start();
+    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(text).isZero();
+    assertThat(text).doesNotContainIgnoringCase("error").contains("Tile Width");
   }
 }

@@ -1,0 +1,214 @@
+package io.sparksr.jobs.upscale;
+
+import io.sparksr.io.ImageInfo;
+import io.sparksr.io.PixelFormat;
+import io.sparksr.partitioning.CostPacker;
+import io.sparksr.partitioning.TileBatcher;
+import io.sparksr.partitioning.TilePlan;
+import io.sparksr.partitioning.TileSpec;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Plans an upscale run on the driver, in pure Java (no Spark, no I/O): from the inputs' headers and
+ * the names already in the output folder to output names, skipped and failed rows, tiles, and
+ * partitions packed by cost. The rules:
+ * <ul>
+ *   <li>Output name: {@code <name><suffix>.<ext>}; the extension is the forced format's, else the
+ *       input's (inputs in a format that cannot be written become PNG). Outputs above
+ *       {@code tiff-threshold-mp} are tiled TIFF ({@code .tif}) whatever the format: they are
+ *       assembled from tiles compressed on executors. Two inputs with one output name: the second
+ *       fails.</li>
+ *   <li>An output that exists is {@code skipped} (no inference) unless {@code overwrite}.</li>
+ *   <li>JPEG cannot hold alpha: forcing jpg on an image with alpha fails that image.</li>
+ *   <li>Inputs that cannot be read by region (PNG, JPEG, BMP, single-strip TIFF) above
+ *       {@code convert-threshold-mp} are converted once, streaming, to a tiled TIFF in
+ *       {@code workDir}; smaller ones are decoded once per partition (only the band of rows the
+ *       partition's tiles need).</li>
+ *   <li>Tiles: {@link io.sparksr.partitioning.TilePlanner} with the tile size (for a tiled output,
+ *       rounded down to a multiple of 16 so each tile's output is exactly one TIFF tile); the
+ *       tiles of all images in input order, packed into contiguous partitions of about
+ *       {@code partition-megapixels} of output each ({@link CostPacker}).</li>
+ * </ul>
+ */
+final class UpscalePlanner {
+  private UpscalePlanner() {}
+
+  /** Header of one input, or why it cannot be read. */
+  record Probe(String path, ImageInfo info, String error) implements Serializable {}
+
+  /**
+   * @param outputDir           qualified output folder
+   * @param existing            names (and sizes) of the files already in the output folder
+   * @param flopsPerOutputPixel the model's, NaN when unknown
+   * @param modelId             identifies the model's weights (name and checksum): names the
+   *                            compressed-tile folders, so tiles of another model are never reused
+   * @param parallelism         the cluster's default parallelism (minimum partition count)
+   * @param workDir             where converted inputs go
+   */
+  static UpscalePlan plan(UpscaleJobConfig cfg, String outputDir, List<Probe> probes,
+      Map<String, Long> existing, double flopsPerOutputPixel, String modelId, int parallelism,
+      String workDir) {
+    String dir = outputDir.replaceAll("/+$", "");
+    List<ImageOutcome> settled = new ArrayList<>();
+    List<ImageJob> images = new ArrayList<>();
+    Map<String, String> claimed = new HashMap<>();
+    String setting = hash(cfg.model() + "|" + modelId + "|" + cfg.scale() + "|" + cfg.tileSize()
+        + "|" + cfg.halo() + "|" + cfg.border());
+    for (Probe p : probes) {
+      if (p.error() != null) {
+        settled.add(ImageOutcome.failed(p.path(), outputPath(dir, p.path(), cfg.effectiveSuffix(),
+            extension(cfg.format(), p.path(), null, false)), p.error()));
+        continue;
+      }
+      ImageInfo info = p.info();
+      long outPixels = (long) info.width() * info.height() * cfg.scale() * cfg.scale();
+      boolean tiled = outPixels > cfg.tiffThresholdMp() * 1e6;
+      String ext = extension(cfg.format(), p.path(), info.format().formatName(), tiled);
+      String out = outputPath(dir, p.path(), cfg.effectiveSuffix(), ext);
+      String name = out.substring(out.lastIndexOf('/') + 1);
+      if (claimed.containsKey(out)) {
+        settled.add(ImageOutcome.failed(p.path(), out,
+            "output name collides with that of " + claimed.get(out)));
+        continue;
+      }
+      claimed.put(out, p.path());
+      PixelFormat format = info.format().withFormatName(formatOf(ext));
+      if (format.formatName().equals("jpeg") && format.alpha()) {
+        settled.add(new ImageOutcome(p.path(), out, ImageOutcome.FAILED, "jpeg cannot store the "
+            + "alpha channel of this image: use --format png or tiff", info.width(), info.height(),
+            info.bytes(), 0, 0, -1, null, 0, 0));
+        continue;
+      }
+      if (!cfg.overwrite() && existing.containsKey(name)) {
+        settled.add(new ImageOutcome(p.path(), out, ImageOutcome.SKIPPED,
+            "output exists (use --overwrite to replace it)", info.width(), info.height(),
+            info.bytes(), 0, 0, existing.get(name), format.formatName(), 0, 0));
+        continue;
+      }
+      boolean convert = !info.regionReadable()
+          && (long) info.width() * info.height() > cfg.convertThresholdMp() * 1e6;
+      int tileSize = tiled ? Math.max(16, cfg.tileSize() / 16 * 16) : cfg.tileSize();
+      int index = images.size();
+      String source = convert ? workDir.replaceAll("/+$", "") + "/" + index + "-"
+          + hash(p.path() + "|" + info.bytes()) + ".tif" : p.path();
+      String partsDir = tiled ? dir + "/." + name + "." + setting + ".parts" : null;
+      images.add(new ImageJob(index, p.path(), out, info.width(), info.height(), source,
+          info.regionReadable() || convert, convert, format, info.orientation(), tileSize, tiled,
+          partsDir, info.bytes()));
+    }
+    List<TileTask> tasks = new ArrayList<>();
+    double flops = 0;
+    long outputPixels = 0;
+    long outputBytes = 0;
+    int standard = cfg.tileSize() + 2 * cfg.halo();
+    for (ImageJob im : images) {
+      TilePlan plan = im.plan(cfg.halo(), cfg.scale());
+      for (TileSpec t : plan.tiles()) {
+        tasks.add(new TileTask(im, t));
+        long inferred = (long) TileBatcher.inferenceExtent(t.padded().width(), standard)
+            * TileBatcher.inferenceExtent(t.padded().height(), standard);
+        flops += inferred * cfg.scale() * cfg.scale() * flopsPerOutputPixel;
+      }
+      long px = im.outputWidth(cfg.scale()) * im.outputHeight(cfg.scale());
+      outputPixels += px;
+      int bytesPerSample = im.format().formatName().equals("jpeg") ? 1 : im.format().bitDepth() / 8;
+      outputBytes += px * im.format().channels() * bytesPerSample;
+    }
+    List<List<TileTask>> partitions = packByCost(tasks, cfg.scale(), cfg.partitionMegapixels(),
+        parallelism);
+    return new UpscalePlan(images, settled, tasks, partitions, outputPixels, outputBytes, flops,
+        flopsPerOutputPixel);
+  }
+
+  /** {@code <dir>/<name><suffix><ext>} for input {@code .../<name>.<ext of input>}. */
+  static String outputPath(String dir, String input, String suffix, String ext) {
+    String name = input.substring(input.lastIndexOf('/') + 1);
+    int dot = name.lastIndexOf('.');
+    String stem = dot > 0 ? name.substring(0, dot) : name;
+    return dir.replaceAll("/+$", "") + "/" + stem + suffix + ext;
+  }
+
+  /**
+   * The output extension, with its dot: {@code .tif} for a tiled output, else the forced
+   * format's, else the input's own when it names the decoded format (a JPEG named .png gets
+   * {@code .jpg}); {@code .png} for decoded formats that cannot be written (GIF).
+   */
+  static String extension(String forced, String input, String decodedFormat, boolean tiled) {
+    if (tiled) {
+      return ".tif";
+    }
+    if (forced != null) {
+      return canonical(forced);
+    }
+    String name = input.substring(input.lastIndexOf('/') + 1);
+    int dot = name.lastIndexOf('.');
+    String ext = dot > 0 ? name.substring(dot) : "";
+    if (decodedFormat == null) {
+      return ext;
+    }
+    if (!List.of("png", "jpeg", "bmp", "tiff").contains(decodedFormat)) {
+      return ".png";
+    }
+    String implied = ext.isEmpty() ? null
+        : io.sparksr.io.ImageStore.IMAGE_EXTENSIONS.get(ext.substring(1).toLowerCase(Locale.ROOT));
+    return decodedFormat.equals(implied) ? ext : canonical(decodedFormat);
+  }
+
+  private static String canonical(String format) {
+    return switch (format) {
+      case "jpeg", "jpg" -> ".jpg";
+      case "tiff", "tif" -> ".tif";
+      default -> "." + format;
+    };
+  }
+
+  private static String formatOf(String ext) {
+    return switch (ext.toLowerCase(Locale.ROOT)) {
+      case ".jpg", ".jpeg" -> "jpeg";
+      case ".tif", ".tiff" -> "tiff";
+      case ".bmp" -> "bmp";
+      default -> "png";
+    };
+  }
+
+  /** Contiguous groups of tiles (image order kept) of about equal output pixels. */
+  static List<List<TileTask>> packByCost(List<TileTask> tasks, int scale,
+      double partitionMegapixels, int parallelism) {
+    if (tasks.isEmpty()) {
+      return List.of();
+    }
+    long[] costs = new long[tasks.size()];
+    double total = 0;
+    for (int i = 0; i < costs.length; i++) {
+      costs[i] = tasks.get(i).cost(scale);
+      total += costs[i];
+    }
+    int byCost = (int) Math.ceil(total / (partitionMegapixels * 1e6));
+    int groups = Math.max(1, Math.max(byCost, Math.min(tasks.size(), parallelism)));
+    int[] starts = CostPacker.pack(costs, groups);
+    List<List<TileTask>> out = new ArrayList<>(starts.length);
+    for (int g = 0; g < starts.length; g++) {
+      int end = g + 1 < starts.length ? starts[g + 1] : tasks.size();
+      out.add(new ArrayList<>(tasks.subList(starts[g], end)));
+    }
+    return out;
+  }
+
+  static String hash(String s) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 6);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

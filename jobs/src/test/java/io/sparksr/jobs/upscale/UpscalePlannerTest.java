@@ -1,0 +1,135 @@
+package io.sparksr.jobs.upscale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sparksr.io.ImageInfo;
+import io.sparksr.io.PixelFormat;
+import io.sparksr.jobs.upscale.UpscalePlanner.Probe;
+import io.sparksr.partitioning.BicubicOperator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The driver's plan, without Spark or files: names, skips, failures, tiles and partitions. */
+class UpscalePlannerTest {
+
+  private static UpscaleJobConfig cfg() {
+    return new UpscaleJobConfig(List.of("in"), "out", 2, "bicubic", 64, null, null, 0.05, null,
+        Map.of()).forOperator(new BicubicOperator());
+  }
+
+  private static Probe png(String path, int w, int h, int channels) {
+    return new Probe(path, new ImageInfo(path, w, h, PixelFormat.of("png", channels, 8), false,
+        1, 1000), null);
+  }
+
+  private static UpscalePlan plan(UpscaleJobConfig cfg, Map<String, Long> existing,
+      Probe... probes) {
+    return UpscalePlanner.plan(cfg, "file:/o/", List.of(probes), existing, Double.NaN, "x", 2,
+        "file:/o/.sparksr-work");
+  }
+
+  @Test
+  void outputNamesFollowTheInputNamesFormatAndSuffix() {
+    assertThat(UpscalePlanner.outputPath("hdfs://nn/out/", "hdfs://nn/in/a.b.png", "_x4", ".png"))
+        .isEqualTo("hdfs://nn/out/a.b_x4.png");
+    assertThat(UpscalePlanner.extension(null, "file:/in/noext", null, false)).isEmpty();
+    assertThat(UpscalePlanner.extension(null, "file:/in/a.PNG", "png", false)).isEqualTo(".PNG");
+    assertThat(UpscalePlanner.extension(null, "file:/in/a.png", "jpeg", false)).isEqualTo(".jpg");
+    assertThat(UpscalePlanner.extension(null, "file:/in/a.gif", "gif", false)).isEqualTo(".png");
+    assertThat(UpscalePlanner.extension("tiff", "file:/in/a.png", "png", false)).isEqualTo(".tif");
+    assertThat(UpscalePlanner.extension("jpg", "file:/in/a.png", "png", false)).isEqualTo(".jpg");
+    assertThat(UpscalePlanner.extension("png", "file:/in/a.png", "png", true)).isEqualTo(".tif");
+
+    UpscalePlan p = plan(cfg().withOutputNaming("jpg", "_big"), Map.of(),
+        png("file:/in/a.png", 10, 10, 3), png("file:/in/rgba.png", 10, 10, 4));
+    assertThat(p.images()).singleElement().satisfies(im -> {
+      assertThat(im.output()).isEqualTo("file:/o/a_big.jpg");
+      assertThat(im.format().formatName()).isEqualTo("jpeg");
+    });
+    assertThat(p.settled()).singleElement().satisfies(o -> {
+      assertThat(o.status()).isEqualTo(ImageOutcome.FAILED);
+      assertThat(o.reason()).contains("jpeg cannot store the alpha channel");
+    });
+  }
+
+  @Test
+  void existingOutputsAreSkippedUnlessOverwriteAndCollisionsFail() {
+    Probe a = png("file:/in/a.png", 10, 10, 3);
+    Probe b = png("file:/in2/a.png", 10, 10, 3);
+    Probe c = png("file:/in/c.png", 10, 10, 3);
+    Probe bad = new Probe("file:/in/bad.png", null, "bad.png: truncated");
+    UpscalePlan p = plan(cfg(), Map.of("c_x2.png", 123L), a, b, c, bad);
+    assertThat(p.images()).extracting(ImageJob::input).containsExactly("file:/in/a.png");
+    assertThat(p.settled()).extracting(ImageOutcome::input, ImageOutcome::status)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("file:/in2/a.png", ImageOutcome.FAILED),
+            org.assertj.core.groups.Tuple.tuple("file:/in/c.png", ImageOutcome.SKIPPED),
+            org.assertj.core.groups.Tuple.tuple("file:/in/bad.png", ImageOutcome.FAILED));
+    assertThat(p.settled().get(0).reason()).contains("collides with that of file:/in/a.png");
+    assertThat(p.settled().get(1).outputBytes()).isEqualTo(123);
+    assertThat(p.tasks()).hasSize(1);
+
+    UpscalePlan again = plan(cfg().withOverwrite(true), Map.of("c_x2.png", 123L), c);
+    assertThat(again.images()).hasSize(1);
+    assertThat(again.settled()).isEmpty();
+  }
+
+  @Test
+  void largeOutputsAreTiledTiffWithTilesOnTheTiffGridAndLargeSequentialInputsAreConverted() {
+    UpscaleJobConfig cfg = new UpscaleJobConfig(List.of("in"), "out", 3, "bicubic", 70, null, null,
+        0.05, null, Map.of()).forOperator(new BicubicOperator()).withThresholds(0.01, 0.002);
+    // 40x40 at x3 = 14,400 output px > 10,000: tiled; 40x40 input = 1,600 px < 2,000: decoded
+    UpscalePlan p = plan(cfg, Map.of(), png("file:/in/a.png", 40, 40, 3),
+        png("file:/in/big.png", 60, 50, 3), png("file:/in/small.png", 20, 20, 3));
+    ImageJob a = p.images().get(0);
+    ImageJob big = p.images().get(1);
+    ImageJob small = p.images().get(2);
+    assertThat(a.tiledOutput()).isTrue();
+    assertThat(a.output()).isEqualTo("file:/o/a_x3.tif");
+    assertThat(a.format().formatName()).isEqualTo("tiff");
+    assertThat(a.tileSize()).isEqualTo(64); // 70 rounded down to a multiple of 16
+    assertThat(a.partsDir()).startsWith("file:/o/.a_x3.tif.").endsWith(".parts");
+    assertThat(a.convert()).isFalse();
+    assertThat(big.convert()).isTrue();
+    assertThat(big.regionReadable()).isTrue();
+    assertThat(big.source()).startsWith("file:/o/.sparksr-work/1-").endsWith(".tif");
+    assertThat(small.tiledOutput()).isFalse();
+    assertThat(small.tileSize()).isEqualTo(70);
+    assertThat(small.output()).isEqualTo("file:/o/small_x3.png");
+  }
+
+  @Test
+  void tilesOfAllImagesArePackedInOrderByCost() {
+    List<Probe> probes = new ArrayList<>();
+    probes.add(png("file:/in/big.png", 300, 200, 3));
+    for (int i = 0; i < 30; i++) {
+      probes.add(png("file:/in/s" + i + ".png", 20, 20, 3));
+    }
+    UpscalePlan p = UpscalePlanner.plan(cfg(), "file:/o", probes, Map.of(), 1000.0, "x", 2,
+        "file:/o/w");
+    assertThat(p.tasks()).hasSize(5 * 4 + 30);
+    List<TileTask> flat = p.partitions().stream().flatMap(List::stream).toList();
+    assertThat(flat).isEqualTo(p.tasks());
+    // 300x200 at tile 64, halo 2: 68^2*4 output px per full tile ~ 18.5k; 0.05 MP partitions
+    assertThat(p.partitions().size()).isGreaterThan(5);
+    assertThat(p.outputPixels()).isEqualTo(300L * 200 * 4 + 30L * 20 * 20 * 4);
+    assertThat(p.outputBytes()).isEqualTo(p.outputPixels() * 3);
+    // FLOPs: inferred area (edge tiles grown to their batch shape) x scale^2 x per-pixel cost
+    double inferred = 0;
+    int standard = 64 + 4;
+    for (TileTask t : p.tasks()) {
+      int w = t.tile().padded().width();
+      int h = t.tile().padded().height();
+      int gw = w * 4 >= standard * 3 ? standard : (w + 15) / 16 * 16;
+      int gh = h * 4 >= standard * 3 ? standard : (h + 15) / 16 * 16;
+      inferred += (double) gw * gh;
+    }
+    assertThat(p.flops()).isEqualTo(inferred * 4 * 1000.0);
+    String text = p.describe(cfg());
+    assertThat(text).contains("31 input(s): 31 to upscale, 0 skipped")
+        .contains("50 tiles in " + p.partitions().size() + " partitions")
+        .contains("estimated compute:").contains("FLOPs").contains("uncompressed");
+  }
+}
