@@ -21,11 +21,13 @@ import java.io.Serializable;
  * @param tileSize       tile core size for this image
  * @param tiledOutput    written as a tiled (Big)TIFF assembled from compressed tiles
  * @param partsDir       for a tiled output: the folder of its compressed tiles
+ * @param resumeParts    that folder exists (an interrupted run): reuse the tiles in it
  * @param inputBytes     the input's file size
  */
 record ImageJob(int index, String input, String output, int width, int height, String source,
     boolean regionReadable, boolean convert, PixelFormat format, int orientation, int tileSize,
-    boolean tiledOutput, String partsDir, long inputBytes) implements Serializable {
+    boolean tiledOutput, String partsDir, boolean resumeParts, long inputBytes)
+    implements Serializable {
 
   TilePlan plan(int halo, int scale) {
     return TilePlanner.plan(width, height, tileSize, halo, scale);

@@ -189,7 +189,7 @@ final class UpscaleFunctions {
       long t0 = System.nanoTime();
       List<TileTask> todo = tasks;
       try {
-        if (im.tiledOutput()) {
+        if (im.resumeParts()) {
           todo = withoutDoneParts(c, im, tasks, out);
         }
         if (todo.isEmpty()) {

@@ -77,8 +77,8 @@ public final class UpscaleJob {
 
     // 2. the plan, on the driver
     UpscalePlan plan = UpscalePlanner.plan(cfg, output, probes, existing,
-        flopsPerOutputPixel(op, cfg.scale()), modelId(op), jsc.defaultParallelism(),
-        output + "/" + WORK_DIR);
+        HadoopFiles.listFolders(hadoop, output), flopsPerOutputPixel(op, cfg.scale()),
+        modelId(op), jsc.defaultParallelism(), output + "/" + WORK_DIR);
     String described = plan.describe(cfg);
     LOG.info("{}", described);
     String manifest = output + "/" + MANIFEST;

@@ -48,6 +48,7 @@ final class UpscalePlanner {
   /**
    * @param outputDir           qualified output folder
    * @param existing            names (and sizes) of the files already in the output folder
+   * @param existingFolders     names of the folders in it (compressed tiles of interrupted runs)
    * @param flopsPerOutputPixel the model's, NaN when unknown
    * @param modelId             identifies the model's weights (name and checksum): names the
    *                            compressed-tile folders, so tiles of another model are never reused
@@ -55,8 +56,8 @@ final class UpscalePlanner {
    * @param workDir             where converted inputs go
    */
   static UpscalePlan plan(UpscaleJobConfig cfg, String outputDir, List<Probe> probes,
-      Map<String, Long> existing, double flopsPerOutputPixel, String modelId, int parallelism,
-      String workDir) {
+      Map<String, Long> existing, java.util.Set<String> existingFolders,
+      double flopsPerOutputPixel, String modelId, int parallelism, String workDir) {
     String dir = outputDir.replaceAll("/+$", "");
     List<ImageOutcome> settled = new ArrayList<>();
     List<ImageJob> images = new ArrayList<>();
@@ -100,10 +101,11 @@ final class UpscalePlanner {
       int index = images.size();
       String source = convert ? workDir.replaceAll("/+$", "") + "/" + index + "-"
           + hash(p.path() + "|" + info.bytes()) + ".tif" : p.path();
-      String partsDir = tiled ? dir + "/." + name + "." + setting + ".parts" : null;
+      String partsName = "." + name + "." + setting + ".parts";
+      String partsDir = tiled ? dir + "/" + partsName : null;
       images.add(new ImageJob(index, p.path(), out, info.width(), info.height(), source,
           info.regionReadable() || convert, convert, format, info.orientation(), tileSize, tiled,
-          partsDir, info.bytes()));
+          partsDir, tiled && existingFolders.contains(partsName), info.bytes()));
     }
     List<TileTask> tasks = new ArrayList<>();
     double flops = 0;

@@ -195,6 +195,44 @@ public class UpscaleJobTest extends SharedSpark {
     }
   }
 
+  /**
+   * The shipped network on real photos (Set5 butterfly and bird, from ../shared/datasets): tiled
+   * (96-pixel cores, halo = the radius) and batched through the job, against one whole-image pass.
+   */
+  @Test
+  public void theShippedModelOnRealPhotosTiledEqualsWholeImageWithinOneLevel() throws Exception {
+    Path set5 = Path.of(System.getProperty("sparksr.repo.root", "..")).toAbsolutePath()
+        .getParent().resolve("shared/datasets/Set5").normalize();
+    org.junit.Assume.assumeTrue("skipped: no ../shared/datasets", Files.isDirectory(set5));
+    String d = tmp.newFolder("set5").getAbsolutePath();
+    for (String name : List.of("butterfly", "bird")) {
+      Files.copy(set5.resolve(name + ".png"), Path.of(d, name + ".png"));
+    }
+    TileOperator op = ModelRegistry.load("default");
+    String out = tmp.getRoot() + "/out-set5";
+    UpscaleJobResult r = UpscaleJob.run(spark(), new UpscaleJobConfig(List.of(d), out, 2,
+        "default", 96, null, null, 0.3, null, Map.of()).forOperator(op));
+    assertThat(r.failed()).isZero();
+    for (String name : List.of("butterfly", "bird")) {
+      ImageTensor in = store.read(d + "/" + name + ".png").tensor();
+      ImageTensor whole = Quantized.of(TileUpscaler.upscaleWhole(op, in, 2, op.radius(),
+          op.defaultBorder()), 8).toTensor();
+      ImageTensor tiled = store.read(out + "/" + name + "_x2.png").tensor();
+      assertThat(tiled.sameShape(whole)).isTrue();
+      float maxDiff = 0;
+      int differing = 0;
+      for (int i = 0; i < whole.data().length; i++) {
+        float diff = Math.abs(whole.data()[i] - tiled.data()[i]);
+        maxDiff = Math.max(maxDiff, diff);
+        differing += diff > 0 ? 1 : 0;
+      }
+      org.slf4j.LoggerFactory.getLogger(UpscaleJobTest.class).info(
+          "{} x2, shipped model: tiled vs whole image: max |diff| {} levels, {} of {} samples "
+              + "differ", name, Math.round(maxDiff * 255), differing, whole.data().length);
+      assertThat(maxDiff).as(name).isLessThanOrEqualTo(1 / 255f + 1e-6f);
+    }
+  }
+
   @Test
   public void aRerunSkipsFinishedOutputsAndOverwriteRedoesThem() throws Exception {
     Random rnd = new Random(5);
@@ -310,7 +348,7 @@ public class UpscaleJobTest extends SharedSpark {
     UpscalePlan plan = UpscalePlanner.plan(cfg.forOperator(new BicubicOperator()),
         HadoopFiles.qualify(new Configuration(), out),
         List.of(new UpscalePlanner.Probe(store.info(d + "/a.png").path(),
-            store.info(d + "/a.png"), null)), Map.of(), Double.NaN,
+            store.info(d + "/a.png"), null)), Map.of(), java.util.Set.of(), Double.NaN,
         BicubicOperator.class.getName(), 2, out + "/w");
     ImageJob job = plan.images().get(0);
     // tiles that differ from what the model would compute: the output must be made of them

@@ -26,8 +26,8 @@ class UpscalePlannerTest {
 
   private static UpscalePlan plan(UpscaleJobConfig cfg, Map<String, Long> existing,
       Probe... probes) {
-    return UpscalePlanner.plan(cfg, "file:/o/", List.of(probes), existing, Double.NaN, "x", 2,
-        "file:/o/.sparksr-work");
+    return UpscalePlanner.plan(cfg, "file:/o/", List.of(probes), existing, java.util.Set.of(),
+        Double.NaN, "x", 2, "file:/o/.sparksr-work");
   }
 
   @Test
@@ -91,6 +91,17 @@ class UpscalePlannerTest {
     assertThat(a.format().formatName()).isEqualTo("tiff");
     assertThat(a.tileSize()).isEqualTo(64); // 70 rounded down to a multiple of 16
     assertThat(a.partsDir()).startsWith("file:/o/.a_x3.tif.").endsWith(".parts");
+    assertThat(a.resumeParts()).isFalse();
+    String partsName = a.partsDir().substring("file:/o/".length());
+    UpscalePlan resumed = UpscalePlanner.plan(cfg, "file:/o/",
+        List.of(png("file:/in/a.png", 40, 40, 3)), Map.of(), java.util.Set.of(partsName),
+        Double.NaN, "x", 2, "file:/o/.sparksr-work");
+    assertThat(resumed.images().get(0).resumeParts()).isTrue();
+    // another model's tiles live in another folder
+    UpscalePlan other = UpscalePlanner.plan(cfg, "file:/o/",
+        List.of(png("file:/in/a.png", 40, 40, 3)), Map.of(), java.util.Set.of(partsName),
+        Double.NaN, "another-checksum", 2, "file:/o/.sparksr-work");
+    assertThat(other.images().get(0).resumeParts()).isFalse();
     assertThat(a.convert()).isFalse();
     assertThat(big.convert()).isTrue();
     assertThat(big.regionReadable()).isTrue();
@@ -107,8 +118,8 @@ class UpscalePlannerTest {
     for (int i = 0; i < 30; i++) {
       probes.add(png("file:/in/s" + i + ".png", 20, 20, 3));
     }
-    UpscalePlan p = UpscalePlanner.plan(cfg(), "file:/o", probes, Map.of(), 1000.0, "x", 2,
-        "file:/o/w");
+    UpscalePlan p = UpscalePlanner.plan(cfg(), "file:/o", probes, Map.of(), java.util.Set.of(),
+        1000.0, "x", 2, "file:/o/w");
     assertThat(p.tasks()).hasSize(5 * 4 + 30);
     List<TileTask> flat = p.partitions().stream().flatMap(List::stream).toList();
     assertThat(flat).isEqualTo(p.tasks());
