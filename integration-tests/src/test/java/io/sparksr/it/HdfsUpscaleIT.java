@@ -8,45 +8,32 @@ import io.sparksr.io.PixelFormat;
 import io.sparksr.partitioning.ImageTensor;
 import io.sparksr.partitioning.Quantized;
 import io.sparksr.partitioning.Resize;
-import java.io.File;
-import java.nio.file.Path;
 import java.util.Random;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** bin/sparksr upscale with input and output on a real (mini) HDFS. */
 class HdfsUpscaleIT {
-  private static MiniDFSCluster hdfs;
+  private static MiniHdfs hdfs;
   private static String base;
 
   @BeforeAll
   static void startHdfs() throws Exception {
-    File dir = Path.of("target", "minidfs-" + System.nanoTime()).toAbsolutePath().toFile();
-    Configuration conf = new Configuration();
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.getAbsolutePath());
-    conf.set("dfs.namenode.rpc-address", "127.0.0.1:0");
-    conf.set("dfs.datanode.address", "127.0.0.1:0");
-    conf.set("dfs.datanode.http.address", "127.0.0.1:0");
-    conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
-    conf.set("dfs.namenode.http-address", "127.0.0.1:0");
-    hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-    hdfs.waitActive();
-    base = "hdfs://127.0.0.1:" + hdfs.getNameNodePort();
+    hdfs = new MiniHdfs();
+    base = hdfs.base();
   }
 
   @AfterAll
   static void stopHdfs() {
     if (hdfs != null) {
-      hdfs.shutdown(true);
+      hdfs.close();
     }
   }
 
   @Test
   void upscalesFromAndToHdfs() throws Exception {
-    ImageStore store = new ImageStore(hdfs.getConfiguration(0));
+    ImageStore store = new ImageStore(hdfs.conf());
     Random rnd = new Random(9);
     float[] d = new float[3 * 90 * 130];
     for (int i = 0; i < d.length; i++) {

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.internal.InferenceSession;
+import org.nd4j.autodiff.samediff.internal.memory.ArrayCacheMemoryMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -32,10 +34,12 @@ import org.slf4j.LoggerFactory;
  * empirically by the tests); convolutions pad with zeros, so a tile padded by at least the radius
  * with {@link #defaultBorder()} gives the same core as the whole image. The border is REPLICATE.
  *
- * <p>Threads: one instance per bundle per JVM ({@link #load} caches by the bundle's SHA-256);
- * {@link #upscale} may be called from several threads but runs one batch at a time (a lock), since
- * ND4J already spreads one batch over OMP_NUM_THREADS cores. Give a task a batch of tiles rather
- * than running tasks in parallel inside one executor.
+ * <p>Threads: one instance per bundle per JVM ({@link #load} caches by the bundle's SHA-256).
+ * {@link #upscale} and {@link #run} may be called from any thread; the forward pass itself runs on
+ * one of the JVM's {@link ForwardLanes} (long-lived threads, each with its own copy of the graph),
+ * so at most {@code lanes} passes run at once and SameDiff's per-thread inference state (about
+ * 400 MB of cached activations per thread for 332-pixel tiles) exists once per lane, not once per
+ * Spark task thread that ever called the model.
  */
 public final class SrModel implements TileOperator {
   private static final Logger LOG = LoggerFactory.getLogger(SrModel.class);
@@ -45,7 +49,7 @@ public final class SrModel implements TileOperator {
   private final BundleMetadata metadata;
   private final String checksum;
   private final String source;
-  private final SameDiff graph;
+  private final Map<String, INDArray> weights;
   private final BorderPolicy border;
 
   private SrModel(ModelBundle bundle, String source) {
@@ -53,7 +57,8 @@ public final class SrModel implements TileOperator {
     this.metadata = bundle.metadata();
     this.checksum = bundle.checksum();
     this.source = source;
-    this.graph = arch.inferenceGraph(bundle.inferenceWeights());
+    this.weights = bundle.inferenceWeights();
+    arch.inferenceGraph(weights); // fails here, naming the missing weight, not at the first tile
     this.border = BorderPolicy.parse(metadata.border());
   }
 
@@ -207,8 +212,7 @@ public final class SrModel implements TileOperator {
         }
       }
     }
-    INDArray out = run(Nd4j.create(in, new long[] {n, h, w, 3}, 'c'), scale);
-    float[] o = Nd4j.toFlattened('c', out).toFloatVector();
+    float[] o = forward(in, n, h, w, scale);
     int oh = h * scale;
     int ow = w * scale;
     int oplane = oh * ow;
@@ -242,7 +246,7 @@ public final class SrModel implements TileOperator {
 
   /**
    * The raw network output (not clamped) for an NHWC RGB batch {@code [B, h, w, 3]}: returns
-   * {@code [B, h*scale, w*scale, 3]}.
+   * {@code [B, h*scale, w*scale, 3]}. Runs on one of the JVM's forward lanes.
    */
   public INDArray run(INDArray lrNhwc, int scale) {
     checkScale(scale);
@@ -251,9 +255,53 @@ public final class SrModel implements TileOperator {
           lrNhwc.shape()) + " but must be [batch, height, width, 3] (NHWC RGB)");
     }
     String name = Architecture.outputName(scale);
-    synchronized (this) {
-      return graph.output(Map.of(Architecture.LR, lrNhwc), name).get(name);
-    }
+    return ForwardLanes.shared().call(() ->
+        graph().output(Map.of(Architecture.LR, lrNhwc), name).get(name));
+  }
+
+  /**
+   * One forward pass on a lane over {@code n} NHWC RGB tiles in {@code in}: the output samples
+   * NHWC, c order. The ND4J arrays made here are closed at once (not left to the garbage
+   * collector), so off-heap memory does not pile up between collections.
+   */
+  private float[] forward(float[] in, int n, int h, int w, int scale) {
+    String name = Architecture.outputName(scale);
+    return ForwardLanes.shared().call(() -> {
+      INDArray x = Nd4j.create(in, new long[] {n, h, w, 3}, 'c');
+      try {
+        INDArray out = graph().output(Map.of(Architecture.LR, x), name).get(name);
+        INDArray c = out.ordering() == 'c' && !out.isView() && out.offset() == 0 ? out
+            : out.dup('c');
+        float[] o = c.data().asFloat();
+        if (c != out) {
+          c.close();
+        }
+        out.close();
+        return o.length == (long) n * h * w * scale * scale * 3 ? o
+            : java.util.Arrays.copyOf(o, n * h * w * scale * scale * 3);
+      } finally {
+        x.close();
+      }
+    });
+  }
+
+  /**
+   * This lane thread's copy of the inference graph (built on first use), with its inference
+   * session made here so that its array cache is bounded ({@link ForwardLanes#cacheBytes()}): the
+   * default cache may hold a quarter of JavaCPP's maxbytes per thread, and tiles of many shapes
+   * (an archive of photos of many sizes) fill it.
+   */
+  private SameDiff graph() {
+    return ForwardLanes.local(this, () -> {
+      SameDiff sd = arch.inferenceGraph(weights);
+      InferenceSession session = new InferenceSession(sd);
+      long cache = ForwardLanes.cacheBytes();
+      long max = org.bytedeco.javacpp.Pointer.maxBytes();
+      session.setMmgr(new ArrayCacheMemoryMgr(
+          max <= 0 ? 0.25 : Math.min(0.5, Math.max(1e-6, cache / (double) max)), 1024, 2.0));
+      sd.getSessions().put(Thread.currentThread().getId(), session);
+      return sd;
+    });
   }
 
   private void checkScale(int scale) {

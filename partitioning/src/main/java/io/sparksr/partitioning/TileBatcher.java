@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.Semaphore;
 
 /**
  * Batched tiled inference: collects the padded inputs of tiles, groups them by inference shape,
@@ -35,9 +34,8 @@ import java.util.concurrent.Semaphore;
  * batch that throws anything else is retried tile by tile, so that only the tiles that really fail
  * are reported to {@link Sink#failed}, each with its own exception.
  *
- * <p><b>Permits.</b> When a {@link Semaphore} is given, every forward pass holds one permit: with
- * a per-JVM semaphore of N permits at most N forward passes run at once (e.g. on one GPU) while
- * other tasks decode and encode.
+ * <p>How many forward passes run at once in a JVM is the operator's business (the model runs
+ * them on its forward lanes); the batcher only decides what goes into one.
  *
  * @param <K> what identifies a tile for the sink
  */
@@ -66,7 +64,6 @@ public final class TileBatcher<K> {
   private final int scale;
   private final int standard;
   private final long budgetBytes;
-  private final Semaphore permits;
   private final Sink<K> sink;
   private final Map<Shape, List<Pending<K>>> pending = new LinkedHashMap<>();
   private final Map<Shape, Integer> limits = new LinkedHashMap<>();
@@ -77,10 +74,9 @@ public final class TileBatcher<K> {
   /**
    * @param standard    the padded side of a full tile: {@code tile-size + 2 * halo}
    * @param budgetBytes working memory one forward pass may use
-   * @param permits     held during each forward pass, or null
    */
   public TileBatcher(TileOperator op, int scale, int standard, long budgetBytes,
-      Semaphore permits, Sink<K> sink) {
+      Sink<K> sink) {
     if (standard <= 0) {
       throw new IllegalArgumentException("standard padded side is " + standard + " but must be > 0");
     }
@@ -92,7 +88,6 @@ public final class TileBatcher<K> {
     this.scale = scale;
     this.standard = standard;
     this.budgetBytes = budgetBytes;
-    this.permits = permits;
     this.sink = sink;
   }
 
@@ -235,27 +230,13 @@ public final class TileBatcher<K> {
     for (Pending<K> p : batch) {
       inputs.add(grow(p.input(), shape));
     }
-    if (permits != null) {
-      try {
-        permits.acquire();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CancellationException("interrupted while waiting for a forward-pass permit");
-      }
+    forwardPasses++;
+    List<ImageTensor> out = op.applyBatch(inputs, scale);
+    if (out.size() != inputs.size()) {
+      throw new IllegalStateException("operator returned " + out.size() + " tiles for a batch of "
+          + inputs.size());
     }
-    try {
-      forwardPasses++;
-      List<ImageTensor> out = op.applyBatch(inputs, scale);
-      if (out.size() != inputs.size()) {
-        throw new IllegalStateException("operator returned " + out.size() + " tiles for a batch of "
-            + inputs.size());
-      }
-      return out;
-    } finally {
-      if (permits != null) {
-        permits.release();
-      }
-    }
+    return out;
   }
 
   /** The input grown at the right and bottom to the inference shape. */

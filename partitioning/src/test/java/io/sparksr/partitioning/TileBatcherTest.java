@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,8 +24,6 @@ class TileBatcherTest {
     final TileOperator inner;
     final List<String> batches = Collections.synchronizedList(new ArrayList<>());
     final int failAbove;
-    final AtomicInteger running = new AtomicInteger();
-    final AtomicInteger maxRunning = new AtomicInteger();
 
     Recording(TileOperator inner, int failAbove) {
       this.inner = inner;
@@ -41,31 +37,22 @@ class TileBatcherTest {
 
     @Override
     public List<ImageTensor> applyBatch(List<ImageTensor> tiles, int scale) {
-      int now = running.incrementAndGet();
-      maxRunning.accumulateAndGet(now, Math::max);
-      try {
-        if (tiles.size() > failAbove) {
-          throw new OutOfMemoryError("Cannot allocate new FloatPointer (fake device)");
-        }
-        ImageTensor first = tiles.get(0);
-        for (ImageTensor t : tiles) {
-          assertThat(t.sameShape(first)).as("one shape per batch").isTrue();
-          if (Float.isNaN(t.get(0, 0, 0))) {
-            throw new IllegalArgumentException("poisoned tile");
-          }
-        }
-        batches.add(tiles.size() + "@" + first.width() + "x" + first.height());
-        Thread.sleep(2);
-        List<ImageTensor> out = new ArrayList<>();
-        for (ImageTensor t : tiles) {
-          out.add(inner.apply(t, scale));
-        }
-        return out;
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      } finally {
-        running.decrementAndGet();
+      if (tiles.size() > failAbove) {
+        throw new OutOfMemoryError("Cannot allocate new FloatPointer (fake device)");
       }
+      ImageTensor first = tiles.get(0);
+      for (ImageTensor t : tiles) {
+        assertThat(t.sameShape(first)).as("one shape per batch").isTrue();
+        if (Float.isNaN(t.get(0, 0, 0))) {
+          throw new IllegalArgumentException("poisoned tile");
+        }
+      }
+      batches.add(tiles.size() + "@" + first.width() + "x" + first.height());
+      List<ImageTensor> out = new ArrayList<>();
+      for (ImageTensor t : tiles) {
+        out.add(inner.apply(t, scale));
+      }
+      return out;
     }
 
     @Override
@@ -86,10 +73,10 @@ class TileBatcherTest {
 
   /** Runs a plan through a batcher; returns the stitched image and any failures by tile index. */
   static ImageTensor batched(TileOperator op, ImageTensor img, TilePlan plan, BorderPolicy policy,
-      long budget, Semaphore permits, Map<Integer, Throwable> failures) {
+      long budget, Map<Integer, Throwable> failures) {
     Stitcher st = new Stitcher(plan, img.channels());
     int standard = plan.tileSize() + 2 * plan.halo();
-    TileBatcher<Integer> b = new TileBatcher<>(op, plan.scale(), standard, budget, permits,
+    TileBatcher<Integer> b = new TileBatcher<>(op, plan.scale(), standard, budget,
         new TileBatcher.Sink<>() {
           @Override
           public void done(Integer key, TileSpec tile, ImageTensor core, double seconds) {
@@ -130,7 +117,7 @@ class TileBatcherTest {
       int standard = tileSize + 2 * halo;
       long budget = (long) standard * standard * (1 + rnd.nextInt(5));
       Map<Integer, Throwable> failures = new TreeMap<>();
-      ImageTensor got = batched(op, img, plan, policy, budget, null, failures);
+      ImageTensor got = batched(op, img, plan, policy, budget, failures);
       assertThat(failures).isEmpty();
       assertThat(got).as("case %d: %dx%d tile %d halo %d x%d %s", i, w, h, tileSize, halo, scale,
           policy).isEqualTo(stencil.reference(img, policy));
@@ -146,7 +133,7 @@ class TileBatcherTest {
     TilePlan plan = TilePlanner.plan(100, 70, 32, 2, 2);
     Recording op = new Recording(new BicubicOperator(), Integer.MAX_VALUE);
     Map<Integer, Throwable> failures = new TreeMap<>();
-    ImageTensor got = batched(op, img, plan, BorderPolicy.SYMMETRIC, 4L * 36 * 36, null,
+    ImageTensor got = batched(op, img, plan, BorderPolicy.SYMMETRIC, 4L * 36 * 36,
         failures);
     assertThat(got).isEqualTo(Resize.imresize(img, 2));
     // batch sizes: 4 of 36x36 (the budget), 9 of 16x36 or 36x16. Six full tiles -> 4, then 2
@@ -188,7 +175,7 @@ class TileBatcherTest {
     Map<Integer, Throwable> failures = new TreeMap<>();
     Stitcher st = new Stitcher(plan, 3);
     List<Integer> sizes = new ArrayList<>();
-    TileBatcher<Integer> b = new TileBatcher<>(op, 2, 12, 16L * 144, null,
+    TileBatcher<Integer> b = new TileBatcher<>(op, 2, 12, 16L * 144,
         new TileBatcher.Sink<>() {
           @Override
           public void done(Integer key, TileSpec tile, ImageTensor core, double seconds) {
@@ -221,7 +208,7 @@ class TileBatcherTest {
     TilePlan plan = TilePlanner.plan(20, 20, 10, 2, 2);
     Recording op = new Recording(new BicubicOperator(), 0);
     Map<Integer, Throwable> failures = new TreeMap<>();
-    batched(op, img, plan, BorderPolicy.SYMMETRIC, 1L << 20, null, failures);
+    batched(op, img, plan, BorderPolicy.SYMMETRIC, 1L << 20, failures);
     assertThat(failures).hasSize(4);
     assertThat(failures.get(0)).hasMessageContaining("out of memory for one 14x14 tile at x2")
         .hasMessageContaining("'tile-size'");
@@ -235,7 +222,7 @@ class TileBatcherTest {
     Recording op = new Recording(new BicubicOperator(), Integer.MAX_VALUE);
     List<TileSpec> done = new ArrayList<>();
     Map<Integer, Throwable> failures = new TreeMap<>();
-    TileBatcher<Integer> b = new TileBatcher<>(op, 2, 10, 1L << 20, null,
+    TileBatcher<Integer> b = new TileBatcher<>(op, 2, 10, 1L << 20,
         new TileBatcher.Sink<>() {
           @Override
           public void done(Integer key, TileSpec tile, ImageTensor core, double seconds) {
@@ -258,36 +245,5 @@ class TileBatcherTest {
     assertThat(done).extracting(TileSpec::index).containsExactlyInAnyOrder(0, 1, 3);
     assertThat(failures).containsOnlyKeys(2);
     assertThat(failures.get(2)).hasMessageContaining("poisoned tile");
-  }
-
-  @Test
-  void aSharedPermitAllowsOneForwardPassAtATime() throws Exception {
-    Random rnd = new Random(12L);
-    ImageTensor img = TilingPropertyTest.randomImage(rnd, 3, 40, 40);
-    TilePlan plan = TilePlanner.plan(40, 40, 8, 2, 2);
-    Recording op = new Recording(new BicubicOperator(), Integer.MAX_VALUE);
-    Semaphore permits = new Semaphore(1);
-    List<Thread> threads = new ArrayList<>();
-    List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
-    for (int i = 0; i < 3; i++) {
-      Thread t = new Thread(() -> {
-        try {
-          Map<Integer, Throwable> failures = new TreeMap<>();
-          assertThat(batched(op, img, plan, BorderPolicy.SYMMETRIC, 2L * 144, permits, failures))
-              .isEqualTo(Resize.imresize(img, 2));
-        } catch (Throwable e) {
-          errors.add(e);
-        }
-      });
-      threads.add(t);
-      t.start();
-    }
-    for (Thread t : threads) {
-      t.join();
-    }
-    assertThat(errors).isEmpty();
-    assertThat(op.batches).hasSize(3 * 13); // 25 tiles in batches of 2: 13 passes per thread
-    assertThat(op.maxRunning.get()).isEqualTo(1);
-    assertThat(permits.availablePermits()).isEqualTo(1);
   }
 }

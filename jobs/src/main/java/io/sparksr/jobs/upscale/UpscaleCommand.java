@@ -65,8 +65,8 @@ public final class UpscaleCommand implements Callable<Integer> {
   int batchMemoryMb;
 
   @Option(names = "--forward-permits", paramLabel = "<n>", defaultValue = "0",
-      description = "Forward passes one executor runs at once, e.g. 1 per GPU; 0 = no limit "
-          + "(default: ${DEFAULT-VALUE}).")
+      description = "Forward passes one executor JVM runs at once (its forward lanes), e.g. 1 "
+          + "per GPU; 0 = cores / OMP_NUM_THREADS (default: ${DEFAULT-VALUE}).")
   int forwardPermits;
 
   @Option(names = "--overwrite",

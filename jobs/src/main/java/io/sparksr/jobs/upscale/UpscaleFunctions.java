@@ -134,8 +134,11 @@ final class UpscaleFunctions {
       Configuration c = conf.value().get();
       ImageStore store = new ImageStore(c);
       List<TileResult> out = new ArrayList<>();
+      if (tiling.forwardPermits() > 0 && op instanceof io.sparksr.model.SrModel) {
+        io.sparksr.model.ForwardLanes.shared().resize(tiling.forwardPermits());
+      }
       TileBatcher<Queued> batcher = new TileBatcher<>(op, tiling.scale(), tiling.standard(),
-          tiling.budgetBytes(), ForwardPermits.get(tiling.forwardPermits()),
+          tiling.budgetBytes(),
           new TileBatcher.Sink<>() {
             @Override
             public void done(Queued q, TileSpec tile, ImageTensor core, double seconds)
@@ -155,6 +158,7 @@ final class UpscaleFunctions {
               }
               tilesDone.add(1);
               pixelsDone.add(tile.output().area());
+              FaultHooks.tileDone(im.index(), tile.index());
             }
 
             @Override
@@ -180,6 +184,7 @@ final class UpscaleFunctions {
         LOG.warn("out of memory in a forward pass: batches were halved {} time(s); lower "
             + "'batch-memory-mb' (now {} MiB)", batcher.halvings(), tiling.budgetBytes() >> 20);
       }
+      FaultHooks.failOnce();
       return out.iterator();
     }
 

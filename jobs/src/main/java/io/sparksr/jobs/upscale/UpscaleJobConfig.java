@@ -22,8 +22,8 @@ import java.util.Set;
  * @param partitionMegapixels output megapixels per Spark partition (sets the partition count)
  * @param batchMemoryMb       working memory of one forward pass (per task), in MiB: sets how many
  *                            tiles of one shape go through the model together
- * @param forwardPermits      forward passes one executor JVM runs at once (0 = no limit; 1 per
- *                            GPU)
+ * @param forwardPermits      forward passes one executor JVM runs at once, i.e. its forward lanes
+ *                            (0 = cores / OMP_NUM_THREADS; 1 per GPU)
  * @param overwrite           replace existing outputs (default: skip them, status "skipped")
  * @param dryRun              print the plan and stop
  * @param format              output format png, tiff or jpg; null = the input's
@@ -84,7 +84,7 @@ public record UpscaleJobConfig(List<String> inputs, String output, int scale, St
     }
     if (forwardPermits < 0) {
       throw new IllegalArgumentException(
-          "'forward-permits' is " + forwardPermits + " but must be >= 0 (0 = no limit)");
+          "'forward-permits' is " + forwardPermits + " but must be >= 0 (0 = automatic)");
     }
     if (format != null && !FORMATS.contains(format)) {
       throw new IllegalArgumentException("'format' is '" + format

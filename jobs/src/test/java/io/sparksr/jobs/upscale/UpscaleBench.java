@@ -118,10 +118,10 @@ public final class UpscaleBench {
         throw new IllegalStateException(error);
       }
     };
-    TileBatcher<Integer> warm = new TileBatcher<>(op, scale, side, budget, null, sink);
+    TileBatcher<Integer> warm = new TileBatcher<>(op, scale, side, budget, sink);
     warm.add(0, tile, inputs.get(0));
     warm.flush();
-    TileBatcher<Integer> b = new TileBatcher<>(op, scale, side, budget, null, sink);
+    TileBatcher<Integer> b = new TileBatcher<>(op, scale, side, budget, sink);
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
       b.add(i, tile, inputs.get(i));

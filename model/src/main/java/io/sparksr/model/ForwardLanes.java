@@ -1,0 +1,221 @@
+package io.sparksr.model;
+
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The JVM's forward lanes: a fixed set of long-lived threads on which every forward pass of every
+ * {@link SrModel} runs. Callers (Spark task threads, the trainer's validation) block until their
+ * pass is done.
+ *
+ * <p>Why: SameDiff keeps its inference state (placeholders, the array cache of up to a quarter of
+ * JavaCPP's {@code maxbytes}) per calling thread and never drops it when the thread ends. Spark
+ * runs tasks on pooled threads that come and go, so calling the graph from task threads grew the
+ * resident memory by ~400 MB per thread (measured: 30 passes of two 332-pixel tiles at x4, each
+ * from a new thread, RSS 1.5 GB to 9.8 GB; on the lanes it stays flat). On the lanes the state
+ * exists once per lane.
+ *
+ * <p>How many: {@code -Dsparksr.model.lanes=N}, else the available processors divided by
+ * {@code OMP_NUM_THREADS} (each pass uses that many cores), at least 1: two lanes of one thread
+ * on a 2-core local run, one lane of all cores when OMP_NUM_THREADS equals the cores.
+ */
+public final class ForwardLanes {
+  private static final Logger LOG = LoggerFactory.getLogger(ForwardLanes.class);
+  private static volatile ForwardLanes shared;
+  /** Per lane thread: its graph of each model (weak keys: graphs of dropped models go too). */
+  private static final ThreadLocal<Map<Object, Object>> LOCAL =
+      ThreadLocal.withInitial(WeakHashMap::new);
+
+  private int lanes;
+  /** The GPU the lanes run on (-1: ND4J's choice; CPU builds ignore it). */
+  private volatile int device = -1;
+  private static final ThreadLocal<int[]> BOUND = ThreadLocal.withInitial(() -> new int[] {-1});
+  private final ThreadPoolExecutor pool;
+  private final AtomicInteger graphsBuilt = new AtomicInteger();
+
+  ForwardLanes(int lanes) {
+    if (lanes < 1) {
+      throw new IllegalArgumentException("forward lanes is " + lanes + " but must be >= 1");
+    }
+    this.lanes = lanes;
+    AtomicInteger n = new AtomicInteger();
+    this.pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(lanes, r -> {
+      Thread t = new Thread(r, "sparksr-forward-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** The JVM's lanes (created on first use). */
+  public static ForwardLanes shared() {
+    ForwardLanes l = shared;
+    if (l == null) {
+      synchronized (ForwardLanes.class) {
+        l = shared;
+        if (l == null) {
+          int n = defaultLanes(System.getProperty("sparksr.model.lanes"),
+              System.getenv("OMP_NUM_THREADS"), Runtime.getRuntime().availableProcessors());
+          LOG.info("forward lanes: {} (sparksr.model.lanes={}, OMP_NUM_THREADS={}, {} processors)",
+              n, System.getProperty("sparksr.model.lanes"), System.getenv("OMP_NUM_THREADS"),
+              Runtime.getRuntime().availableProcessors());
+          l = new ForwardLanes(n);
+          shared = l;
+        }
+      }
+    }
+    return l;
+  }
+
+  /**
+   * The number of lanes from the system property (wins when set), else processors / OMP threads.
+   *
+   * @throws IllegalArgumentException naming the property when it is not a positive integer
+   */
+  static int defaultLanes(String property, String ompThreads, int processors) {
+    if (property != null && !property.isBlank()) {
+      try {
+        int n = Integer.parseInt(property.trim());
+        if (n >= 1) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // fall through to the error
+      }
+      throw new IllegalArgumentException("system property sparksr.model.lanes is '" + property
+          + "' but must be a positive integer");
+    }
+    int omp = processors;
+    if (ompThreads != null) {
+      try {
+        omp = Math.max(1, Integer.parseInt(ompThreads.trim()));
+      } catch (NumberFormatException e) {
+        omp = processors;
+      }
+    }
+    return Math.max(1, processors / omp);
+  }
+
+  /**
+   * Bytes of released activations each lane's inference session may keep for reuse:
+   * {@code -Dsparksr.model.laneCacheMb} (default 256). Measured (40 passes of two tiles of random
+   * sides 96-304 at x2/x3/x4, each from a new caller thread, -Xmx3g, 2 lanes): a 1536 MiB cache
+   * (the default a session would take with maxbytes 6G) peaked at 4.3 GB RSS and was still
+   * growing, 256 MiB at 2.2 GB at the same speed (0.79 s per pass for both). SameDiff's no-cache
+   * manager is worse (8.2 GB): it leaves released arrays to the garbage collector.
+   */
+  public static long cacheBytes() {
+    String p = System.getProperty("sparksr.model.laneCacheMb", "256");
+    try {
+      long mb = Long.parseLong(p.trim());
+      if (mb >= 1) {
+        return mb << 20;
+      }
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw new IllegalArgumentException("system property sparksr.model.laneCacheMb is '" + p
+        + "' but must be a whole number of MiB >= 1");
+  }
+
+  public synchronized int lanes() {
+    return lanes;
+  }
+
+  /**
+   * Sets the number of lanes (the upscale job's {@code forward-permits}, e.g. 1 per GPU). Lanes
+   * dropped by a smaller number end when idle, and their graphs with them.
+   */
+  public synchronized void resize(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("forward lanes is " + n + " but must be >= 1");
+    }
+    if (n == lanes) {
+      return;
+    }
+    if (n > lanes) {
+      pool.setMaximumPoolSize(n);
+      pool.setCorePoolSize(n);
+    } else {
+      pool.setCorePoolSize(n);
+      pool.setMaximumPoolSize(n);
+    }
+    LOG.info("forward lanes: {} -> {}", lanes, n);
+    lanes = n;
+  }
+
+  /**
+   * Runs the lanes' passes on GPU {@code device} (the address Spark assigned to the executor's
+   * "gpu" resource): each lane binds its thread to it before its next pass.
+   */
+  public void useDevice(int device) {
+    if (device != this.device) {
+      LOG.info("forward lanes: GPU {}", device);
+      this.device = device;
+    }
+  }
+
+  /** How many per-lane graphs have been built in this JVM (for tests and logs). */
+  public int graphsBuilt() {
+    return graphsBuilt.get();
+  }
+
+  /**
+   * Runs {@code pass} on a lane and returns its result; errors (also {@link OutOfMemoryError})
+   * are rethrown as they are, so callers can react to them (e.g. halve the batch).
+   *
+   * @throws CancellationException when the caller is interrupted while waiting
+   */
+  public <T> T call(Callable<T> pass) {
+    Future<T> f = pool.submit(() -> {
+      int d = device;
+      int[] bound = BOUND.get();
+      if (d >= 0 && bound[0] != d) {
+        org.nd4j.linalg.factory.Nd4j.getAffinityManager().unsafeSetDevice(d);
+        bound[0] = d;
+      }
+      return pass.call();
+    });
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new CancellationException("interrupted while waiting for a forward pass");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException r) {
+        throw r;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(c.getMessage(), c);
+    }
+  }
+
+  /** The calling lane thread's value for {@code key}, made by {@code make} on first use. */
+  @SuppressWarnings("unchecked")
+  static <T> T local(Object key, Supplier<T> make) {
+    Map<Object, Object> m = LOCAL.get();
+    Object v = m.get(key);
+    if (v == null) {
+      v = make.get();
+      m.put(key, v);
+      ForwardLanes l = shared;
+      if (l != null) {
+        l.graphsBuilt.incrementAndGet();
+      }
+    }
+    return (T) v;
+  }
+}
