@@ -31,7 +31,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The jobs on a real Spark standalone cluster (master + 2 workers of 1 core, separate JVMs on
  * 127.0.0.1) with inputs and outputs on a real HDFS (MiniDFSCluster), submitted through
- * SparkSubmit with the application jar: prepare, train, upscale, evaluate end to end; then
+ * deploy/spark-submit/standalone.sh (spark-submit with the application jar), as an operator
+ * does: prepare, train, upscale, evaluate end to end; then
  * upscale under faults (an executor JVM killed by its PID mid-run, a task that throws once after
  * its side effects) against an undisturbed run, byte for byte; then a re-run that does no
  * inference.

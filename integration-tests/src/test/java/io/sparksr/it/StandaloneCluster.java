@@ -24,8 +24,9 @@ import java.util.regex.Pattern;
 /**
  * A real Spark standalone cluster on 127.0.0.1 from the Maven-resolved Spark jars: a master and N
  * workers as separate JVMs (ports chosen free), a SPARK_HOME made of a RELEASE file and links to
- * the jars of deploy/spark-runtime's class path (what a Spark distribution's jars/ holds). Jobs
- * are submitted through Spark's own SparkSubmit with the application jar, as an operator would.
+ * the jars of deploy/spark-runtime's class path (what a Spark distribution's jars/ holds) and a
+ * bin/spark-submit doing what the distribution's does. Jobs are submitted with
+ * deploy/spark-submit/standalone.sh and the application jar, as an operator would.
  * {@link #close} stops executors, workers and master by their PIDs, also after a failure.
  */
 final class StandaloneCluster implements AutoCloseable {
@@ -87,38 +88,41 @@ final class StandaloneCluster implements AutoCloseable {
     return out;
   }
 
-  /** Submits {@code sparksr <args>} with the application jar through SparkSubmit, waits. */
+  /**
+   * Submits {@code sparksr <args>} the way an operator does: {@code deploy/spark-submit/
+   * standalone.sh} (its properties file, the Java 17 flags, the app jar) running this SPARK_HOME's
+   * {@code bin/spark-submit}; {@code conf} are extra Spark settings (they win). Sized down to
+   * the test workers (1 core, 1 GB executors) through SPARKSR_SUBMIT_OPTS. Waits for the driver.
+   */
   Launcher.Run submit(List<String> conf, Path log, String... args) throws Exception {
     Path target = Launcher.repoRoot().resolve("jobs/target");
     File[] jars = target.toFile().listFiles((d, n) -> n.endsWith("-app.jar"));
     if (jars == null || jars.length != 1) {
       throw new IllegalStateException("expected one application jar in " + target);
     }
-    List<String> cmd = new ArrayList<>(javaCommand());
-    cmd.addAll(List.of("-cp", sparkHome.resolve("jars") + "/*",
-        "org.apache.spark.deploy.SparkSubmit", "--master", masterUrl(), "--deploy-mode", "client",
-        "--class", "io.sparksr.jobs.SparkSr",
-        "--conf", "spark.driver.host=127.0.0.1",
-        "--conf", "spark.ui.enabled=false",
-        "--conf", "spark.executor.cores=1",
-        "--conf", "spark.executor.memory=1g",
-        "--conf", "spark.executorEnv.OMP_NUM_THREADS=1",
-        "--conf", "spark.executor.extraJavaOptions=-Dorg.bytedeco.javacpp.maxbytes=2G "
-            + "-Dorg.bytedeco.javacpp.maxphysicalbytes=4G",
-        "--conf", "spark.driver.extraJavaOptions=-Dorg.bytedeco.javacpp.maxbytes=2G "
-            + "-Dorg.bytedeco.javacpp.maxphysicalbytes=4G"));
-    for (String c : conf) {
-      cmd.addAll(List.of("--conf", c));
+    List<String> opts = new ArrayList<>(List.of("spark.driver.host=127.0.0.1",
+        "spark.ui.enabled=false", "spark.executor.cores=1", "spark.task.cpus=1",
+        "spark.executor.memory=1g", "spark.driver.memory=2g",
+        "spark.executorEnv.OMP_NUM_THREADS=1"));
+    opts.addAll(conf);
+    StringBuilder submitOpts = new StringBuilder();
+    for (String c : opts) {
+      submitOpts.append(" --conf ").append(c);
     }
-    cmd.add(jars[0].getAbsolutePath());
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Launcher.repoRoot().resolve("deploy/spark-submit/standalone.sh").toString());
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(Launcher.repoRoot().toFile());
     env(pb.environment());
+    pb.environment().put("SPARKSR_MASTER", masterUrl());
+    pb.environment().put("SPARKSR_JAR", jars[0].getAbsolutePath());
+    pb.environment().put("SPARKSR_SUBMIT_OPTS", submitOpts.toString().trim());
     pb.environment().put("OMP_NUM_THREADS", "1");
     Path err = Path.of(log + ".err");
     pb.redirectOutput(log.toFile()).redirectError(err.toFile());
     Process p = pb.start();
     if (!p.waitFor(10, TimeUnit.MINUTES)) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
       throw new IllegalStateException("sparksr " + String.join(" ", args) + " timed out; log "
           + err);
@@ -149,6 +153,34 @@ final class StandaloneCluster implements AutoCloseable {
   private void makeSparkHome() throws IOException {
     Path jars = Files.createDirectories(sparkHome.resolve("jars"));
     Files.writeString(sparkHome.resolve("RELEASE"), "Spark 3.5.8 (jars from Maven, sparksr IT)\n");
+    // bin/spark-submit as a distribution has it (spark-submit + spark-class): Spark's launcher
+    // library builds the driver command (driver memory, extraJavaOptions, Java 17 options)
+    Path bin = Files.createDirectories(sparkHome.resolve("bin"));
+    Path submit = bin.resolve("spark-submit");
+    Files.writeString(submit, String.join("\n",
+        "#!/usr/bin/env bash",
+        "# what a Spark distribution's bin/spark-submit and bin/spark-class do: the launcher",
+        "# prints messages, a NUL and a newline, then the command as NUL-separated words",
+        "RUNNER=\"${JAVA_HOME:?}/bin/java\"",
+        "build_command() {",
+        "  \"$RUNNER\" -Xmx128m -cp \"$SPARK_HOME/jars/*\" org.apache.spark.launcher.Main "
+            + "org.apache.spark.deploy.SparkSubmit \"$@\"",
+        "  printf '%d\\0' $?",
+        "}",
+        "CMD=()",
+        "DELIM=$'\\n'",
+        "STARTED=false",
+        "while IFS= read -d \"$DELIM\" -r ARG; do",
+        "  if [ \"$STARTED\" = true ]; then CMD+=(\"$ARG\")",
+        "  elif [ \"$ARG\" = $'\\0' ]; then DELIM=''; STARTED=true",
+        "  elif [ -n \"$ARG\" ]; then echo \"$ARG\"; fi",
+        "done < <(build_command \"$@\")",
+        "COUNT=${#CMD[@]}",
+        "LAST=$((COUNT - 1))",
+        "CODE=${CMD[$LAST]}",
+        "[ \"$CODE\" = 0 ] || exit \"$CODE\"",
+        "exec \"${CMD[@]:0:$LAST}\"", ""));
+    submit.toFile().setExecutable(true);
     String cp = Files.readString(Launcher.repoRoot()
         .resolve("deploy/spark-runtime/target/spark-classpath.txt")).trim();
     Set<String> names = new HashSet<>();

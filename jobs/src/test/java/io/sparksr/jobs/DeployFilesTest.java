@@ -246,7 +246,7 @@ class DeployFilesTest {
     assertThat(omp * slots).as("OMP threads x task slots = executor cores").isEqualTo(cores);
 
     Map<String, String> ex = javaOptions(p.getProperty("spark.executor.extraJavaOptions"));
-    int lanes = Integer.parseInt(ex.get("sparksr.model.lanes"));
+    int lanes = Integer.parseInt(ex.get("io.sparksr.model.lanes"));
     assertThat(lanes).as("one lane per GPU, else one per task slot").isEqualTo(gpu ? 1 : slots);
     // each lane caches up to maxbytes / 4: the caches may take at most half of maxbytes
     assertThat(lanes).isLessThanOrEqualTo(2);
@@ -359,6 +359,9 @@ class DeployFilesTest {
           .doesNotContain("--add-opens");
       assertThat(v).as(k + ": executors choose their ND4J build (NativeBackend)")
           .doesNotContain("platform.extension");
+      // SparkConf.validateSettings rejects any extraJavaOptions containing "-Dspark" (so also
+      // -Dsparksr.*): found by ClusterIT on a real cluster
+      assertThat(v).as(k + ": Spark refuses options containing -Dspark").doesNotContain("-Dspark");
       javaOptions(v);
     };
     for (String k : List.of("spark.executor.memory", "spark.executor.memoryOverhead",
@@ -391,7 +394,7 @@ class DeployFilesTest {
       switch (key) {
         case "org.bytedeco.javacpp.maxbytes", "org.bytedeco.javacpp.maxphysicalbytes" ->
             assertThat(javacppBytes(value)).as(token).isPositive();
-        case "sparksr.model.lanes" -> assertThat(Integer.parseInt(value)).as(token).isPositive();
+        case "io.sparksr.model.lanes" -> assertThat(Integer.parseInt(value)).as(token).isPositive();
         default -> fail("unexpected JVM option " + token);
       }
       assertThat(out.put(key, value)).as("repeated " + key).isNull();

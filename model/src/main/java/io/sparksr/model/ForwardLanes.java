@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * from a new thread, RSS 1.5 GB to 9.8 GB; on the lanes it stays flat). On the lanes the state
  * exists once per lane.
  *
- * <p>How many: {@code -Dsparksr.model.lanes=N}, else the available processors divided by
+ * <p>How many: {@code -Dio.sparksr.model.lanes=N}, else the available processors divided by
  * {@code OMP_NUM_THREADS} (each pass uses that many cores), at least 1: two lanes of one thread
  * on a 2-core local run, one lane of all cores when OMP_NUM_THREADS equals the cores.
  */
@@ -63,10 +63,10 @@ public final class ForwardLanes {
       synchronized (ForwardLanes.class) {
         l = shared;
         if (l == null) {
-          int n = defaultLanes(System.getProperty("sparksr.model.lanes"),
+          int n = defaultLanes(System.getProperty("io.sparksr.model.lanes"),
               System.getenv("OMP_NUM_THREADS"), Runtime.getRuntime().availableProcessors());
-          LOG.info("forward lanes: {} (sparksr.model.lanes={}, OMP_NUM_THREADS={}, {} processors)",
-              n, System.getProperty("sparksr.model.lanes"), System.getenv("OMP_NUM_THREADS"),
+          LOG.info("forward lanes: {} (io.sparksr.model.lanes={}, OMP_NUM_THREADS={}, {} processors)",
+              n, System.getProperty("io.sparksr.model.lanes"), System.getenv("OMP_NUM_THREADS"),
               Runtime.getRuntime().availableProcessors());
           l = new ForwardLanes(n);
           shared = l;
@@ -91,7 +91,7 @@ public final class ForwardLanes {
       } catch (NumberFormatException e) {
         // fall through to the error
       }
-      throw new IllegalArgumentException("system property sparksr.model.lanes is '" + property
+      throw new IllegalArgumentException("system property io.sparksr.model.lanes is '" + property
           + "' but must be a positive integer");
     }
     int omp = processors;
@@ -107,14 +107,14 @@ public final class ForwardLanes {
 
   /**
    * Bytes of released activations each lane's inference session may keep for reuse:
-   * {@code -Dsparksr.model.laneCacheMb} (default 256). Measured (40 passes of two tiles of random
+   * {@code -Dio.sparksr.model.laneCacheMb} (default 256). Measured (40 passes of two tiles of random
    * sides 96-304 at x2/x3/x4, each from a new caller thread, -Xmx3g, 2 lanes): a 1536 MiB cache
    * (the default a session would take with maxbytes 6G) peaked at 4.3 GB RSS and was still
    * growing, 256 MiB at 2.2 GB at the same speed (0.79 s per pass for both). SameDiff's no-cache
    * manager is worse (8.2 GB): it leaves released arrays to the garbage collector.
    */
   public static long cacheBytes() {
-    String p = System.getProperty("sparksr.model.laneCacheMb", "256");
+    String p = System.getProperty("io.sparksr.model.laneCacheMb", "256");
     try {
       long mb = Long.parseLong(p.trim());
       if (mb >= 1) {
@@ -123,7 +123,7 @@ public final class ForwardLanes {
     } catch (NumberFormatException e) {
       // fall through
     }
-    throw new IllegalArgumentException("system property sparksr.model.laneCacheMb is '" + p
+    throw new IllegalArgumentException("system property io.sparksr.model.laneCacheMb is '" + p
         + "' but must be a whole number of MiB >= 1");
   }
 

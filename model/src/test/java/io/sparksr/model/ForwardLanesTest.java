@@ -24,7 +24,7 @@ class ForwardLanesTest {
     assertThat(ForwardLanes.defaultLanes(null, "x", 8)).isEqualTo(1);
     assertThat(ForwardLanes.defaultLanes("3", "1", 2)).isEqualTo(3);
     assertThatThrownBy(() -> ForwardLanes.defaultLanes("0", "1", 2))
-        .hasMessageContaining("sparksr.model.lanes is '0'");
+        .hasMessageContaining("io.sparksr.model.lanes is '0'");
     assertThatThrownBy(() -> ForwardLanes.defaultLanes("two", "1", 2))
         .hasMessageContaining("positive integer");
   }
