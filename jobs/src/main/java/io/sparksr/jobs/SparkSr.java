@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         + "Every job option can also come from a YAML file: --config conf/<job>.yaml "
         + "(keys = option names; the command line wins).",
     subcommands = {UpscaleCommand.class, PrepareCommand.class, TrainCommand.class,
-        EvaluateCommand.class,
+        EvaluateCommand.class, io.sparksr.jobs.bench.BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class SparkSr implements Runnable {
 

@@ -1,0 +1,83 @@
+package io.sparksr.jobs.bench;
+
+import io.sparksr.jobs.SparkOptions;
+import io.sparksr.jobs.SparkSessions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sparksr bench}: throughput of this node, printed as Markdown tables. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Measure this node: peak GFLOP/s of ND4J (sgemm, 3x3 conv), the model's forward "
+        + "pass, the upscale job against a plain single-JVM loop, bicubic against libvips, and "
+        + "time against output size. Prints Markdown tables (medians of --reps after --warmup).")
+public final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--sections", split = ",", defaultValue = "peak,model,job,bicubic,scaling",
+      description = "Which parts to run (default: ${DEFAULT-VALUE}).")
+  List<String> sections;
+
+  @Option(names = "--model", defaultValue = "default",
+      description = "Model: default or a bundle path (default: ${DEFAULT-VALUE}).")
+  String model;
+
+  @Option(names = "--scales", split = ",", defaultValue = "2,3,4",
+      description = "Scales of the model section (default: ${DEFAULT-VALUE}).")
+  List<Integer> scales;
+
+  @Option(names = "--tile-size", defaultValue = "256",
+      description = "Tile core size (default: ${DEFAULT-VALUE}).")
+  int tileSize;
+
+  @Option(names = "--reps", defaultValue = "5",
+      description = "Timed repetitions per measurement (default: ${DEFAULT-VALUE}).")
+  int reps;
+
+  @Option(names = "--warmup", defaultValue = "2",
+      description = "Untimed runs before them (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--images", paramLabel = "<dir>",
+      description = "Images for the job/bicubic sections (default: 8 synthetic 480x360 photos).")
+  String images;
+
+  @Option(names = "--work", paramLabel = "<dir>",
+      description = "Scratch folder (default: a temporary folder, deleted at the end).")
+  Path work;
+
+  @Option(names = "--report", paramLabel = "<file.md>",
+      description = "Also write the tables to this file.")
+  Path report;
+
+  @CommandLine.Mixin
+  SparkOptions sparkOptions;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  BenchConfig toConfig() {
+    try {
+      return new BenchConfig(sections, model, scales, tileSize, reps, warmup, images, work,
+          report, sparkOptions.master(), sparkOptions.conf());
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    BenchConfig cfg = toConfig();
+    if (!cfg.needsSpark()) {
+      BenchJob.run(null, cfg, spec.commandLine().getOut());
+      return 0;
+    }
+    try (SparkSession spark = SparkSessions.create("sparksr bench", cfg.master(),
+        cfg.sparkConf())) {
+      BenchJob.run(spark, cfg, spec.commandLine().getOut());
+    }
+    return 0;
+  }
+}

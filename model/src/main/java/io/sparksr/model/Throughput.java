@@ -1,0 +1,131 @@
+package io.sparksr.model;
+
+import io.sparksr.partitioning.ImageTensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.enums.WeightsFormat;
+
+/**
+ * What this JVM's ND4J build reaches: the peak of a large sgemm and of a large 3×3 convolution,
+ * and the model's forward pass over tile batches. Medians of timed repetitions after untimed
+ * warm-up runs. Used by {@code sparksr bench}.
+ */
+public final class Throughput {
+  private Throughput() {}
+
+  /** Seconds of {@code reps} timed runs after {@code warmup} untimed ones, and the work done. */
+  public record Measure(String name, double[] seconds, double flops) {
+    public double median() {
+      double[] s = seconds.clone();
+      Arrays.sort(s);
+      return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    public double gflops() {
+      return flops / median() / 1e9;
+    }
+  }
+
+  public static double[] time(int reps, int warmup, Runnable op) {
+    for (int i = 0; i < warmup; i++) {
+      op.run();
+    }
+    double[] s = new double[reps];
+    for (int i = 0; i < reps; i++) {
+      long t0 = System.nanoTime();
+      op.run();
+      s[i] = (System.nanoTime() - t0) / 1e9;
+    }
+    return s;
+  }
+
+  /** fp32 n×n×n matrix product (OpenBLAS sgemm in the CPU builds). */
+  public static Measure sgemm(int n, int reps, int warmup) {
+    NativeBackend.configure();
+    Nd4j.getRandom().setSeed(42);
+    INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
+    INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
+    INDArray c = Nd4j.create(DataType.FLOAT, n, n);
+    return new Measure("sgemm " + n + "³", time(reps, warmup, () -> a.mmul(b, c)),
+        2.0 * n * n * n);
+  }
+
+  /** A 3×3 convolution c→c over one side×side image (oneDNN in the -onednn builds). */
+  public static Measure conv3x3(int channels, int side, boolean nhwc, int reps, int warmup) {
+    NativeBackend.configure();
+    Nd4j.getRandom().setSeed(42);
+    INDArray w = Nd4j.rand(DataType.FLOAT, 3, 3, channels, channels).subi(0.5);
+    INDArray x = nhwc ? Nd4j.rand(DataType.FLOAT, 1, side, side, channels)
+        : Nd4j.rand(DataType.FLOAT, 1, channels, side, side);
+    INDArray y = nhwc ? Nd4j.create(DataType.FLOAT, 1, side, side, channels)
+        : Nd4j.create(DataType.FLOAT, 1, channels, side, side);
+    Conv2DConfig conf = Conv2DConfig.builder().kH(3).kW(3).sH(1).sW(1).pH(1).pW(1).dH(1).dW(1)
+        .paddingMode(PaddingMode.SAME).dataFormat(nhwc ? "NHWC" : "NCHW")
+        .weightsFormat(WeightsFormat.YXIO).build();
+    return new Measure(String.format(java.util.Locale.ROOT, "conv 3×3 %d→%d %d² %s", channels,
+        channels, side, nhwc ? "NHWC" : "NCHW"),
+        time(reps, warmup, () -> Nd4j.exec(new Conv2D(x, w, null, y, conf))),
+        2.0 * side * side * channels * channels * 9);
+  }
+
+  /**
+   * The model's forward pass: {@code callers} threads at once (like Spark task threads), each
+   * handing one batch of {@code batch} random side×side tiles to {@link SrModel#upscale}; one
+   * repetition is one such round. FLOPs count the padded tiles (what the network computes).
+   */
+  public static Measure forward(SrModel model, int scale, int side, int batch, int callers,
+      int reps, int warmup) {
+    Random rnd = new Random(7);
+    List<List<ImageTensor>> inputs = new ArrayList<>();
+    for (int c = 0; c < callers; c++) {
+      List<ImageTensor> tiles = new ArrayList<>();
+      for (int b = 0; b < batch; b++) {
+        float[] d = new float[3 * side * side];
+        for (int i = 0; i < d.length; i++) {
+          d[i] = rnd.nextFloat();
+        }
+        tiles.add(new ImageTensor(3, side, side, d));
+      }
+      inputs.add(tiles);
+    }
+    Runnable round = () -> {
+      CountDownLatch done = new CountDownLatch(callers);
+      List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+      for (int c = 0; c < callers; c++) {
+        List<ImageTensor> tiles = inputs.get(c);
+        Thread t = new Thread(() -> {
+          try {
+            model.upscale(tiles, scale);
+          } catch (Throwable e) {
+            errors.add(e);
+          } finally {
+            done.countDown();
+          }
+        });
+        t.start();
+      }
+      try {
+        done.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      if (!errors.isEmpty()) {
+        throw new IllegalStateException("forward pass failed", errors.get(0));
+      }
+    };
+    double flops = model.architecture().flopsPerOutputPixel(scale) * (double) side * side * scale
+        * scale * batch * callers;
+    return new Measure(String.format(java.util.Locale.ROOT, "x%d %d² ×%d ×%d callers", scale,
+        side, batch, callers), time(reps, warmup, round), flops);
+  }
+}
