@@ -115,6 +115,11 @@ public final class SrModel implements TileOperator {
     return arch;
   }
 
+  /** The instantiated inference weights (read only). */
+  Map<String, INDArray> weights() {
+    return weights;
+  }
+
   public BundleMetadata metadata() {
     return metadata;
   }

@@ -128,4 +128,26 @@ public final class Throughput {
     return new Measure(String.format(java.util.Locale.ROOT, "x%d %d² ×%d ×%d callers", scale,
         side, batch, callers), time(reps, warmup, round), flops);
   }
+
+  /**
+   * One forward pass of the model's graph built in NHWC or NCHW ({@code IgConvPlksr} only), on
+   * the calling thread, over a batch of random side×side tiles; the same weights either way.
+   */
+  public static Measure forwardLayout(SrModel model, int scale, int side, int batch,
+      boolean nchw, int reps, int warmup) {
+    if (!(model.architecture() instanceof io.sparksr.model.arch.IgConvPlksr arch)) {
+      throw new IllegalArgumentException("layouts are measured for igconv-plksr models only");
+    }
+    org.nd4j.autodiff.samediff.SameDiff g = arch.inferenceGraph(model.weights(), nchw);
+    Nd4j.getRandom().setSeed(7);
+    INDArray x = nchw ? Nd4j.rand(DataType.FLOAT, batch, 3, side, side)
+        : Nd4j.rand(DataType.FLOAT, batch, side, side, 3);
+    String name = io.sparksr.model.arch.Architecture.outputName(scale);
+    double flops = model.architecture().flopsPerOutputPixel(scale) * (double) side * side * scale
+        * scale * batch;
+    return new Measure(String.format(java.util.Locale.ROOT, "x%d %d² ×%d %s", scale, side, batch,
+        nchw ? "NCHW" : "NHWC"), time(reps, warmup, () -> g.output(
+            java.util.Map.of(io.sparksr.model.arch.Architecture.LR, x), name).get(name).close()),
+        flops);
+  }
 }

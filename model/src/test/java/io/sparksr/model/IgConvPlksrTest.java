@@ -134,6 +134,24 @@ class IgConvPlksrTest {
    * Perturbing one LR pixel changes output cells no farther than radius() away, and the
    * architecture's radius is tight (the farthest change is at the radius).
    */
+  /** The NCHW graph (for the layout benchmark) computes what the NHWC one does. */
+  @Test
+  void nchwGraphEqualsNhwcGraph() {
+    SrModel m = trained(TestModels.tiny()).model();
+    IgConvPlksr arch = (IgConvPlksr) m.architecture();
+    SameDiff nchw = arch.inferenceGraph(m.weights(), true);
+    ImageTensor a = TestModels.noise(17, 23, 4);
+    INDArray x = Nd4j.create(TestModels.nhwc(a), new long[] {1, 17, 23, 3}, 'c');
+    for (int s : List.of(2, 3, 4)) {
+      INDArray want = m.run(x, s);
+      String name = Architecture.outputName(s);
+      INDArray got = nchw.output(Map.of(Architecture.LR, x.permute(0, 3, 1, 2).dup('c')), name)
+          .get(name).permute(0, 2, 3, 1);
+      assertThat(got.shape()).isEqualTo(want.shape());
+      assertThat(got.sub(want).amaxNumber().doubleValue()).as("x%d", s).isLessThan(1e-5);
+    }
+  }
+
   @Test
   void measuredReceptiveFieldIsTheRadius() {
     SrModel m = trained(TestModels.tiny()).model();

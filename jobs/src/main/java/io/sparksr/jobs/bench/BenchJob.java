@@ -169,6 +169,23 @@ public final class BenchJob {
                 100 * f.gflops() / convPeak)));
       }
     }
+    out.println("");
+    out.println("Layouts: the same weights in an NHWC and an NCHW graph, one batch on one thread "
+        + "(first scale, full tiles):");
+    out.println("");
+    out.println("| layout | tile (padded) | batch | forward GFLOP/s | output MP/s (cores) |");
+    out.println("|---|---|---|---|---|");
+    int s = cfg.scales().get(0);
+    int side = cfg.tileSize() + 2 * m.radius();
+    int batch = TileBatcher.batchSize(m, side, side, s,
+        (long) UpscaleJobConfig.DEFAULT_BATCH_MEMORY_MB << 20);
+    for (boolean nchw : new boolean[] {false, true}) {
+      Throughput.Measure f = Throughput.forwardLayout(m, s, side, batch, nchw, cfg.reps(),
+          cfg.warmup());
+      out.println(String.format(Locale.ROOT, "| %s | %d (%d) | %d | %.1f | %.3f |",
+          nchw ? "NCHW" : "NHWC", cfg.tileSize(), side, batch, f.gflops(),
+          (double) cfg.tileSize() * cfg.tileSize() * s * s * batch / 1e6 / f.median()));
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

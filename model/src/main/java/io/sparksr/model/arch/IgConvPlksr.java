@@ -237,9 +237,9 @@ public final class IgConvPlksr implements Architecture {
     SDVariable r = sd.placeHolder(SCALE, DataType.INT64, 1);
     SDVariable skipK = sd.placeHolder(SKIP_KERNEL, DataType.FLOAT, SKIP_SIZE, SKIP_SIZE, 3, -1);
 
-    SDVariable feat = encoder(sd, lr, p);
+    SDVariable feat = encoder(sd, lr, p, false);
     SDVariable kernel = generator(sd, p, coords, cell, r);
-    SDVariable y = conv(sd, feat, kernel, null, 3).add(skip(sd, lr, skipK));
+    SDVariable y = conv(sd, feat, kernel, null, 3, false).add(skip(sd, lr, skipK, false));
     // pixel shuffle in DCR order: [B, h, w, r*r*3] -> [B, h, w, r, r, 3] -> [B, h, r, w, r, 3]
     SDVariable shp = sd.shape(y).castTo(DataType.INT64);
     SDVariable three = sd.constant(Nd4j.createFromArray(3L));
@@ -293,18 +293,29 @@ public final class IgConvPlksr implements Architecture {
 
   @Override
   public SameDiff inferenceGraph(Map<String, INDArray> weights) {
+    return inferenceGraph(weights, false);
+  }
+
+  /**
+   * The inference graph in NHWC (what {@link #inferenceGraph(Map)} gives) or in NCHW: input
+   * {@code [B, 3, h, w]}, outputs {@code [B, 3, rh, rw]}, the same weights (YXIO kernels serve
+   * both layouts). The NCHW variant exists to measure the layouts against each other.
+   */
+  public SameDiff inferenceGraph(Map<String, INDArray> weights, boolean nchw) {
     SameDiff sd = SameDiff.create();
     Map<String, SDVariable> p = new LinkedHashMap<>();
     for (Map.Entry<String, INDArray> e : weights.entrySet()) {
       p.put(e.getKey(), sd.constant(e.getKey(), e.getValue()));
     }
-    SDVariable lr = sd.placeHolder(LR, DataType.FLOAT, -1, -1, -1, 3);
-    SDVariable feat = encoder(sd, lr, p);
+    SDVariable lr = nchw ? sd.placeHolder(LR, DataType.FLOAT, -1, 3, -1, -1)
+        : sd.placeHolder(LR, DataType.FLOAT, -1, -1, -1, 3);
+    SDVariable feat = encoder(sd, lr, p, nchw);
     for (int s : cfg.scales()) {
       SDVariable k = required(p, "x" + s + ".kernel");
       SDVariable b = required(p, "x" + s + ".skip");
-      SDVariable y = conv(sd, feat, k, null, 3).add(skip(sd, lr, b));
-      sd.cnn().depthToSpace(Architecture.outputName(s), y, s, DataFormat.NHWC);
+      SDVariable y = conv(sd, feat, k, null, 3, nchw).add(skip(sd, lr, b, nchw));
+      sd.cnn().depthToSpace(Architecture.outputName(s), y, s,
+          nchw ? DataFormat.NCHW : DataFormat.NHWC);
     }
     return sd;
   }
@@ -317,29 +328,35 @@ public final class IgConvPlksr implements Architecture {
     return v;
   }
 
-  private SDVariable encoder(SameDiff sd, SDVariable lr, Map<String, SDVariable> p) {
+  private SDVariable encoder(SameDiff sd, SDVariable lr, Map<String, SDVariable> p,
+      boolean nchw) {
+    int ch = nchw ? 1 : 3;
     int c1 = cfg.splitChannels();
     int c = cfg.channels();
     int k = cfg.kernelSize();
-    SDVariable f = conv(sd, lr, required(p, "enc.head.w"), required(p, "enc.head.b"), 3);
+    SDVariable f = conv(sd, lr, required(p, "enc.head.w"), required(p, "enc.head.b"), 3, nchw);
     for (int i = 0; i < cfg.blocks(); i++) {
       String b = "enc.b" + i + ".";
-      SDVariable h = conv(sd, f, required(p, b + "mix1.w"), required(p, b + "mix1.b"), 3);
+      SDVariable h = conv(sd, f, required(p, b + "mix1.w"), required(p, b + "mix1.b"), 3, nchw);
       h = sd.nn().gelu(h);
-      h = conv(sd, h, required(p, b + "mix2.w"), required(p, b + "mix2.b"), 3);
+      h = conv(sd, h, required(p, b + "mix2.w"), required(p, b + "mix2.b"), 3, nchw);
       if (c1 < c) {
-        SDVariable h1 = h.get(SDIndex.all(), SDIndex.all(), SDIndex.all(), SDIndex.interval(0, c1));
-        SDVariable h2 = h.get(SDIndex.all(), SDIndex.all(), SDIndex.all(), SDIndex.interval(c1, c));
-        h1 = conv(sd, h1, required(p, b + "plk.w"), required(p, b + "plk.b"), k);
-        h = sd.concat(3, h1, h2);
+        SDVariable h1 = nchw
+            ? h.get(SDIndex.all(), SDIndex.interval(0, c1), SDIndex.all(), SDIndex.all())
+            : h.get(SDIndex.all(), SDIndex.all(), SDIndex.all(), SDIndex.interval(0, c1));
+        SDVariable h2 = nchw
+            ? h.get(SDIndex.all(), SDIndex.interval(c1, c), SDIndex.all(), SDIndex.all())
+            : h.get(SDIndex.all(), SDIndex.all(), SDIndex.all(), SDIndex.interval(c1, c));
+        h1 = conv(sd, h1, required(p, b + "plk.w"), required(p, b + "plk.b"), k, nchw);
+        h = sd.concat(ch, h1, h2);
       } else {
-        h = conv(sd, h, required(p, b + "plk.w"), required(p, b + "plk.b"), k);
+        h = conv(sd, h, required(p, b + "plk.w"), required(p, b + "plk.b"), k, nchw);
       }
       if (cfg.attention()) {
-        SDVariable a = conv(sd, h, required(p, b + "att.w"), required(p, b + "att.b"), 3);
+        SDVariable a = conv(sd, h, required(p, b + "att.w"), required(p, b + "att.b"), 3, nchw);
         h = h.mul(sd.nn().sigmoid(a));
       }
-      h = conv(sd, h, required(p, b + "proj.w"), required(p, b + "proj.b"), 1);
+      h = conv(sd, h, required(p, b + "proj.w"), required(p, b + "proj.b"), 1, nchw);
       f = f.add(h);
     }
     return f;
@@ -385,18 +402,21 @@ public final class IgConvPlksr implements Architecture {
    * The skip: B_r applied to the LR image mirrored by 2 pixels (SYMMETRIC, MATLAB's border), so it
    * equals {@code Resize.imresize} on the whole input, borders included.
    */
-  private static SDVariable skip(SameDiff sd, SDVariable lr, SDVariable kernel) {
+  private static SDVariable skip(SameDiff sd, SDVariable lr, SDVariable kernel, boolean nchw) {
     int h = SKIP_SIZE / 2;
-    SDVariable pads = sd.constant(Nd4j.createFromArray(new int[][] {{0, 0}, {h, h}, {h, h}, {0, 0}}));
+    SDVariable pads = sd.constant(Nd4j.createFromArray(nchw
+        ? new int[][] {{0, 0}, {0, 0}, {h, h}, {h, h}}
+        : new int[][] {{0, 0}, {h, h}, {h, h}, {0, 0}}));
     SDVariable padded = sd.nn().pad(lr, pads, PadMode.SYMMETRIC, 0);
     Conv2DConfig c = Conv2DConfig.builder().kH(SKIP_SIZE).kW(SKIP_SIZE).sH(1).sW(1)
-        .paddingMode(PaddingMode.VALID).dataFormat("NHWC").build();
+        .paddingMode(PaddingMode.VALID).dataFormat(nchw ? "NCHW" : "NHWC").build();
     return sd.cnn().conv2d(padded, kernel, c);
   }
 
-  private static SDVariable conv(SameDiff sd, SDVariable x, SDVariable w, SDVariable b, int k) {
+  private static SDVariable conv(SameDiff sd, SDVariable x, SDVariable w, SDVariable b, int k,
+      boolean nchw) {
     Conv2DConfig c = Conv2DConfig.builder().kH(k).kW(k).sH(1).sW(1)
-        .paddingMode(PaddingMode.SAME).dataFormat("NHWC").build();
+        .paddingMode(PaddingMode.SAME).dataFormat(nchw ? "NCHW" : "NHWC").build();
     return b == null ? sd.cnn().conv2d(x, w, c) : sd.cnn().conv2d(x, w, b, c);
   }
 
