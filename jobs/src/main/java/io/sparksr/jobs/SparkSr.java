@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         + "(keys = option names; the command line wins).",
     subcommands = {UpscaleCommand.class, PrepareCommand.class, TrainCommand.class,
         EvaluateCommand.class, io.sparksr.jobs.bench.BenchCommand.class,
-        CommandLine.HelpCommand.class})
+        ExportOnnxCommand.class, CommandLine.HelpCommand.class})
 public final class SparkSr implements Runnable {
 
   @CommandLine.Spec

@@ -74,4 +74,28 @@ public final class ModelRegistry {
           + BUILT_IN.keySet() + " nor a loadable model bundle: " + e.getMessage(), e);
     }
   }
+
+  /**
+   * The model bundle behind {@code name} ({@value #DEFAULT} or a bundle path), for tools that need
+   * the weights themselves (e.g. the ONNX export); built-in operators have none.
+   *
+   * @throws IllegalArgumentException naming the model and why it has no readable bundle
+   */
+  public static ModelBundle bundle(String name, Configuration conf) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("'model' is empty but must be '" + DEFAULT
+          + "' or the path of a model bundle");
+    }
+    if (BUILT_IN.containsKey(name)) {
+      throw new IllegalArgumentException("'model' is '" + name + "', a built-in operator without "
+          + "weights, but must be '" + DEFAULT + "' or the path of a model bundle");
+    }
+    try {
+      return DEFAULT.equals(name) ? ModelBundle.readResource(DEFAULT_RESOURCE)
+          : ModelBundle.read(conf, name);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("'model' is '" + name + "' but it is neither '" + DEFAULT
+          + "' nor a readable model bundle: " + e.getMessage(), e);
+    }
+  }
 }
