@@ -1,0 +1,63 @@
+package io.sparksr.model;
+
+import io.sparksr.model.arch.Architecture;
+import io.sparksr.model.arch.IgConvPlksr;
+import java.io.File;
+import java.nio.file.Files;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.nd4j.autodiff.listeners.profiler.ProfilingListener;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Per-op time of the shipped model's inference graph (SameDiff's ProfilingListener, a Chrome
+ * trace), summed per op type: {@code OpProfileBench <side> <batch> <scale> <trace.json>}. Not a
+ * test (no "Test" suffix). docs/BENCHMARKS.md has the command and a result.
+ */
+public final class OpProfileBench {
+  private OpProfileBench() {}
+
+  public static void main(String[] a) throws Exception {
+    NativeBackend.configure();
+    int side = Integer.parseInt(a[0]);
+    int batch = Integer.parseInt(a[1]);
+    int scale = Integer.parseInt(a[2]);
+    File trace = new File(a[3]);
+    ModelBundle b = ModelRegistry.bundle("default", new org.apache.hadoop.conf.Configuration());
+    SameDiff g = ((IgConvPlksr) b.architecture()).inferenceGraph(b.inferenceWeights(), false);
+    INDArray x = Nd4j.rand(DataType.FLOAT, batch, side, side, 3);
+    String name = Architecture.outputName(scale);
+    for (int i = 0; i < 2; i++) {
+      g.output(Map.of(Architecture.LR, x), name);
+    }
+    int passes = 3;
+    g.setListeners(ProfilingListener.builder(trace).recordAll().warmup(0).build());
+    for (int i = 0; i < passes; i++) {
+      g.output(Map.of(Architecture.LR, x), name);
+    }
+    g.setListeners();
+    // the trace is a JSON array of {"name": op, "ph": "X", "dur": microseconds, ...} objects
+    String text = Files.readString(trace.toPath());
+    Map<String, double[]> byOp = new TreeMap<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("\\{\"name\":\"([^\"]+)\"[^{}]*?\"ph\":\"X\"[^{}]*?\"dur\":(\\d+)").matcher(text);
+    double total = 0;
+    while (m.find()) {
+      double ms = Long.parseLong(m.group(2)) / 1000.0 / passes;
+      double[] v = byOp.computeIfAbsent(m.group(1), k -> new double[2]);
+      v[0] += ms;
+      v[1] += 1.0 / passes;
+      total += ms;
+    }
+    System.out.printf(Locale.ROOT, "%d x %d² at x%d, OMP_NUM_THREADS=%s: %.0f ms per pass%n",
+        batch, side, scale, System.getenv("OMP_NUM_THREADS"), total);
+    for (Map.Entry<String, double[]> e : byOp.entrySet()) {
+      System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f %% | %.0f |%n", e.getKey(), e.getValue()[0],
+          100 * e.getValue()[0] / total, e.getValue()[1]);
+    }
+  }
+}
