@@ -52,7 +52,9 @@ public final class AtomicFiles {
     Path target = new Path(path);
     FileSystem fs = fileSystem(conf, target);
     Path dir = target.getParent();
-    Path tmp = new Path(dir, "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
+    // Path(scheme, authority, path): a name holding ':' is not parsed as a scheme
+    Path tmp = new Path(dir, new Path(null, null,
+        "." + target.getName() + "." + UUID.randomUUID() + ".tmp"));
     boolean renamed = false;
     try {
       if (dir != null && !fs.mkdirs(dir)) {

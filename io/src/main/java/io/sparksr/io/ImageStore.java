@@ -9,6 +9,7 @@ import java.awt.color.ICC_ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.Raster;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.File;
@@ -64,9 +65,10 @@ import org.w3c.dom.Node;
  * <p><b>Formats.</b> Read: PNG, JPEG, BMP, TIFF (strips and tiles, with the compressions the JDK
  * plugin reads: none, LZW, Deflate, PackBits, JPEG, CCITT), 1 to 16 bits per sample, grey,
  * grey + alpha, RGB, RGBA, palette (with {@code tRNS} transparency as alpha); other formats the JDK
- * reads (GIF, WBMP) decode too; only the first image of a multi-page file is read. Not readable:
- * CMYK / YCbCr-as-samples / Lab, float or signed samples, more than 16 bits, BigTIFF (&gt; 4 GB),
- * 12-bit JPEG. Written: PNG and TIFF with 8 or 16 bits (TIFF LZW-compressed, with the horizontal
+ * reads (GIF, WBMP) decode too; only the first image of a multi-page file is read. CMYK and YCCK
+ * JPEG decode to RGB (below). Not readable: CMYK TIFF / YCbCr-as-samples / Lab, float or signed
+ * samples, more than 16 bits, 12-bit JPEG; BigTIFF only as {@link TiledTiffReader} reads it.
+ * Written: PNG and TIFF with 8 or 16 bits (TIFF LZW-compressed, with the horizontal
  * predictor at 8 bits, in strips or {@linkplain #writeTiledTiff tiles}; not Deflate, whose JDK
  * encoder corrupts incompressible tiles), JPEG and BMP with 8 bits and no alpha (16-bit formats are
  * written as 8-bit; alpha in JPEG/BMP is an error).
@@ -83,10 +85,23 @@ import org.w3c.dom.Node;
  * every row down to the region's bottom; callers should decode such an image once per partition
  * ({@link #read}) and crop, rather than call {@code readRegion} per tile.
  *
- * <p><b>Errors.</b> A file that is missing, empty, truncated, corrupt, not an image or of an
- * unsupported kind gives an {@link ImageDecodeException} (never a runtime exception, never a silently
- * blank image); a storage fault while reading is a plain {@link IOException}; every write failure is
- * an {@link ImageEncodeException}. All messages name the path.
+ * <p><b>Errors.</b> A file that is missing, unreadable, empty, truncated, corrupt, not an image or
+ * of an unsupported kind gives an {@link ImageDecodeException} (never a runtime exception, never a
+ * silently blank image); a storage fault while reading is a plain {@link IOException}; every write
+ * failure is an {@link ImageEncodeException}. All messages name the path.
+ *
+ * <p><b>Limits.</b> Before any pixel buffer is allocated, the size the header claims is checked
+ * against {@value #MAX_MEGAPIXELS_KEY} (Hadoop configuration, default
+ * {@value #DEFAULT_MAX_MEGAPIXELS} MP), by every entry point, also for region reads: a
+ * 65535&times;65535 PNG "decompression bomb" of a few hundred bytes fails on its header. A whole
+ * decode ({@link #read}) must also fit this JVM's heap (samples &times; (4 bytes + the decoder's
+ * own raster)); larger images are read by region. A decoder that still runs out of memory or stack
+ * on a hostile file gives an {@link ImageDecodeException} too.
+ *
+ * <p><b>CMYK and YCCK JPEG</b> (which the JDK decodes only as raw samples) are converted to RGB
+ * without a colour profile: {@code R = 255 (1 - c)(1 - k)}, likewise G from m and B from y, with
+ * ink values inverted when an Adobe APP14 marker is present (Photoshop's convention) and YCCK first
+ * turned into CMYK as libjpeg does. The source's CMYK ICC profile is dropped.
  *
  * <p><b>Writes are atomic:</b> the image is encoded into a hidden {@code .<name>.<uuid>.tmp} next to
  * the target and renamed over it (HDFS: one atomic rename with overwrite); on failure the temporary
@@ -106,13 +121,38 @@ public final class ImageStore {
   public static final Map<String, String> IMAGE_EXTENSIONS = Map.of(
       "png", "png", "jpg", "jpeg", "jpeg", "jpeg", "bmp", "bmp", "tif", "tiff", "tiff", "tiff");
 
+  /**
+   * Hadoop configuration key of the pixel limit in megapixels (a positive number): images whose
+   * header claims more are not decoded.
+   */
+  public static final String MAX_MEGAPIXELS_KEY = "sparksr.io.max-megapixels";
+
+  /**
+   * 2,500 MP: a 50000&times;50000 scan (2.5 GP) still passes, read by region or converted in
+   * bounded memory, with room above the 1.6 GP (40000&times;40000) scans of the archives this tool
+   * serves; a 65535&times;65535 header (4.3 GP, the usual PNG/TIFF bomb) does not.
+   */
+  public static final double DEFAULT_MAX_MEGAPIXELS = 2500;
+
   private static final Set<String> WRITABLE = Set.of("png", "jpeg", "bmp", "tiff");
   private static final String PNG_METADATA = "javax_imageio_png_1.0";
 
   private final Configuration conf;
+  private final double maxMegapixels;
 
+  /** A store with the pixel limit {@value #MAX_MEGAPIXELS_KEY} of {@code conf} (or the default). */
   public ImageStore(Configuration conf) {
     this.conf = Objects.requireNonNull(conf, "conf");
+    this.maxMegapixels = conf.getDouble(MAX_MEGAPIXELS_KEY, DEFAULT_MAX_MEGAPIXELS);
+    if (!(maxMegapixels > 0)) {
+      throw new IllegalArgumentException("'" + MAX_MEGAPIXELS_KEY + "' is " + maxMegapixels
+          + " but must be > 0");
+    }
+  }
+
+  /** The pixel limit in megapixels. */
+  public double maxMegapixels() {
+    return maxMegapixels;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -125,14 +165,17 @@ public final class ImageStore {
     return decode(path, (reader, formatName, qualified, length) -> {
       int width = reader.getWidth(0);
       int height = reader.getHeight(0);
+      checkPixels(path, width, height);
       ColorModel cm = reader.getImageTypes(0).next().getColorModel();
-      PixelFormat format = Pixels.describe(formatName, cm, iccProfile(reader, formatName, cm));
+      PixelFormat format = CmykJpeg.is(formatName, cm) ? CmykJpeg.FORMAT
+          : Pixels.describe(formatName, cm, iccProfile(reader, formatName, cm));
       boolean regionReadable = formatName.equals("tiff")
           && (reader.isImageTiled(0) || reader.getTileHeight(0) < height);
       return new ImageInfo(qualified, width, height, format, regionReadable,
           ExifOrientation.of(reader, formatName, path), length);
     }, (qualified, length) -> {
       TiledTiffReader.Directory d = TiledTiffReader.directory(conf, path);
+      checkPixels(path, d.width(), d.height());
       return new ImageInfo(qualified, d.width(), d.height(), d.format(), true, d.orientation(),
           length);
     });
@@ -141,14 +184,25 @@ public final class ImageStore {
   /** The whole image (first image of a multi-page file) and its format. */
   public DecodedImage read(String path) throws IOException {
     return decode(path, (reader, formatName, qualified, length) -> {
-      checkDecodable(reader, formatName, reader.getWidth(0), reader.getHeight(0));
+      int width = reader.getWidth(0);
+      int height = reader.getHeight(0);
+      checkPixels(path, width, height);
+      ColorModel raw = reader.getImageTypes(0).next().getColorModel();
+      if (CmykJpeg.is(formatName, raw)) {
+        checkWhole(path, width, height, 3, 8);
+        return new DecodedImage(CmykJpeg.toRgb(reader.readRaster(0, null),
+            CmykJpeg.adobeTransform(reader)), CmykJpeg.FORMAT);
+      }
+      PixelFormat declared = Pixels.describe(formatName, raw, null);
+      checkWhole(path, width, height, declared.channels(), declared.bitDepth());
       BufferedImage image = reader.read(0, reader.getDefaultReadParam());
       ColorModel cm = image.getColorModel();
       PixelFormat format = Pixels.describe(formatName, cm, iccProfile(reader, formatName, cm));
       return new DecodedImage(Pixels.toTensor(image.getRaster(), cm, format.channels()), format);
     }, (qualified, length) -> {
       TiledTiffReader.Directory d = TiledTiffReader.directory(conf, path);
-      checkSamples(d.width(), d.height(), d.channels());
+      checkPixels(path, d.width(), d.height());
+      checkWhole(path, d.width(), d.height(), d.channels(), d.bitDepth());
       return new DecodedImage(TiledTiffReader.readRegion(conf, path,
           new Rect(0, 0, d.width(), d.height())), d.format());
     });
@@ -165,13 +219,23 @@ public final class ImageStore {
     }
     return decode(path, (reader, formatName, qualified, length) -> {
       Rect bounds = new Rect(0, 0, reader.getWidth(0), reader.getHeight(0));
+      checkPixels(path, bounds.width(), bounds.height());
       if (!bounds.contains(region)) {
         throw new CallerError("'region' " + region + " of " + path
             + " must lie inside the image " + bounds);
       }
-      checkDecodable(reader, formatName, region.width(), region.height());
       ImageReadParam param = reader.getDefaultReadParam();
       param.setSourceRegion(new Rectangle(region.x(), region.y(), region.width(), region.height()));
+      if (CmykJpeg.is(formatName, reader.getImageTypes(0).next().getColorModel())) {
+        checkSamples(region.width(), region.height(), 3);
+        Raster raw = reader.readRaster(0, param);
+        if (raw.getWidth() != region.width() || raw.getHeight() != region.height()) {
+          throw new IIOException("decoder returned " + raw.getWidth() + "x" + raw.getHeight()
+              + " pixels for region " + region);
+        }
+        return CmykJpeg.toRgb(raw, CmykJpeg.adobeTransform(reader));
+      }
+      checkDecodable(reader, formatName, region.width(), region.height());
       BufferedImage image = reader.read(0, param);
       ColorModel cm = image.getColorModel();
       if (image.getWidth() != region.width() || image.getHeight() != region.height()) {
@@ -182,6 +246,7 @@ public final class ImageStore {
       return Pixels.toTensor(image.getRaster(), cm, format.channels());
     }, (qualified, length) -> {
       TiledTiffReader.Directory d = TiledTiffReader.directory(conf, path);
+      checkPixels(path, d.width(), d.height());
       if (!new Rect(0, 0, d.width(), d.height()).contains(region)) {
         throw new CallerError("'region' " + region + " of " + path
             + " must lie inside the image " + new Rect(0, 0, d.width(), d.height()));
@@ -303,8 +368,33 @@ public final class ImageStore {
           out.add(child.getPath().toString());
         }
       }
+      if (fs instanceof RawLocalFileSystem local) {
+        addUnstattable(local, st.getPath(), out);
+      }
     } else if (isImageName(st.getPath().getName())) {
       out.add(st.getPath().toString());
+    }
+  }
+
+  /**
+   * Hadoop's local listing silently drops entries it cannot stat (dangling or looping symbolic
+   * links): they are added here by name, so that decoding them fails with a reason ("no such
+   * file") instead of the input vanishing from the run without a trace.
+   */
+  private static void addUnstattable(RawLocalFileSystem fs, Path dir, Set<String> out)
+      throws IOException {
+    java.nio.file.Path d = fs.pathToFile(dir).toPath();
+    try (java.nio.file.DirectoryStream<java.nio.file.Path> entries =
+        java.nio.file.Files.newDirectoryStream(d)) {
+      for (java.nio.file.Path e : entries) {
+        String name = e.getFileName().toString();
+        if (isImageName(name) && java.nio.file.Files.isSymbolicLink(e)
+            && !java.nio.file.Files.exists(e)) {
+          out.add(new Path(dir, new Path(null, null, name)).toString());
+        }
+      }
+    } catch (java.nio.file.DirectoryIteratorException e) {
+      throw new IOException("cannot list " + dir + ": " + e.getCause().getMessage(), e);
     }
   }
 
@@ -371,6 +461,9 @@ public final class ImageStore {
     FsImageInputStream in;
     try {
       in = new FsImageInputStream(fs.open(p), status.getLen());
+    } catch (FileNotFoundException | org.apache.hadoop.security.AccessControlException e) {
+      // not readable (permissions) or gone since it was listed: a property of the input, not a fault
+      throw new ImageDecodeException(path, "cannot be opened: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new IOException("cannot open " + path + ": " + e.getMessage(), e);
     }
@@ -395,6 +488,11 @@ public final class ImageStore {
       throw e;
     } catch (IOException | RuntimeException e) {
       throw decodeFailure(path, in, e);
+    } catch (OutOfMemoryError | StackOverflowError e) {
+      // a hostile file the checks above did not catch; the failed allocation left nothing behind
+      throw new ImageDecodeException(path, "the decoder ran out of "
+          + (e instanceof StackOverflowError ? "stack" : "memory") + " (" + e.getMessage()
+          + "): corrupt or hostile file?", e);
     } finally {
       if (reader != null) {
         reader.dispose();
@@ -460,6 +558,39 @@ public final class ImageStore {
       throws IOException {
     ColorModel cm = reader.getImageTypes(0).next().getColorModel();
     checkSamples(width, height, Pixels.describe(formatName, cm, null).channels());
+  }
+
+  /** The pixel limit, from the header, before any pixel buffer exists. */
+  private void checkPixels(String path, int width, int height) throws ImageDecodeException {
+    if (width <= 0 || height <= 0) {
+      throw new ImageDecodeException(path, "header claims " + width + "x" + height
+          + " pixels: not an image size");
+    }
+    double mp = (double) width * height / 1e6;
+    if (mp > maxMegapixels) {
+      throw new ImageDecodeException(path, String.format(Locale.ROOT,
+          "header claims %dx%d pixels (%.1f MP), more than the limit of %s MP ('max-megapixels',"
+              + " %s): not decoded (a decompression bomb?)", width, height, mp,
+          java.math.BigDecimal.valueOf(maxMegapixels).stripTrailingZeros().toPlainString(),
+          MAX_MEGAPIXELS_KEY));
+    }
+  }
+
+  /**
+   * A whole decode holds the decoder's raster and the float tensor at once: both must fit this
+   * JVM's heap, or the image is refused before decoding (read it by region instead).
+   */
+  private static void checkWhole(String path, int width, int height, int channels, int bitDepth)
+      throws IOException {
+    checkSamples(width, height, channels);
+    long samples = (long) width * height * channels;
+    long need = samples * (4 + (bitDepth > 8 ? 2 : 1));
+    long heap = Runtime.getRuntime().maxMemory();
+    if (need > heap) {
+      throw new ImageDecodeException(path, "decoding " + width + "x" + height + " pixels whole "
+          + "needs about " + (need >> 20) + " MiB, more than this JVM's heap (" + (heap >> 20)
+          + " MiB): read it by region (e.g. convert it to a tiled TIFF) or give more heap");
+    }
   }
 
   private static void checkSamples(int width, int height, int channels) throws IIOException {

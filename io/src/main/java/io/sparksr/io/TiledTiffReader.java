@@ -53,8 +53,9 @@ public final class TiledTiffReader {
   public static Directory directory(Configuration conf, String path) throws IOException {
     Path p = new Path(path);
     FileSystem fs = AtomicFiles.fileSystem(conf, p);
+    long length = fs.getFileStatus(p).getLen();
     try (FSDataInputStream in = fs.open(p)) {
-      return directory(in, path);
+      return directory(in, path, length);
     }
   }
 
@@ -63,8 +64,9 @@ public final class TiledTiffReader {
       throws IOException {
     Path p = new Path(path);
     FileSystem fs = AtomicFiles.fileSystem(conf, p);
+    long length = fs.getFileStatus(p).getLen();
     try (FSDataInputStream in = fs.open(p)) {
-      Directory d = directory(in, path);
+      Directory d = directory(in, path, length);
       if (region.isEmpty() || !new Rect(0, 0, d.width(), d.height()).contains(region)) {
         throw new IllegalArgumentException("'region' " + region + " of " + path
             + " must be a non-empty part of the image " + d.width() + "x" + d.height());
@@ -74,6 +76,15 @@ public final class TiledTiffReader {
   }
 
   static Directory directory(FSDataInputStream in, String path) throws IOException {
+    return directory(in, path, Long.MAX_VALUE);
+  }
+
+  /**
+   * The directory; every offset and size it holds is checked against the file's {@code length}
+   * before anything is allocated for it, so a hostile header cannot make this reader allocate more
+   * than the file holds (plus one tile of bounded size).
+   */
+  static Directory directory(FSDataInputStream in, String path, long length) throws IOException {
     byte[] head = new byte[16];
     readFully(in, 0, head, path);
     ByteOrder order;
@@ -124,6 +135,10 @@ public final class TiledTiffReader {
         if (tag != 324 && tag != 325 && tag != 258 && tag != TiledTiff.TAG_ICC && tag != 339) {
           continue; // long values we do not use
         }
+        if (at < 0 || at > length - bytes) {
+          throw new ImageDecodeException(path, "TIFF tag " + tag + " claims " + bytes
+              + " bytes at offset " + at + ", past the end of the file (truncated or corrupt)");
+        }
         raw = new byte[(int) bytes];
         readFully(in, at, raw, path);
       }
@@ -144,8 +159,8 @@ public final class TiledTiffReader {
       }
       values.put(tag, out);
     }
-    int width = (int) one(values, 256, path);
-    int height = (int) one(values, 257, path);
+    int width = positive(one(values, 256, path), "image width", path);
+    int height = positive(one(values, 257, path), "image height", path);
     if (!values.containsKey(322) || !values.containsKey(324)) {
       throw new ImageDecodeException(path, "not a tiled TIFF (strips are not supported here)");
     }
@@ -186,12 +201,23 @@ public final class TiledTiffReader {
     }
     long[] offsets = values.get(324);
     long[] counts = values.get(325);
-    int tw = (int) one(values, 322, path);
-    int th = (int) one(values, 323, path);
+    int tw = positive(one(values, 322, path), "tile width", path);
+    int th = positive(one(values, 323, path), "tile height", path);
+    if ((long) tw * th * channels * (bits / 8) > MAX_TILE_BYTES) {
+      throw new ImageDecodeException(path, "tiles of " + tw + "x" + th + " pixels are too large"
+          + " (more than " + (MAX_TILE_BYTES >> 20) + " MiB each)");
+    }
     long tiles = (long) ((width + tw - 1) / tw) * ((height + th - 1) / th);
     if (counts == null || offsets.length != tiles || counts.length != tiles) {
       throw new ImageDecodeException(path, "tile index has " + offsets.length + " offsets and "
           + (counts == null ? 0 : counts.length) + " byte counts for " + tiles + " tiles");
+    }
+    for (int i = 0; i < offsets.length; i++) {
+      if (offsets[i] < 0 || counts[i] < 0 || counts[i] > Integer.MAX_VALUE - 8
+          || offsets[i] > length - counts[i]) {
+        throw new ImageDecodeException(path, "tile " + i + " claims " + counts[i]
+            + " bytes at offset " + offsets[i] + ", past the end of the file (truncated or corrupt)");
+      }
     }
     return new Directory(big, width, height, tw, th, channels, bits, compression, predictor,
         (int) first(values, 274, 1), icc, offsets, counts, order);
@@ -306,6 +332,17 @@ public final class TiledTiffReader {
   private static int get16(byte[] b, int at, boolean little) {
     return little ? (b[at] & 0xff) | ((b[at + 1] & 0xff) << 8)
         : ((b[at] & 0xff) << 8) | (b[at + 1] & 0xff);
+  }
+
+  /** The largest decoded tile this reader allocates. */
+  private static final long MAX_TILE_BYTES = 256L << 20;
+
+  private static int positive(long v, String what, String path) throws ImageDecodeException {
+    if (v <= 0 || v > Integer.MAX_VALUE) {
+      throw new ImageDecodeException(path, what + " is " + v + " but must be in 1.."
+          + Integer.MAX_VALUE);
+    }
+    return (int) v;
   }
 
   private static long one(Map<Integer, long[]> values, int tag, String path)

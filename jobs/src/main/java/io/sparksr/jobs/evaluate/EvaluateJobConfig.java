@@ -95,6 +95,9 @@ public record EvaluateJobConfig(List<Dataset> datasets, List<Integer> scales, Li
     if (output == null || output.isBlank()) {
       throw new IllegalArgumentException("'output' is missing: give an output folder");
     }
+    for (Dataset d : datasets) {
+      io.sparksr.jobs.PathRules.checkDisjoint("output", output, "datasets", d.path());
+    }
     if (crops < 0) {
       throw new IllegalArgumentException("'crops' is " + crops + " but must be >= 0");
     }

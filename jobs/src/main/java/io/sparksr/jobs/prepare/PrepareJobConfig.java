@@ -69,6 +69,9 @@ public record PrepareJobConfig(List<String> inputs, String output, List<Integer>
     if (rowGroupMb < 1 || rowGroupMb > 1024) {
       throw new IllegalArgumentException("'row-group-mb' is " + rowGroupMb + " but must be in 1..1024");
     }
+    for (String in : inputs) {
+      io.sparksr.jobs.PathRules.checkDisjoint("output", output, "input", in);
+    }
     inputs = List.copyOf(inputs);
     scales = List.copyOf(scales);
     sparkConf = sparkConf == null ? Map.of() : Map.copyOf(sparkConf);

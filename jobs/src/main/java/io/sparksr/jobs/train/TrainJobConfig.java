@@ -40,6 +40,10 @@ public record TrainJobConfig(String data, String output, String modelConfig, boo
     if (output == null || output.isBlank()) {
       throw new IllegalArgumentException("'output' is missing: give the bundle path to write");
     }
+    io.sparksr.jobs.PathRules.checkDisjoint("output", output, "data", data);
+    if (val != null && !val.isBlank()) {
+      io.sparksr.jobs.PathRules.checkDisjoint("output", output, "val", val);
+    }
     if (maxMinutes < 0) {
       throw new IllegalArgumentException("'max-minutes' is " + maxMinutes + " but must be >= 0");
     }

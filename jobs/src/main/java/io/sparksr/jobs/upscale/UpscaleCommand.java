@@ -103,6 +103,13 @@ public final class UpscaleCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}).")
   double progressSeconds;
 
+  @Option(names = "--max-megapixels", paramLabel = "<MP>",
+      defaultValue = "" + io.sparksr.io.ImageStore.DEFAULT_MAX_MEGAPIXELS,
+      description = "Inputs whose header claims more megapixels fail without being decoded "
+          + "(decompression bombs); larger real scans need a higher value (default: "
+          + "${DEFAULT-VALUE}).")
+  double maxMegapixels;
+
   @CommandLine.Mixin
   SparkOptions sparkOptions;
 
@@ -116,7 +123,7 @@ public final class UpscaleCommand implements Callable<Integer> {
           border == null ? null : BorderPolicy.parse(border), partitionMegapixels, batchMemoryMb,
           forwardPermits, overwrite, dryRun, UpscaleJobConfig.normalizeFormat(format), suffix,
           tiffThresholdMp, convertThresholdMp, progressSeconds, sparkOptions.master(),
-          sparkOptions.conf());
+          sparkOptions.conf(), maxMegapixels);
       return cfg.forOperator(OperatorCache.get(cfg.model()));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -130,7 +137,12 @@ public final class UpscaleCommand implements Callable<Integer> {
         cfg.sparkConf())) {
       UpscaleJobResult result = UpscaleJob.run(spark, cfg);
       spec.commandLine().getOut().println(result.summary());
-      return result.failed() == 0 ? 0 : 1;
+      return exitCode(result);
     }
+  }
+
+  /** 0 when every input was written or skipped, 1 when any failed (usage errors are 2). */
+  static int exitCode(UpscaleJobResult result) {
+    return result.failed() == 0 ? 0 : 1;
   }
 }

@@ -63,7 +63,9 @@ public final class UpscaleJob {
         + "-" + UUID.randomUUID().toString().substring(0, 4);
     LOG.info("upscale run {}: {}", runId, cfg);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Configuration hadoop = jsc.hadoopConfiguration();
+    // a copy: the pixel limit is this run's, not the shared context's
+    Configuration hadoop = new Configuration(jsc.hadoopConfiguration());
+    hadoop.setDouble(ImageStore.MAX_MEGAPIXELS_KEY, cfg.maxMegapixels());
     Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));
     String output = HadoopFiles.qualify(hadoop, cfg.output()).replaceAll("/+$", "");
     Tiling tiling = Tiling.of(cfg);

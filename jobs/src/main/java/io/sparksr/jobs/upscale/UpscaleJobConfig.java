@@ -1,5 +1,7 @@
 package io.sparksr.jobs.upscale;
 
+import io.sparksr.io.ImageStore;
+import io.sparksr.jobs.PathRules;
 import io.sparksr.partitioning.BorderPolicy;
 import io.sparksr.partitioning.TileOperator;
 import java.io.Serializable;
@@ -35,12 +37,15 @@ import java.util.Set;
  * @param progressSeconds     seconds between progress lines (0 = none)
  * @param master              Spark master, null = spark-submit's or local[*]
  * @param sparkConf           extra Spark settings
+ * @param maxMegapixels       inputs whose header claims more megapixels fail (from the header,
+ *                            before anything is allocated: decompression bombs); see
+ *                            {@link ImageStore#DEFAULT_MAX_MEGAPIXELS}
  */
 public record UpscaleJobConfig(List<String> inputs, String output, int scale, String model,
     int tileSize, Integer halo, BorderPolicy border, double partitionMegapixels,
     int batchMemoryMb, int forwardPermits, boolean overwrite, boolean dryRun, String format,
     String suffix, double tiffThresholdMp, double convertThresholdMp, double progressSeconds,
-    String master, Map<String, String> sparkConf) implements Serializable {
+    String master, Map<String, String> sparkConf, double maxMegapixels) implements Serializable {
 
   public static final int DEFAULT_TILE_SIZE = 256;
   public static final double DEFAULT_PARTITION_MEGAPIXELS = 16;
@@ -106,8 +111,26 @@ public record UpscaleJobConfig(List<String> inputs, String output, int scale, St
       throw new IllegalArgumentException(
           "'progress-seconds' is " + progressSeconds + " but must be >= 0 (0 = off)");
     }
+    if (!(maxMegapixels > 0)) {
+      throw new IllegalArgumentException(
+          "'max-megapixels' is " + maxMegapixels + " but must be > 0");
+    }
+    for (String in : inputs) {
+      PathRules.checkDisjoint("output", output, "input", in);
+    }
     inputs = List.copyOf(inputs);
     sparkConf = sparkConf == null ? Map.of() : Map.copyOf(sparkConf);
+  }
+
+  /** All settings but the pixel limit, which is {@link ImageStore#DEFAULT_MAX_MEGAPIXELS}. */
+  public UpscaleJobConfig(List<String> inputs, String output, int scale, String model,
+      int tileSize, Integer halo, BorderPolicy border, double partitionMegapixels,
+      int batchMemoryMb, int forwardPermits, boolean overwrite, boolean dryRun, String format,
+      String suffix, double tiffThresholdMp, double convertThresholdMp, double progressSeconds,
+      String master, Map<String, String> sparkConf) {
+    this(inputs, output, scale, model, tileSize, halo, border, partitionMegapixels, batchMemoryMb,
+        forwardPermits, overwrite, dryRun, format, suffix, tiffThresholdMp, convertThresholdMp,
+        progressSeconds, master, sparkConf, ImageStore.DEFAULT_MAX_MEGAPIXELS);
   }
 
   /** The first run's settings plus defaults for everything added since. */
@@ -133,7 +156,8 @@ public record UpscaleJobConfig(List<String> inputs, String output, int scale, St
     }
     return new UpscaleJobConfig(inputs, output, scale, model, tileSize, h, b, partitionMegapixels,
         batchMemoryMb, forwardPermits, overwrite, dryRun, format, suffix, tiffThresholdMp,
-        convertThresholdMp, progressSeconds, master, sparkConf);
+        convertThresholdMp, progressSeconds, master, sparkConf,
+        maxMegapixels);
   }
 
   /** {@code --format} as given to its canonical name: tif -> tiff, jpeg -> jpg (null stays). */
@@ -157,30 +181,42 @@ public record UpscaleJobConfig(List<String> inputs, String output, int scale, St
   public UpscaleJobConfig withOverwrite(boolean v) {
     return new UpscaleJobConfig(inputs, output, scale, model, tileSize, halo, border,
         partitionMegapixels, batchMemoryMb, forwardPermits, v, dryRun, format, suffix,
-        tiffThresholdMp, convertThresholdMp, progressSeconds, master, sparkConf);
+        tiffThresholdMp, convertThresholdMp, progressSeconds, master, sparkConf,
+        maxMegapixels);
   }
 
   public UpscaleJobConfig withDryRun(boolean v) {
     return new UpscaleJobConfig(inputs, output, scale, model, tileSize, halo, border,
         partitionMegapixels, batchMemoryMb, forwardPermits, overwrite, v, format, suffix,
-        tiffThresholdMp, convertThresholdMp, progressSeconds, master, sparkConf);
+        tiffThresholdMp, convertThresholdMp, progressSeconds, master, sparkConf,
+        maxMegapixels);
   }
 
   public UpscaleJobConfig withOutputNaming(String newFormat, String newSuffix) {
     return new UpscaleJobConfig(inputs, output, scale, model, tileSize, halo, border,
         partitionMegapixels, batchMemoryMb, forwardPermits, overwrite, dryRun, newFormat,
-        newSuffix, tiffThresholdMp, convertThresholdMp, progressSeconds, master, sparkConf);
+        newSuffix, tiffThresholdMp, convertThresholdMp, progressSeconds, master, sparkConf,
+        maxMegapixels);
   }
 
   public UpscaleJobConfig withThresholds(double newTiffThresholdMp, double newConvertThresholdMp) {
     return new UpscaleJobConfig(inputs, output, scale, model, tileSize, halo, border,
         partitionMegapixels, batchMemoryMb, forwardPermits, overwrite, dryRun, format, suffix,
-        newTiffThresholdMp, newConvertThresholdMp, progressSeconds, master, sparkConf);
+        newTiffThresholdMp, newConvertThresholdMp, progressSeconds, master, sparkConf,
+        maxMegapixels);
+  }
+
+  public UpscaleJobConfig withMaxMegapixels(double newMaxMegapixels) {
+    return new UpscaleJobConfig(inputs, output, scale, model, tileSize, halo, border,
+        partitionMegapixels, batchMemoryMb, forwardPermits, overwrite, dryRun, format, suffix,
+        tiffThresholdMp, convertThresholdMp, progressSeconds, master, sparkConf,
+        newMaxMegapixels);
   }
 
   public UpscaleJobConfig withBatching(int newBatchMemoryMb, int newForwardPermits) {
     return new UpscaleJobConfig(inputs, output, scale, model, tileSize, halo, border,
         partitionMegapixels, newBatchMemoryMb, newForwardPermits, overwrite, dryRun, format,
-        suffix, tiffThresholdMp, convertThresholdMp, progressSeconds, master, sparkConf);
+        suffix, tiffThresholdMp, convertThresholdMp, progressSeconds, master, sparkConf,
+        maxMegapixels);
   }
 }

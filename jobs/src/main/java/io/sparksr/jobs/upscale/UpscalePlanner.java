@@ -76,6 +76,11 @@ final class UpscalePlanner {
       String ext = extension(cfg.format(), p.path(), info.format().formatName(), tiled);
       String out = outputPath(dir, p.path(), cfg.effectiveSuffix(), ext);
       String name = out.substring(out.lastIndexOf('/') + 1);
+      String unsafe = unsafeName(name);
+      if (unsafe != null) {
+        settled.add(ImageOutcome.failed(p.path(), out, "output name '" + name + "' " + unsafe));
+        continue;
+      }
       if (claimed.containsKey(out)) {
         settled.add(ImageOutcome.failed(p.path(), out,
             "output name collides with that of " + claimed.get(out)));
@@ -129,6 +134,26 @@ final class UpscalePlanner {
         parallelism);
     return new UpscalePlan(images, settled, tasks, partitions, outputPixels, outputBytes, flops,
         flopsPerOutputPixel);
+  }
+
+  /**
+   * Why an output name (the part after the output folder) cannot be used, or null. Names are the
+   * input's last path element plus suffix and extension, so they never hold a '/' (the suffix may
+   * not either) and can never leave the output folder; this check keeps it that way, and keeps
+   * outputs from replacing the run's own files.
+   */
+  static String unsafeName(String name) {
+    if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+      return "is not a file name";
+    }
+    if (name.indexOf('/') >= 0 || name.indexOf('\\') >= 0 || name.indexOf('\0') >= 0) {
+      return "holds a path separator or NUL";
+    }
+    if (name.equals(UpscaleJob.MANIFEST) || name.equals(UpscaleJob.MANIFEST_PARQUET)
+        || name.equals(UpscaleJob.WORK_DIR)) {
+      return "is reserved for the run's own files";
+    }
+    return null;
   }
 
   /** {@code <dir>/<name><suffix><ext>} for input {@code .../<name>.<ext of input>}. */

@@ -1,0 +1,350 @@
+package io.sparksr.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.sparksr.partitioning.ImageTensor;
+import io.sparksr.partitioning.Rect;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hostile headers and pixel kinds: the pixel limit is enforced from the header before any pixel
+ * buffer is allocated (decompression bombs of a few hundred bytes), TIFF directories cannot make
+ * the reader allocate what the file does not hold, CMYK / YCCK JPEGs convert to the right RGB, and
+ * unreadable files are typed decode errors. The files are made here, byte by byte.
+ */
+class HostileInputTest {
+
+  @TempDir
+  Path dir;
+
+  private final ImageStore store = new ImageStore(new Configuration());
+
+  // ---------------------------------------------------------------------------------------------
+  // Decompression bombs: the header claims far more pixels than the file could ever hold
+
+  @Test
+  void pngBombFailsOnItsHeaderAtEveryEntryPoint() throws Exception {
+    Path f = Files.write(dir.resolve("bomb.png"), pngHeaderOnly(65535, 65535));
+    assertThat(Files.size(f)).isLessThan(1024);
+    assertBomb(f, "65535x65535", "4294.8 MP");
+  }
+
+  @Test
+  void tiffJpegAndBmpBombsFailOnTheirHeaders() throws Exception {
+    assertBomb(Files.write(dir.resolve("bomb.tif"), tiffHeaderOnly(100_000, 100_000)),
+        "100000x100000", "10000.0 MP");
+    byte[] jpeg = encoded("jpeg", 3);
+    int sof = sofOffset(jpeg);
+    ByteBuffer.wrap(jpeg).order(ByteOrder.BIG_ENDIAN).putShort(sof + 5, (short) 65500)
+        .putShort(sof + 7, (short) 65500);
+    assertBomb(Files.write(dir.resolve("bomb.jpg"), jpeg), "65500x65500", "4290.3 MP");
+    // BMP: the JDK's reader already refuses a size its data cannot hold; either way, typed
+    byte[] bmp = encoded("bmp", 3);
+    ByteBuffer.wrap(bmp).order(ByteOrder.LITTLE_ENDIAN).putInt(18, 60000).putInt(22, 60000);
+    Path bomb = Files.write(dir.resolve("bomb.bmp"), bmp);
+    ImageDecodeException e = catchThrowableOfType(() -> store.read(bomb.toString()),
+        ImageDecodeException.class);
+    assertThat(e).isNotNull();
+    assertThat(e.reason()).containsAnyOf("60000x60000 pixels (3600.0 MP)",
+        "Invalid width/height");
+  }
+
+  @Test
+  void theLimitIsConfigurableAndTheDefaultAdmitsA40000SquareScan() throws Exception {
+    Path ok = dir.resolve("small.png");
+    store.write(ok.toString(), TestImages.random(3, 20, 30, 1), PixelFormat.of("png", 3, 8));
+    Configuration conf = new Configuration();
+    conf.setDouble(ImageStore.MAX_MEGAPIXELS_KEY, 0.0005);  // 500 pixels
+    ImageDecodeException e = catchThrowableOfType(
+        () -> new ImageStore(conf).read(ok.toString()), ImageDecodeException.class);
+    assertThat(e.reason()).contains("30x20 pixels (0.0 MP)").contains("limit of 0.0005 MP");
+    assertThat(store.read(ok.toString()).tensor().width()).isEqualTo(30);
+    // the default lets the header of a 40000x40000 scan through (then read by region)
+    Path scan = Files.write(dir.resolve("scan.png"), pngHeaderOnly(40000, 40000));
+    ImageInfo info = store.info(scan.toString());
+    assertThat((long) info.width() * info.height()).isEqualTo(1_600_000_000L);
+    assertThat(ImageStore.DEFAULT_MAX_MEGAPIXELS).isGreaterThanOrEqualTo(1600)
+        .isLessThan(65535.0 * 65535 / 1e6);
+  }
+
+  @Test
+  void aWholeDecodeThatCannotFitTheHeapIsRefusedBeforeDecoding() throws Exception {
+    // 20000 x 20000 RGB passes the pixel limit, but 0.4 G pixels x 3 x (4 + 1) bytes = 6 GB
+    Path scan = Files.write(dir.resolve("scan.png"), pngHeaderOnly(20000, 20000));
+    assertThat(Runtime.getRuntime().maxMemory()).as("test heap").isLessThan(6_000_000_000L);
+    ImageDecodeException e = catchThrowableOfType(() -> store.read(scan.toString()),
+        ImageDecodeException.class);
+    assertThat(e.reason()).contains("needs about").contains("more than this JVM's heap");
+  }
+
+  private void assertBomb(Path f, String size, String megapixels) {
+    for (ThrowingCall call : new ThrowingCall[] {() -> store.info(f.toString()),
+        () -> store.read(f.toString()), () -> store.readRegion(f.toString(), new Rect(0, 0, 8, 8))}) {
+      ImageDecodeException e = catchThrowableOfType(call::run, ImageDecodeException.class);
+      assertThat(e).as(f.getFileName().toString()).isNotNull();
+      assertThat(e.getMessage()).startsWith("cannot decode " + f + ": ")
+          .contains(size).contains(megapixels).contains("limit of 2500 MP")
+          .contains("'max-megapixels'");
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // TIFF directories that point past the end of the file
+
+  @Test
+  void aTiledTiffWhoseTileIndexPointsPastTheEndFailsWithoutAllocating() throws Exception {
+    Path whole = dir.resolve("tiled.tif");
+    store.writeTiledTiff(whole.toString(), TestImages.random(3, 64, 64, 3),
+        PixelFormat.of("tiff", 3, 8), 32);
+    Path big = dir.resolve("big.tif");
+    TiledTiff.Layout layout = new TiledTiff.Layout(64, 64, 32, 3, 8, false, null, 1);
+    long[] counts = new long[layout.tileCount()];
+    java.util.Arrays.fill(counts, layout.rawTileBytes());
+    byte[] tile = new byte[(int) layout.rawTileBytes()];
+    TiledTiff.write(new Configuration(), big.toString(), layout, counts,
+        (i, out) -> out.write(tile), true);
+    byte[] bytes = Files.readAllBytes(big);
+    assertThat(TiledTiffReader.isBigTiff(bytes)).isTrue();
+    // every 8-byte field equal to a tile's byte count becomes 2^40: past any file's end
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    int patched = 0;
+    for (int at = 16; at + 8 <= bytes.length; at += 4) {
+      if (b.getLong(at) == layout.rawTileBytes()) {
+        b.putLong(at, 1L << 40);
+        patched++;
+      }
+    }
+    assertThat(patched).isPositive();
+    Path hostile = Files.write(dir.resolve("hostile.tif"), bytes);
+    ImageDecodeException e = catchThrowableOfType(
+        () -> store.readRegion(hostile.toString(), new Rect(0, 0, 8, 8)), ImageDecodeException.class);
+    assertThat(e).isNotNull();
+    assertThat(e.reason()).contains("past the end of the file");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // CMYK and YCCK JPEG
+
+  @Test
+  void cmykAndYcckJpegsDecodeToTheRgbOfTheirInks() throws Exception {
+    int w = 48;
+    int h = 32;
+    int[][] ink = inks(w, h);
+    ImageTensor expected = rgbOfInks(ink, w, h);
+    for (String variant : new String[] {"plain", "adobe", "ycck"}) {
+      Path f = Files.write(dir.resolve(variant + ".jpg"), cmykJpeg(ink, w, h, variant));
+      ImageInfo info = store.info(f.toString());
+      assertThat(info.format()).isEqualTo(PixelFormat.of("jpeg", 3, 8));
+      DecodedImage d = store.read(f.toString());
+      assertThat(d.format()).isEqualTo(PixelFormat.of("jpeg", 3, 8));
+      assertThat(TestImages.meanAbsDiff(d.tensor(), expected)).as(variant).isLessThan(2 / 255.0);
+      assertThat(TestImages.maxAbsDiff(d.tensor(), expected)).as(variant).isLessThan(16 / 255.0);
+      ImageTensor region = store.readRegion(f.toString(), new Rect(8, 4, 20, 16));
+      assertThat(TestImages.maxAbsDiff(region, d.tensor().crop(new Rect(8, 4, 20, 16))))
+          .as(variant + " region").isLessThan(1e-6);
+    }
+  }
+
+  /** Ink per pixel, 0..255: C, M, Y, K gradients that cross each other. */
+  static int[][] inks(int w, int h) {
+    int[][] ink = new int[w * h][];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        ink[y * w + x] = new int[] {x * 255 / (w - 1), y * 255 / (h - 1), 128, (x + y) * 2};
+      }
+    }
+    return ink;
+  }
+
+  /** R = 255 (1 - c)(1 - k) etc., the independent definition of the conversion. */
+  static ImageTensor rgbOfInks(int[][] ink, int w, int h) {
+    float[] out = new float[3 * w * h];
+    for (int i = 0; i < w * h; i++) {
+      double white = 1 - ink[i][3] / 255.0;
+      for (int c = 0; c < 3; c++) {
+        out[c * w * h + i] = (float) ((1 - ink[i][c] / 255.0) * white);
+      }
+    }
+    return new ImageTensor(3, h, w, out);
+  }
+
+  /**
+   * A 4-component JPEG of these inks: "plain" stores the inks (no Adobe marker), "adobe" stores
+   * 255 - ink with an Adobe APP14 marker (transform 0, Photoshop's convention), "ycck" stores
+   * Y, Cb, Cr of (ink C, M, Y) and 255 - ink K with transform 2 (what libjpeg makes of Adobe CMYK).
+   */
+  static byte[] cmykJpeg(int[][] ink, int w, int h, String variant) throws Exception {
+    WritableRaster r = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, w, h, 4, null);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int[] k = ink[y * w + x];
+        int[] px = switch (variant) {
+          case "plain" -> k.clone();
+          case "adobe" -> new int[] {255 - k[0], 255 - k[1], 255 - k[2], 255 - k[3]};
+          default -> {
+            double rr = k[0];
+            double gg = k[1];
+            double bb = k[2];
+            yield new int[] {(int) Math.round(0.299 * rr + 0.587 * gg + 0.114 * bb),
+                (int) Math.round(-0.168736 * rr - 0.331264 * gg + 0.5 * bb + 128),
+                (int) Math.round(0.5 * rr - 0.418688 * gg - 0.081312 * bb + 128), 255 - k[3]};
+          }
+        };
+        for (int c = 0; c < 4; c++) {
+          px[c] = Math.max(0, Math.min(255, px[c]));
+        }
+        r.setPixel(x, y, px);
+      }
+    }
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+      writer.setOutput(out);
+      ImageWriteParam p = writer.getDefaultWriteParam();
+      p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+      p.setCompressionQuality(1f);
+      writer.write(null, new IIOImage(r, null, null), p);
+    } finally {
+      writer.dispose();
+    }
+    byte[] plain = bytes.toByteArray();
+    if (variant.equals("plain")) {
+      return plain;
+    }
+    byte[] app14 = {(byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0,
+        (byte) (variant.equals("ycck") ? 2 : 0)};
+    byte[] out = new byte[plain.length + app14.length];
+    System.arraycopy(plain, 0, out, 0, 2);
+    System.arraycopy(app14, 0, out, 2, app14.length);
+    System.arraycopy(plain, 2, out, 2 + app14.length, plain.length - 2);
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Unreadable files
+
+  @Test
+  void anUnreadableFileIsATypedDecodeErrorOrReadsWhenRunningAsRoot() throws Exception {
+    Path f = dir.resolve("locked.png");
+    store.write(f.toString(), TestImages.random(3, 8, 8, 2), PixelFormat.of("png", 3, 8));
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("---------"));
+    try {
+      if (Files.isReadable(f)) {
+        // root (or CAP_DAC_OVERRIDE) reads files whatever their mode: the read must then succeed
+        System.out.println("HostileInputTest: running as a user that ignores file modes (root?):"
+            + " chmod 000 does not stop reads, asserting that the file decodes instead");
+        assertThat(store.read(f.toString()).tensor().width()).isEqualTo(8);
+      } else {
+        ImageDecodeException e = catchThrowableOfType(() -> store.read(f.toString()),
+            ImageDecodeException.class);
+        assertThat(e).isNotNull();
+        assertThat(e.reason()).contains("cannot be opened").containsIgnoringCase("permission denied");
+      }
+    } finally {
+      Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Byte makers, shared with the fuzz test
+
+  /** A PNG of the given header size: IHDR, one tiny IDAT (a few zero rows), IEND. */
+  static byte[] pngHeaderOnly(int width, int height) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+    ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height)
+        .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+    chunk(out, "IHDR", ihdr.array());
+    Deflater d = new Deflater();
+    d.setInput(new byte[4096]);
+    d.finish();
+    byte[] buf = new byte[8192];
+    int n = d.deflate(buf);
+    d.end();
+    chunk(out, "IDAT", java.util.Arrays.copyOf(buf, n));
+    chunk(out, "IEND", new byte[0]);
+    return out.toByteArray();
+  }
+
+  private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+    byte[] t = type.getBytes(StandardCharsets.US_ASCII);
+    out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+    out.writeBytes(t);
+    out.writeBytes(data);
+    CRC32 crc = new CRC32();
+    crc.update(t);
+    crc.update(data);
+    out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+  }
+
+  /** A little-endian grey TIFF with one 16-byte strip whose header claims width x height. */
+  static byte[] tiffHeaderOnly(int width, int height) {
+    int entries = 9;
+    int dataAt = 8 + 2 + entries * 12 + 4;
+    ByteBuffer b = ByteBuffer.allocate(dataAt + 16).order(ByteOrder.LITTLE_ENDIAN);
+    b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
+    b.putShort((short) entries);
+    tiffEntry(b, 256, 4, width);
+    tiffEntry(b, 257, 4, height);
+    tiffEntry(b, 258, 3, 8);
+    tiffEntry(b, 259, 3, 1);
+    tiffEntry(b, 262, 3, 1);
+    tiffEntry(b, 273, 4, dataAt);
+    tiffEntry(b, 277, 3, 1);
+    tiffEntry(b, 278, 4, height);
+    tiffEntry(b, 279, 4, 16);
+    b.putInt(0);
+    return b.array();
+  }
+
+  private static void tiffEntry(ByteBuffer b, int tag, int type, int value) {
+    b.putShort((short) tag).putShort((short) type).putInt(1);
+    if (type == 3) {
+      b.putShort((short) value).putShort((short) 0);
+    } else {
+      b.putInt(value);
+    }
+  }
+
+  /** The offset of the SOF0 marker (FF C0) of a baseline JPEG. */
+  static int sofOffset(byte[] jpeg) {
+    for (int i = 2; i + 1 < jpeg.length; i++) {
+      if ((jpeg[i] & 0xff) == 0xff && (jpeg[i + 1] & 0xff) == 0xc0) {
+        return i;
+      }
+    }
+    throw new AssertionError("no SOF0");
+  }
+
+  private byte[] encoded(String format, int channels) throws Exception {
+    Path f = dir.resolve("seed-" + format + "." + format);
+    store.write(f.toString(), TestImages.random(channels, 24, 32, 5),
+        PixelFormat.of(format, channels, 8));
+    return Files.readAllBytes(f);
+  }
+
+  @FunctionalInterface
+  private interface ThrowingCall {
+    void run() throws Exception;
+  }
+}
