@@ -1,7 +1,5 @@
 package io.sparksr.jobs.upscale;
 
-import ar.com.hjg.pngj.ImageLineInt;
-import ar.com.hjg.pngj.PngWriter;
 import io.sparksr.io.ImageInfo;
 import io.sparksr.io.ImageStore;
 import io.sparksr.io.TiledTiffConverter;
@@ -13,7 +11,6 @@ import io.sparksr.partitioning.TileOperator;
 import io.sparksr.partitioning.TileSpec;
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -216,28 +213,7 @@ public final class UpscaleBench {
 
   /** A photo-like PNG (gradients, edges, texture, mild noise), written row by row. */
   static void makePng(Path path, int width, int height) throws IOException {
-    ar.com.hjg.pngj.ImageInfo info = new ar.com.hjg.pngj.ImageInfo(width, height, 8, false);
-    Random rnd = new Random(width * 31L + height);
-    try (OutputStream os = Files.newOutputStream(path)) {
-      PngWriter w = new PngWriter(os, info);
-      w.setCompLevel(4);
-      ImageLineInt line = new ImageLineInt(info);
-      int[] s = line.getScanline();
-      for (int y = 0; y < height; y++) {
-        for (int x = 0; x < width; x++) {
-          double base = 0.5 + 0.25 * Math.sin(x / 53.0 + y / 71.0) * Math.cos(y / 37.0);
-          double edge = ((x / 97 + y / 61) & 1) == 0 ? 0.12 : -0.12;
-          double texture = 0.05 * Math.sin(x * 0.9) * Math.sin(y * 0.7);
-          for (int c = 0; c < 3; c++) {
-            double v = base + edge * (c == 1 ? -1 : 1) + texture + 0.02 * c
-                + 0.01 * rnd.nextGaussian();
-            s[x * 3 + c] = Math.max(0, Math.min(255, (int) Math.round(v * 255)));
-          }
-        }
-        w.writeRow(line);
-      }
-      w.end();
-    }
+    io.sparksr.jobs.bench.BenchImages.write(path, width, height);
   }
 
   static void makeSmall(Path dir, int n, long seed) throws IOException {
