@@ -66,34 +66,42 @@ public final class TrainJob {
     double best = Double.NEGATIVE_INFINITY;
     String reason = "reached step " + stop;
     long lastSave = System.nanoTime();
-    while (trainer.iteration() < stop) {
-      long from = trainer.iteration();
-      long nextVal = val == null ? stop : Math.min(stop, (from / cfg.valEvery() + 1) * cfg.valEvery());
-      long chunkDeadline = Math.min(deadline, lastSave + checkpointEvery);
-      try (Prefetcher pre = new Prefetcher(sampler, from, nextVal, 4)) {
-        trainer.fit(new Until(pre, chunkDeadline), stepLog);
-      }
-      long now = System.nanoTime();
-      boolean timeUp = now >= deadline;
-      if (val != null && (trainer.iteration() == nextVal || trainer.iteration() >= stop)) {
-        lastVal = validate(trainer, val, curve, stepLog);
-        double mean = lastVal.values().stream().mapToDouble(Double::doubleValue).average()
-            .orElse(Double.NaN);
-        if (mean > best) {
-          best = mean;
-          String path = output + ".best.srm";
-          trainer.toBundle(provenance(trainer, cfg), false).write(conf, path);
-          LOG.info("new best validation (mean {} dB over scales): {}",
-              String.format(Locale.ROOT, "%.3f", mean), path);
+    try (GracefulStop signal = GracefulStop.install()) {
+      while (trainer.iteration() < stop) {
+        long from = trainer.iteration();
+        long nextVal = val == null ? stop
+            : Math.min(stop, (from / cfg.valEvery() + 1) * cfg.valEvery());
+        long chunkDeadline = Math.min(deadline, lastSave + checkpointEvery);
+        try (Prefetcher pre = new Prefetcher(sampler, from, nextVal, 4)) {
+          trainer.fit(new Until(pre, chunkDeadline, signal), stepLog);
         }
-      }
-      if (now - lastSave >= checkpointEvery || timeUp || trainer.iteration() >= stop) {
-        save(conf, trainer, cfg, output, curve);
-        lastSave = System.nanoTime();
-      }
-      if (timeUp) {
-        reason = "--max-minutes " + cfg.maxMinutes();
-        break;
+        long now = System.nanoTime();
+        boolean timeUp = now >= deadline;
+        if (signal.requested()) {
+          save(conf, trainer, cfg, output, curve);
+          reason = "stopped by a signal at step " + trainer.iteration() + " (checkpoint saved)";
+          break;
+        }
+        if (val != null && (trainer.iteration() == nextVal || trainer.iteration() >= stop)) {
+          lastVal = validate(trainer, val, curve, stepLog);
+          double mean = lastVal.values().stream().mapToDouble(Double::doubleValue).average()
+              .orElse(Double.NaN);
+          if (mean > best) {
+            best = mean;
+            String path = output + ".best.srm";
+            trainer.toBundle(provenance(trainer, cfg), false).write(conf, path);
+            LOG.info("new best validation (mean {} dB over scales): {}",
+                String.format(Locale.ROOT, "%.3f", mean), path);
+          }
+        }
+        if (now - lastSave >= checkpointEvery || timeUp || trainer.iteration() >= stop) {
+          save(conf, trainer, cfg, output, curve);
+          lastSave = System.nanoTime();
+        }
+        if (timeUp) {
+          reason = "--max-minutes " + cfg.maxMinutes();
+          break;
+        }
       }
     }
     if (trainer.iteration() > start && System.nanoTime() - lastSave > 0
@@ -174,11 +182,15 @@ public final class TrainJob {
         "best Set5 validation so far (inference-only)");
   }
 
-  /** Ends an iterator at a wall-clock deadline (the batches are a function of the step). */
-  private record Until(Iterator<TrainBatch> in, long deadline) implements Iterator<TrainBatch> {
+  /**
+   * Ends an iterator at a wall-clock deadline or when the JVM is asked to stop (the batches are a
+   * function of the step).
+   */
+  private record Until(Iterator<TrainBatch> in, long deadline, GracefulStop stop)
+      implements Iterator<TrainBatch> {
     @Override
     public boolean hasNext() {
-      return System.nanoTime() < deadline && in.hasNext();
+      return System.nanoTime() < deadline && !stop.requested() && in.hasNext();
     }
 
     @Override
