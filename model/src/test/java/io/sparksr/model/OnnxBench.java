@@ -117,16 +117,14 @@ public final class OnnxBench {
         r, side, side, engine, secs, outPx / 1e6 / secs, outPx * flops / 1e9 / secs, diff));
   }
 
-  private static double median(int reps, Callable<Void> run) throws Exception {
-    run.call();
-    double[] t = new double[reps];
-    for (int i = 0; i < reps; i++) {
-      long t0 = System.nanoTime();
-      run.call();
-      t[i] = (System.nanoTime() - t0) / 1e9;
-    }
-    Arrays.sort(t);
-    return reps % 2 == 1 ? t[reps / 2] : (t[reps / 2 - 1] + t[reps / 2]) / 2;
+  private static double median(int reps, Callable<Void> run) {
+    return new Throughput.Measure("", Throughput.time(reps, 1, () -> {
+      try {
+        run.call();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }), 0).median();
   }
 
   /** ORT NCHW vs DL4J NHWC. */

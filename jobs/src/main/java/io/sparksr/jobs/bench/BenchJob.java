@@ -98,12 +98,13 @@ public final class BenchJob {
       if (cfg.has("job")) {
         out.println("");
         out.println("## Upscale job vs a plain single-JVM loop (model " + cfg.model() + ", x2)");
-        jobVsLoop(spark, cfg, op, 2, images, work, out, false);
+        jobVsLoop(spark, cfg, cfg.model(), op, 2, images, work, out, false);
       }
       if (cfg.has("bicubic")) {
         out.println("");
         out.println("## Bicubic x4: upscale job, plain loop, libvips");
-        jobVsLoop(spark, cfg, ModelRegistry.load("bicubic"), 4, images, work, out, true);
+        jobVsLoop(spark, cfg, "bicubic", ModelRegistry.load("bicubic"), 4, images, work, out,
+            true);
       }
       if (cfg.has("scaling")) {
         scaling(spark, cfg, work, out);
@@ -190,8 +191,9 @@ public final class BenchJob {
 
   // ---------------------------------------------------------------------------------------------
 
-  private static void jobVsLoop(SparkSession spark, BenchConfig cfg, TileOperator op, int scale,
-      String images, Path work, PrintWriter out, boolean vips) throws Exception {
+  private static void jobVsLoop(SparkSession spark, BenchConfig cfg, String model,
+      TileOperator op, int scale, String images, Path work, PrintWriter out, boolean vips)
+      throws Exception {
     Configuration conf = new Configuration();
     ImageStore store = new ImageStore(conf);
     List<String> inputs = store.expand(List.of(images));
@@ -202,8 +204,7 @@ public final class BenchJob {
     }
     double outMp = inMp * scale * scale;
     UpscaleJobConfig jc = new UpscaleJobConfig(List.of(images), work.resolve("job-out")
-        .toString(), scale, cfg.model().equals("bicubic") || !(op instanceof SrModel)
-        ? "bicubic" : cfg.model(), cfg.tileSize(), null, null, 16, cfg.master(), cfg.sparkConf())
+        .toString(), scale, model, cfg.tileSize(), null, null, 16, cfg.master(), cfg.sparkConf())
         .forOperator(op).withOverwrite(true);
     double[] job = Throughput.time(cfg.reps(), Math.max(1, cfg.warmup()), () -> {
       UpscaleJobResult r = runJob(spark, jc);
@@ -212,8 +213,7 @@ public final class BenchJob {
       }
     });
     Path loopOut = Files.createDirectories(work.resolve("loop-out"));
-    int threads = Math.max(1, Math.min(inputs.size(), spark == null ? 1
-        : spark.sparkContext().defaultParallelism()));
+    int threads = Math.max(1, Math.min(inputs.size(), spark.sparkContext().defaultParallelism()));
     double[] loop = Throughput.time(cfg.reps(), Math.max(1, cfg.warmup()), () ->
         plainLoop(store, op, inputs, loopOut, scale, jc.tileSize(), jc.halo(), jc, threads));
     out.println("");

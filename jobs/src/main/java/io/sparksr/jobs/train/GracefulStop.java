@@ -50,11 +50,6 @@ final class GracefulStop implements AutoCloseable {
     return requested;
   }
 
-  /** For tests: what the hook does first. */
-  void request() {
-    requested = true;
-  }
-
   @Override
   public void close() {
     finished.countDown();

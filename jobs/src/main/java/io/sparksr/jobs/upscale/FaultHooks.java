@@ -20,33 +20,40 @@ final class FaultHooks {
   static final String TILE_MARKERS = "spark.sparksr.test.tileMarkers";
   static final String FAIL_ONCE = "spark.sparksr.test.failOnceMarker";
 
-  private FaultHooks() {}
+  private final String markerDir;
+  private final String failOnceMarker;
 
-  private static String conf(String key) {
-    SparkEnv env = SparkEnv.get();
-    return env == null ? null : env.conf().get(key, null);
+  private FaultHooks(String markerDir, String failOnceMarker) {
+    this.markerDir = markerDir;
+    this.failOnceMarker = failOnceMarker;
   }
 
-  static void tileDone(int image, int tile) {
-    String dir = conf(TILE_MARKERS);
-    if (dir != null) {
+  /** The hooks of this executor's Spark conf, read once per task (none outside Spark). */
+  static FaultHooks forTask() {
+    SparkEnv env = SparkEnv.get();
+    return env == null ? new FaultHooks(null, null)
+        : new FaultHooks(env.conf().get(TILE_MARKERS, null), env.conf().get(FAIL_ONCE, null));
+  }
+
+  void tileDone(int image, int tile) {
+    if (markerDir != null) {
       try {
-        new File(dir, image + "-" + tile).createNewFile();
+        new File(markerDir, image + "-" + tile).createNewFile();
       } catch (IOException e) {
-        throw new IllegalStateException(TILE_MARKERS + ": cannot touch a marker in " + dir, e);
+        throw new IllegalStateException(TILE_MARKERS + ": cannot touch a marker in " + markerDir,
+            e);
       }
     }
   }
 
-  static void failOnce() {
-    String marker = conf(FAIL_ONCE);
-    if (marker != null) {
+  void failOnce() {
+    if (failOnceMarker != null) {
       try {
-        if (new File(marker).createNewFile()) {
+        if (new File(failOnceMarker).createNewFile()) {
           throw new IllegalStateException(FAIL_ONCE + ": failing this task once, after its work");
         }
       } catch (IOException e) {
-        throw new IllegalStateException(FAIL_ONCE + ": cannot create " + marker, e);
+        throw new IllegalStateException(FAIL_ONCE + ": cannot create " + failOnceMarker, e);
       }
     }
   }

@@ -133,6 +133,7 @@ final class UpscaleFunctions {
       TileOperator op = OperatorCache.get(tiling.model());
       Configuration c = conf.value().get();
       ImageStore store = new ImageStore(c);
+      FaultHooks hooks = FaultHooks.forTask();
       List<TileResult> out = new ArrayList<>();
       if (tiling.forwardPermits() > 0 && op instanceof io.sparksr.model.SrModel) {
         io.sparksr.model.ForwardLanes.shared().resize(tiling.forwardPermits());
@@ -158,7 +159,7 @@ final class UpscaleFunctions {
               }
               tilesDone.add(1);
               pixelsDone.add(tile.output().area());
-              FaultHooks.tileDone(im.index(), tile.index());
+              hooks.tileDone(im.index(), tile.index());
             }
 
             @Override
@@ -184,7 +185,7 @@ final class UpscaleFunctions {
         LOG.warn("out of memory in a forward pass: batches were halved {} time(s); lower "
             + "'batch-memory-mb' (now {} MiB)", batcher.halvings(), tiling.budgetBytes() >> 20);
       }
-      FaultHooks.failOnce();
+      hooks.failOnce();
       return out.iterator();
     }
 

@@ -122,24 +122,14 @@ public record UpscaleJobConfig(List<String> inputs, String output, int scale, St
     sparkConf = sparkConf == null ? Map.of() : Map.copyOf(sparkConf);
   }
 
-  /** All settings but the pixel limit, which is {@link ImageStore#DEFAULT_MAX_MEGAPIXELS}. */
-  public UpscaleJobConfig(List<String> inputs, String output, int scale, String model,
-      int tileSize, Integer halo, BorderPolicy border, double partitionMegapixels,
-      int batchMemoryMb, int forwardPermits, boolean overwrite, boolean dryRun, String format,
-      String suffix, double tiffThresholdMp, double convertThresholdMp, double progressSeconds,
-      String master, Map<String, String> sparkConf) {
-    this(inputs, output, scale, model, tileSize, halo, border, partitionMegapixels, batchMemoryMb,
-        forwardPermits, overwrite, dryRun, format, suffix, tiffThresholdMp, convertThresholdMp,
-        progressSeconds, master, sparkConf, ImageStore.DEFAULT_MAX_MEGAPIXELS);
-  }
-
   /** The first run's settings plus defaults for everything added since. */
   public UpscaleJobConfig(List<String> inputs, String output, int scale, String model,
       int tileSize, Integer halo, BorderPolicy border, double partitionMegapixels, String master,
       Map<String, String> sparkConf) {
     this(inputs, output, scale, model, tileSize, halo, border, partitionMegapixels,
         DEFAULT_BATCH_MEMORY_MB, 0, false, false, null, null, DEFAULT_TIFF_THRESHOLD_MP,
-        DEFAULT_CONVERT_THRESHOLD_MP, DEFAULT_PROGRESS_SECONDS, master, sparkConf);
+        DEFAULT_CONVERT_THRESHOLD_MP, DEFAULT_PROGRESS_SECONDS, master, sparkConf,
+        ImageStore.DEFAULT_MAX_MEGAPIXELS);
   }
 
   /** This config with the model-dependent defaults filled in and checked. */
