@@ -84,27 +84,27 @@ public final class Throughput {
    */
   public static Measure forward(SrModel model, int scale, int side, int batch, int callers,
       int reps, int warmup) {
-    Random rnd = new Random(7);
-    List<List<ImageTensor>> inputs = new ArrayList<>();
-    for (int c = 0; c < callers; c++) {
-      List<ImageTensor> tiles = new ArrayList<>();
-      for (int b = 0; b < batch; b++) {
-        float[] d = new float[3 * side * side];
-        for (int i = 0; i < d.length; i++) {
-          d[i] = rnd.nextFloat();
-        }
-        tiles.add(new ImageTensor(3, side, side, d));
-      }
-      inputs.add(tiles);
-    }
-    Runnable round = () -> {
+    List<List<ImageTensor>> inputs = randomTiles(callers, batch, side, 7);
+    Runnable round = concurrently(callers, c -> model.upscale(inputs.get(c), scale));
+    double flops = model.architecture().flopsPerOutputPixel(scale) * (double) side * side * scale
+        * scale * batch * callers;
+    return new Measure(String.format(java.util.Locale.ROOT, "x%d %d² ×%d ×%d callers", scale,
+        side, batch, callers), time(reps, warmup, round), flops);
+  }
+
+  /**
+   * One round: {@code callers} new threads at once (like Spark task threads), thread c running
+   * {@code work.accept(c)}; returns when all are done, rethrowing the first failure.
+   */
+  public static Runnable concurrently(int callers, java.util.function.IntConsumer work) {
+    return () -> {
       CountDownLatch done = new CountDownLatch(callers);
       List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
       for (int c = 0; c < callers; c++) {
-        List<ImageTensor> tiles = inputs.get(c);
+        int id = c;
         Thread t = new Thread(() -> {
           try {
-            model.upscale(tiles, scale);
+            work.accept(id);
           } catch (Throwable e) {
             errors.add(e);
           } finally {
@@ -120,13 +120,27 @@ public final class Throughput {
         throw new IllegalStateException(e);
       }
       if (!errors.isEmpty()) {
-        throw new IllegalStateException("forward pass failed", errors.get(0));
+        throw new IllegalStateException("a caller failed", errors.get(0));
       }
     };
-    double flops = model.architecture().flopsPerOutputPixel(scale) * (double) side * side * scale
-        * scale * batch * callers;
-    return new Measure(String.format(java.util.Locale.ROOT, "x%d %d² ×%d ×%d callers", scale,
-        side, batch, callers), time(reps, warmup, round), flops);
+  }
+
+  /** {@code callers} lists of {@code batch} random RGB side×side tiles (seeded). */
+  public static List<List<ImageTensor>> randomTiles(int callers, int batch, int side, long seed) {
+    Random rnd = new Random(seed);
+    List<List<ImageTensor>> inputs = new ArrayList<>();
+    for (int c = 0; c < callers; c++) {
+      List<ImageTensor> tiles = new ArrayList<>();
+      for (int b = 0; b < batch; b++) {
+        float[] d = new float[3 * side * side];
+        for (int i = 0; i < d.length; i++) {
+          d[i] = rnd.nextFloat();
+        }
+        tiles.add(new ImageTensor(3, side, side, d));
+      }
+      inputs.add(tiles);
+    }
+    return inputs;
   }
 
   /**
@@ -140,14 +154,15 @@ public final class Throughput {
     }
     org.nd4j.autodiff.samediff.SameDiff g = arch.inferenceGraph(model.weights(), nchw);
     Nd4j.getRandom().setSeed(7);
-    INDArray x = nchw ? Nd4j.rand(DataType.FLOAT, batch, 3, side, side)
-        : Nd4j.rand(DataType.FLOAT, batch, side, side, 3);
+    INDArray lr = Nd4j.rand(DataType.FLOAT, batch, side, side, 3);
+    java.util.Map<String, INDArray> x = nchw ? arch.inferenceInputsNchw(lr.permute(0, 3, 1, 2))
+        : arch.inferenceInputs(lr);
     String name = io.sparksr.model.arch.Architecture.outputName(scale);
     double flops = model.architecture().flopsPerOutputPixel(scale) * (double) side * side * scale
         * scale * batch;
     return new Measure(String.format(java.util.Locale.ROOT, "x%d %d² ×%d %s", scale, side, batch,
         nchw ? "NCHW" : "NHWC"), time(reps, warmup, () -> g.output(
-            java.util.Map.of(io.sparksr.model.arch.Architecture.LR, x), name).get(name).close()),
+            x, name).get(name).close()),
         flops);
   }
 }

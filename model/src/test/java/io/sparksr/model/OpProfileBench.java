@@ -29,15 +29,16 @@ public final class OpProfileBench {
     File trace = new File(a[3]);
     ModelBundle b = ModelRegistry.bundle("default", new org.apache.hadoop.conf.Configuration());
     SameDiff g = ((IgConvPlksr) b.architecture()).inferenceGraph(b.inferenceWeights(), false);
-    INDArray x = Nd4j.rand(DataType.FLOAT, batch, side, side, 3);
+    Map<String, INDArray> x = b.architecture().inferenceInputs(
+        Nd4j.rand(DataType.FLOAT, batch, side, side, 3));
     String name = Architecture.outputName(scale);
     for (int i = 0; i < 2; i++) {
-      g.output(Map.of(Architecture.LR, x), name);
+      g.output(x, name);
     }
     int passes = 3;
     g.setListeners(ProfilingListener.builder(trace).recordAll().warmup(0).build());
     for (int i = 0; i < passes; i++) {
-      g.output(Map.of(Architecture.LR, x), name);
+      g.output(x, name);
     }
     g.setListeners();
     // the trace is a JSON array of {"name": op, "ph": "X", "dur": microseconds, ...} objects

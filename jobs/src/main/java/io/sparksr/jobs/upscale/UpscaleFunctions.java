@@ -21,6 +21,7 @@ import io.sparksr.partitioning.TileSpec;
 import io.sparksr.partitioning.Tiles;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -109,6 +110,9 @@ final class UpscaleFunctions {
    * output are compressed here and written as part files (tiles already there from an earlier
    * run of the same model and settings are not computed again). A failing image yields failed
    * results for its tiles, never an exception that would kill the task for the other images.
+   * An image whose every tile is in this partition is stitched and written here as soon as its
+   * last tile is done ({@link TileResult#stitched}): its pixels never enter a shuffle and do not
+   * wait in memory for the rest of the partition.
    */
   static final class InferTiles implements FlatMapFunction<Iterator<List<TileTask>>, TileResult> {
     private final Broadcast<HadoopConf> conf;
@@ -134,7 +138,9 @@ final class UpscaleFunctions {
       Configuration c = conf.value().get();
       ImageStore store = new ImageStore(c);
       FaultHooks hooks = FaultHooks.forTask();
-      List<TileResult> out = new ArrayList<>();
+      List<List<TileTask>> lists = new ArrayList<>();
+      groups.forEachRemaining(lists::add);
+      Results out = new Results(c, tiling, lists);
       if (tiling.forwardPermits() > 0 && op instanceof io.sparksr.model.SrModel) {
         io.sparksr.model.ForwardLanes.shared().resize(tiling.forwardPermits());
       }
@@ -168,8 +174,7 @@ final class UpscaleFunctions {
               tilesDone.add(1);
             }
           });
-      while (groups.hasNext()) {
-        List<TileTask> tasks = groups.next();
+      for (List<TileTask> tasks : lists) {
         int i = 0;
         while (i < tasks.size()) {
           int j = i;
@@ -186,11 +191,11 @@ final class UpscaleFunctions {
             + "'batch-memory-mb' (now {} MiB)", batcher.halvings(), tiling.budgetBytes() >> 20);
       }
       hooks.failOnce();
-      return out.iterator();
+      return out.list().iterator();
     }
 
     private void queueImageTiles(Configuration c, ImageStore store, List<TileTask> tasks,
-        TileBatcher<Queued> batcher, List<TileResult> out) {
+        TileBatcher<Queued> batcher, Results out) {
       ImageJob im = tasks.get(0).image();
       long t0 = System.nanoTime();
       List<TileTask> todo = tasks;
@@ -240,7 +245,7 @@ final class UpscaleFunctions {
 
     /** Tiles whose part file an earlier run left are results already. */
     private List<TileTask> withoutDoneParts(Configuration c, ImageJob im, List<TileTask> tasks,
-        List<TileResult> out) throws java.io.IOException {
+        Results out) throws java.io.IOException {
       Map<String, Long> parts = HadoopFiles.list(c, im.partsDir());
       if (parts.isEmpty()) {
         return tasks;
@@ -257,6 +262,59 @@ final class UpscaleFunctions {
         }
       }
       return todo;
+    }
+  }
+
+  /**
+   * A partition's results: tile results of images other partitions share, and the outcomes of the
+   * images it holds whole, each stitched when its last tile arrives.
+   */
+  static final class Results {
+    private final Configuration conf;
+    private final Tiling tiling;
+    private final List<TileResult> out = new ArrayList<>();
+    /** Results so far of each image whose every tile is in this partition. */
+    private final Map<Integer, List<TileResult>> whole = new HashMap<>();
+    private final Map<Integer, Integer> expected = new HashMap<>();
+
+    Results(Configuration conf, Tiling tiling, List<List<TileTask>> partition) {
+      this.conf = conf;
+      this.tiling = tiling;
+      Map<Integer, Integer> here = new HashMap<>();
+      Map<Integer, ImageJob> jobs = new HashMap<>();
+      for (List<TileTask> tasks : partition) {
+        for (TileTask t : tasks) {
+          here.merge(t.image().index(), 1, Integer::sum);
+          jobs.putIfAbsent(t.image().index(), t.image());
+        }
+      }
+      here.forEach((image, n) -> {
+        if (n == jobs.get(image).plan(tiling.halo(), tiling.scale()).tiles().size()) {
+          whole.put(image, new ArrayList<>(n));
+          expected.put(image, n);
+        }
+      });
+    }
+
+    void add(TileResult r) {
+      List<TileResult> mine = whole.get(r.image().index());
+      if (mine == null) {
+        out.add(r);
+        return;
+      }
+      mine.add(r);
+      if (mine.size() == expected.get(r.image().index())) {
+        whole.remove(r.image().index());
+        out.add(TileResult.stitched(r.image(), StitchImage.finish(conf, tiling, mine)));
+      }
+    }
+
+    List<TileResult> list() {
+      if (!whole.isEmpty()) {
+        throw new IllegalStateException("images " + whole.keySet() + " lack tiles at the end of "
+            + "their partition");
+      }
+      return out;
     }
   }
 
@@ -278,14 +336,25 @@ final class UpscaleFunctions {
 
     @Override
     public ImageOutcome call(Tuple2<Integer, Iterable<TileResult>> byImage) {
+      List<TileResult> results = new ArrayList<>();
+      for (TileResult r : byImage._2()) {
+        if (r.outcome() != null) {
+          return r.outcome(); // stitched in its partition: the only result of its image
+        }
+        results.add(r);
+      }
+      return finish(conf.value().get(), tiling, results);
+    }
+
+    /** The image of these tile results (all of its tiles) stitched and written, or why not. */
+    static ImageOutcome finish(Configuration c, Tiling tiling, List<TileResult> byImage) {
       long t0 = System.nanoTime();
       ImageJob job = null;
       double seconds = 0;
       int tiles = 0;
       try {
-        Configuration c = conf.value().get();
         List<TileResult> results = new ArrayList<>();
-        for (TileResult r : byImage._2()) {
+        for (TileResult r : byImage) {
           job = r.image();
           seconds += r.seconds();
           if (r.error() != null) {
@@ -295,7 +364,7 @@ final class UpscaleFunctions {
         }
         TilePlan plan = job.plan(tiling.halo(), tiling.scale());
         tiles = plan.tiles().size();
-        ImageOutcome done = job.tiledOutput() ? assemble(c, job, plan, results)
+        ImageOutcome done = job.tiledOutput() ? assemble(c, tiling, job, plan, results)
             : stitch(c, job, plan, results);
         if (job.convert()) {
           HadoopFiles.deleteRecursively(c, job.source());
@@ -310,7 +379,7 @@ final class UpscaleFunctions {
       }
     }
 
-    private ImageOutcome stitch(Configuration c, ImageJob job, TilePlan plan,
+    private static ImageOutcome stitch(Configuration c, ImageJob job, TilePlan plan,
         List<TileResult> results) throws Exception {
       QuantizedStitcher stitcher = new QuantizedStitcher(plan, job.format().channels(),
           job.format().bitDepth());
@@ -335,8 +404,8 @@ final class UpscaleFunctions {
           job.format().formatName(), 0, 0);
     }
 
-    private ImageOutcome assemble(Configuration c, ImageJob job, TilePlan plan,
-        List<TileResult> results) throws Exception {
+    private static ImageOutcome assemble(Configuration c, Tiling tiling, ImageJob job,
+        TilePlan plan, List<TileResult> results) throws Exception {
       long[] counts = new long[plan.tiles().size()];
       java.util.Arrays.fill(counts, -1);
       for (TileResult r : results) {

@@ -17,11 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
 import org.apache.spark.api.java.function.PairFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
@@ -76,6 +77,7 @@ public final class UpscaleJob {
     List<Probe> probes = jsc.parallelize(inputs, slices).map(new UpscaleFunctions.ProbeImage(conf))
         .collect();
     Map<String, Long> existing = HadoopFiles.list(hadoop, output);
+    long probed = System.nanoTime();
 
     // 2. the plan, on the driver
     UpscalePlan plan = UpscalePlanner.plan(cfg, output, probes, existing,
@@ -89,6 +91,7 @@ public final class UpscaleJob {
           plan.partitions().size(), (System.nanoTime() - start) / 1e9, described, true);
     }
     List<ImageOutcome> outcomes = new ArrayList<>(plan.settled());
+    long planned = System.nanoTime();
 
     // 3. inputs without random access, too large to decode per partition: tiled TIFF first
     List<List<TileTask>> partitions = plan.partitions();
@@ -107,35 +110,48 @@ public final class UpscaleJob {
     }
 
     // 4. infer tiles (batched), 5. stitch or assemble each image and write it
+    long converted = System.nanoTime();
     int tiles = partitions.stream().mapToInt(List::size).sum();
     if (tiles > 0) {
       LongAccumulator tilesDone = jsc.sc().longAccumulator("upscale tiles done");
       LongAccumulator pixelsDone = jsc.sc().longAccumulator("upscale output pixels done");
       try (UpscaleProgress progress = new UpscaleProgress(tiles, tilesDone::value,
           pixelsDone::value, cfg.progressSeconds())) {
-        List<ImageOutcome> written = jsc.parallelize(partitions, partitions.size())
-            .mapPartitions(new UpscaleFunctions.InferTiles(conf, tiling, tilesDone, pixelsDone))
-            .mapToPair(new ByImage())
-            .groupByKey(Math.max(1, Math.min(plan.images().size(), partitions.size())))
-            .map(new UpscaleFunctions.StitchImage(conf, tiling))
-            .collect();
+        JavaRDD<TileResult> inferred = jsc.parallelize(partitions, partitions.size())
+            .mapPartitions(new UpscaleFunctions.InferTiles(conf, tiling, tilesDone, pixelsDone));
+        int split = splitImages(partitions);
+        // images whose tiles all lie in one partition are stitched there; only the others
+        // (at most two per partition boundary) go through a shuffle, and none when there are none
+        List<ImageOutcome> written = split == 0 ? inferred.map(new Outcome()).collect()
+            : inferred.mapToPair(new ByImage())
+                .groupByKey(Math.max(1, Math.min(split, partitions.size())))
+                .map(new UpscaleFunctions.StitchImage(conf, tiling))
+                .collect();
         outcomes.addAll(written);
       }
     }
     outcomes.sort(Comparator.comparing(ImageOutcome::input));
 
     // 6. the manifest (Parquet, appended per run; CSV of this run), written last
+    long inferred = System.nanoTime();
     writeManifest(spark, output, runId, outcomes);
+    long manifested = System.nanoTime();
     if (outcomes.stream().noneMatch(ImageOutcome::isFailed)) {
       HadoopFiles.deleteRecursively(hadoop, output + "/" + WORK_DIR);
     }
     UpscaleJobResult result = new UpscaleJobResult(runId, output, manifest, outcomes,
         plan.tasks().size(), partitions.size(), (System.nanoTime() - start) / 1e9, described,
         false);
-    LOG.info("upscale run {}: {} written, {} skipped, {} failed, {} s", runId,
-        result.succeeded(), result.skipped(), result.failed(),
-        String.format("%.1f", result.seconds()));
+    LOG.info("upscale run {}: {} written, {} skipped, {} failed, {} s (probe {} s, plan {} s, "
+        + "convert {} s, infer and write {} s, manifest {} s)", runId, result.succeeded(),
+        result.skipped(), result.failed(), String.format("%.1f", result.seconds()),
+        secs(start, probed), secs(probed, planned), secs(planned, converted),
+        secs(converted, inferred), secs(inferred, manifested));
     return result;
+  }
+
+  private static String secs(long from, long to) {
+    return String.format(java.util.Locale.ROOT, "%.2f", (to - from) / 1e9);
   }
 
   static double flopsPerOutputPixel(TileOperator op, int scale) {
@@ -172,14 +188,37 @@ public final class UpscaleJob {
       rows.add(o.toRow(runId, now));
       csv.append(o.csvRow()).append('\n');
     }
-    spark.createDataFrame(rows, ImageOutcome.SCHEMA)
-        .coalesce(1)
-        .write()
-        .mode(SaveMode.Append)
-        .option("compression", "zstd")
-        .parquet(output + "/" + MANIFEST_PARQUET);
-    HadoopFiles.writeText(spark.sparkContext().hadoopConfiguration(), output + "/" + MANIFEST,
-        csv.toString());
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    ManifestParquet.append(hadoop, output + "/" + MANIFEST_PARQUET, runId, ImageOutcome.SCHEMA,
+        rows);
+    HadoopFiles.writeText(hadoop, output + "/" + MANIFEST, csv.toString());
+  }
+
+  /** Number of images whose tiles lie in more than one partition. */
+  static int splitImages(List<List<TileTask>> partitions) {
+    Map<Integer, Integer> firstPartition = new HashMap<>();
+    java.util.Set<Integer> split = new java.util.HashSet<>();
+    for (int p = 0; p < partitions.size(); p++) {
+      for (TileTask t : partitions.get(p)) {
+        Integer first = firstPartition.putIfAbsent(t.image().index(), p);
+        if (first != null && first != p) {
+          split.add(t.image().index());
+        }
+      }
+    }
+    return split.size();
+  }
+
+  /** The outcome of an image its partition stitched (every image, when none is split). */
+  static final class Outcome implements Function<TileResult, ImageOutcome> {
+    @Override
+    public ImageOutcome call(TileResult r) {
+      if (r.outcome() == null) {
+        throw new IllegalStateException("tile " + r.tile() + " of " + r.image().input()
+            + " was not stitched in its partition");
+      }
+      return r.outcome();
+    }
   }
 
   /** Keys a tile result by its image. */

@@ -158,8 +158,14 @@ public class UpscaleJobTest extends SharedSpark {
     // while the twelve 12x12 images (one tile each) share partitions
     assertThat(r.tiles()).isEqualTo(35 + 12);
     assertThat(r.partitions()).isBetween(3, 47 - 6);
+    // the big image crosses partitions (its tiles meet in a shuffle), the small ones are
+    // stitched in their partitions: both paths give the whole-image result
     assertThat(store.read(tmp.getRoot() + "/out3/big_x2.png").tensor())
         .isEqualTo(expected(d + "/big.png", 2));
+    for (int i = 0; i < 12; i++) {
+      assertThat(store.read(tmp.getRoot() + "/out3/small" + i + "_x2.png").tensor())
+          .as("small%d", i).isEqualTo(expected(d + "/small" + i + ".png", 2));
+    }
   }
 
   @Test

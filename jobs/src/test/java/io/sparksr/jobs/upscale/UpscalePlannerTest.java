@@ -111,6 +111,27 @@ class UpscalePlannerTest {
     assertThat(small.output()).isEqualTo("file:/o/small_x3.png");
   }
 
+  /** An image is split when its tiles lie in more than one partition (then they meet in a shuffle). */
+  @Test
+  void splitImagesAreTheImagesWhoseTilesCrossAPartitionBoundary() {
+    List<Probe> probes = new ArrayList<>();
+    probes.add(png("file:/in/big.png", 300, 200, 3));
+    for (int i = 0; i < 30; i++) {
+      probes.add(png("file:/in/s" + i + ".png", 20, 20, 3));
+    }
+    List<TileTask> t = UpscalePlanner.plan(cfg(), "file:/o", probes, Map.of(), java.util.Set.of(),
+        1000.0, "x", 2, "file:/o/w").tasks();
+    // tasks 0-19: the 20 tiles of big.png; 20-49: one tile per small image
+    assertThat(UpscaleJob.splitImages(List.of(t))).isZero();
+    assertThat(UpscaleJob.splitImages(List.of(t.subList(0, 20), t.subList(20, 50)))).isZero();
+    assertThat(UpscaleJob.splitImages(List.of(t.subList(0, 3), t.subList(3, 25),
+        t.subList(25, 50)))).isEqualTo(1);
+    assertThat(UpscaleJob.splitImages(List.of(t.subList(0, 3), t.subList(3, 19),
+        t.subList(19, 50)))).isEqualTo(1);
+    // a one-tile image cannot be split
+    assertThat(UpscaleJob.splitImages(List.of(t.subList(0, 21), t.subList(21, 50)))).isZero();
+  }
+
   @Test
   void tilesOfAllImagesArePackedInOrderByCost() {
     List<Probe> probes = new ArrayList<>();

@@ -20,8 +20,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       {@value #LOSS_MAP};</li>
  *   <li>every variable (trainable parameter) belongs to the network.</li>
  * </ul>
- * Inference graphs ({@link #inferenceGraph}) take {@value #LR} and give {@link #outputName(int)}
- * per served scale, from the weights {@link #instantiate} computed once.
+ * Inference graphs ({@link #inferenceGraph}) take the placeholders {@link #inferenceInputs} makes
+ * from an NHWC batch (at least {@value #LR}) and give {@link #outputName(int)} per served scale
+ * (and the same values before the pixel shuffle, {@link #dcrOutputName(int)}), from the weights
+ * {@link #instantiate} computed once.
  */
 public interface Architecture {
   String LR = "lr";
@@ -70,8 +72,34 @@ public interface Architecture {
   /** The inference graph over {@link #instantiate}'s weights (stored as constants). */
   SameDiff inferenceGraph(Map<String, INDArray> weights);
 
-  /** Output variable of the inference graph for {@code scale}. */
+  /**
+   * The inference graph's placeholders for {@code n} NHWC RGB tiles of {@code h x w} in
+   * {@code nhwc} (c order): {@value #LR} by default; an architecture may add arrays it derives
+   * from the same pixels on the Java side (cheaper than in the graph).
+   */
+  default Map<String, INDArray> inferenceInputs(float[] nhwc, int n, int h, int w) {
+    return Map.of(LR, org.nd4j.linalg.factory.Nd4j.create(nhwc, new long[] {n, h, w, 3}, 'c'));
+  }
+
+  /** {@link #inferenceInputs(float[], int, int, int)} for an NHWC {@code [B, h, w, 3]} array. */
+  default Map<String, INDArray> inferenceInputs(INDArray lrNhwc) {
+    INDArray c = lrNhwc.dup('c');
+    float[] d = c.data().asFloat();
+    c.close();
+    return inferenceInputs(d, (int) lrNhwc.size(0), (int) lrNhwc.size(1), (int) lrNhwc.size(2));
+  }
+
+  /** Output variable of the inference graph for {@code scale}: {@code [B, h*r, w*r, 3]}. */
   static String outputName(int scale) {
     return "sr_x" + scale;
+  }
+
+  /**
+   * The same values before the pixel shuffle, {@code [B, h, w, r*r*3]}: channel
+   * {@code (i*r + j)*3 + c} is colour c of output pixel {@code (y*r + i, x*r + j)} (TensorFlow's
+   * DCR depth-to-space order). Callers that copy the output anyway shuffle while copying.
+   */
+  static String dcrOutputName(int scale) {
+    return "dcr_x" + scale;
   }
 }

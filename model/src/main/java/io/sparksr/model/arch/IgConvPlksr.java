@@ -237,7 +237,7 @@ public final class IgConvPlksr implements Architecture {
     SDVariable r = sd.placeHolder(SCALE, DataType.INT64, 1);
     SDVariable skipK = sd.placeHolder(SKIP_KERNEL, DataType.FLOAT, SKIP_SIZE, SKIP_SIZE, 3, -1);
 
-    SDVariable feat = encoder(sd, lr, p, false);
+    SDVariable feat = encoder(sd, lr, p, false, false);
     SDVariable kernel = generator(sd, p, coords, cell, r);
     SDVariable y = conv(sd, feat, kernel, null, 3, false).add(skip(sd, lr, skipK, false));
     // pixel shuffle in DCR order: [B, h, w, r*r*3] -> [B, h, w, r, r, 3] -> [B, h, r, w, r, 3]
@@ -304,20 +304,71 @@ public final class IgConvPlksr implements Architecture {
   public SameDiff inferenceGraph(Map<String, INDArray> weights, boolean nchw) {
     SameDiff sd = SameDiff.create();
     Map<String, SDVariable> p = new LinkedHashMap<>();
-    for (Map.Entry<String, INDArray> e : weights.entrySet()) {
+    for (Map.Entry<String, INDArray> e : foldTanhScales(weights).entrySet()) {
       p.put(e.getKey(), sd.constant(e.getKey(), e.getValue()));
     }
     SDVariable lr = nchw ? sd.placeHolder(LR, DataType.FLOAT, -1, 3, -1, -1)
         : sd.placeHolder(LR, DataType.FLOAT, -1, -1, -1, 3);
-    SDVariable feat = encoder(sd, lr, p, nchw);
+    SDVariable lrPadded = nchw ? sd.placeHolder(LR_PADDED, DataType.FLOAT, -1, 3, -1, -1)
+        : sd.placeHolder(LR_PADDED, DataType.FLOAT, -1, -1, -1, 3);
+    SDVariable feat = encoder(sd, lr, p, nchw, true);
     for (int s : cfg.scales()) {
       SDVariable k = required(p, "x" + s + ".kernel");
       SDVariable b = required(p, "x" + s + ".skip");
-      SDVariable y = conv(sd, feat, k, null, 3, nchw).add(skip(sd, lr, b, nchw));
+      SDVariable y = conv(sd, feat, k, null, 3, nchw).add(skipConv(sd, lrPadded, b, nchw));
+      sd.identity(Architecture.dcrOutputName(s), y);
       sd.cnn().depthToSpace(Architecture.outputName(s), y, s,
           nchw ? DataFormat.NCHW : DataFormat.NHWC);
     }
     return sd;
+  }
+
+  /**
+   * The inference graph's second placeholder: the LR batch mirrored by 2 pixels
+   * ({@link BorderPolicy#SYMMETRIC}, MATLAB's border) for the skip. Built on the Java side: the
+   * graph's SYMMETRIC pad op took 72 of 1,399 ms of a pass (two 332 x 332 tiles, x2, one thread;
+   * docs/BENCHMARKS.md), the copy here about 1 ms.
+   */
+  public static final String LR_PADDED = "lr_padded";
+
+  @Override
+  public Map<String, INDArray> inferenceInputs(float[] nhwc, int n, int h, int w) {
+    int b = SKIP_SIZE / 2;
+    return Map.of(LR, Nd4j.create(nhwc, new long[] {n, h, w, 3}, 'c'),
+        LR_PADDED, Nd4j.create(mirrorNhwc(nhwc, n, h, w, b), new long[] {n, h + 2 * b,
+            w + 2 * b, 3}, 'c'));
+  }
+
+  /** The placeholders of the NCHW graph ({@code inferenceGraph(weights, true)}) for an NCHW batch. */
+  public Map<String, INDArray> inferenceInputsNchw(INDArray lrNchw) {
+    Map<String, INDArray> nhwc = inferenceInputs(lrNchw.permute(0, 2, 3, 1));
+    Map<String, INDArray> out = new LinkedHashMap<>();
+    nhwc.forEach((k, v) -> out.put(k, v.permute(0, 3, 1, 2).dup('c')));
+    return out;
+  }
+
+  /** {@code n} NHWC RGB tiles mirrored ({@link BorderPolicy#SYMMETRIC}) by {@code b} pixels. */
+  static float[] mirrorNhwc(float[] x, int n, int h, int w, int b) {
+    int ph = h + 2 * b;
+    int pw = w + 2 * b;
+    float[] out = new float[n * ph * pw * 3];
+    int[] col = new int[pw];
+    for (int i = 0; i < pw; i++) {
+      col[i] = BorderPolicy.SYMMETRIC.map(i - b, w);
+    }
+    int o = 0;
+    for (int t = 0; t < n; t++) {
+      for (int y = 0; y < ph; y++) {
+        int row = (t * h + BorderPolicy.SYMMETRIC.map(y - b, h)) * w;
+        for (int i = 0; i < pw; i++) {
+          int src = (row + col[i]) * 3;
+          out[o++] = x[src];
+          out[o++] = x[src + 1];
+          out[o++] = x[src + 2];
+        }
+      }
+    }
+    return out;
   }
 
   private static SDVariable required(Map<String, SDVariable> p, String name) {
@@ -328,8 +379,50 @@ public final class IgConvPlksr implements Architecture {
     return v;
   }
 
+  /** GELU's and the attention sigmoid's slope inside tanh: gelu(x) = x sigmoid(1.702 x). */
+  private static final double GELU_SLOPE = 1.702;
+
+  /**
+   * The weights for the tanh form of the inference encoder ({@code encoder(..., true)}): with
+   * sigmoid(z) = (1 + tanh(z / 2)) / 2,
+   * <pre>
+   *   gelu(h)        = h' (1 + tanh(h')) / 1.702      h' = 0.851 h   (mix1 w, b x 0.851)
+   *   h sigmoid(a)   = (h + h tanh(a')) / 2            a' = a / 2     (att w, b x 0.5)
+   * </pre>
+   * and the outer factors 1 / 1.702 and 1 / 2 go into the linear conv that follows (mix2 w,
+   * proj w; not their biases). Same function, two cheap element-wise passes and one vectorised
+   * tanh instead of libnd4j's scalar gelu/sigmoid loops.
+   */
+  private Map<String, INDArray> foldTanhScales(Map<String, INDArray> weights) {
+    Map<String, INDArray> w = new LinkedHashMap<>(weights);
+    for (int i = 0; i < cfg.blocks(); i++) {
+      String b = "enc.b" + i + ".";
+      scale(w, b + "mix1.w", GELU_SLOPE / 2);
+      scale(w, b + "mix1.b", GELU_SLOPE / 2);
+      scale(w, b + "mix2.w", 1 / GELU_SLOPE);
+      if (cfg.attention()) {
+        scale(w, b + "att.w", 0.5);
+        scale(w, b + "att.b", 0.5);
+        scale(w, b + "proj.w", 0.5);
+      }
+    }
+    return w;
+  }
+
+  private static void scale(Map<String, INDArray> w, String name, double factor) {
+    INDArray v = w.get(name);
+    if (v == null) {
+      throw new IllegalArgumentException("weights lack '" + name + "'");
+    }
+    w.put(name, v.castTo(DataType.DOUBLE).muli(factor).castTo(v.dataType()));
+  }
+
+  /**
+   * The encoder. {@code tanhForm}: the inference form over {@link #foldTanhScales} weights;
+   * otherwise gelu and sigmoid as trained.
+   */
   private SDVariable encoder(SameDiff sd, SDVariable lr, Map<String, SDVariable> p,
-      boolean nchw) {
+      boolean nchw, boolean tanhForm) {
     int ch = nchw ? 1 : 3;
     int c1 = cfg.splitChannels();
     int c = cfg.channels();
@@ -338,7 +431,7 @@ public final class IgConvPlksr implements Architecture {
     for (int i = 0; i < cfg.blocks(); i++) {
       String b = "enc.b" + i + ".";
       SDVariable h = conv(sd, f, required(p, b + "mix1.w"), required(p, b + "mix1.b"), 3, nchw);
-      h = sd.nn().gelu(h);
+      h = tanhForm ? h.mul(OneDnnTanh.of(sd, h)).add(h) : sd.nn().gelu(h);
       h = conv(sd, h, required(p, b + "mix2.w"), required(p, b + "mix2.b"), 3, nchw);
       if (c1 < c) {
         SDVariable h1 = nchw
@@ -354,7 +447,7 @@ public final class IgConvPlksr implements Architecture {
       }
       if (cfg.attention()) {
         SDVariable a = conv(sd, h, required(p, b + "att.w"), required(p, b + "att.b"), 3, nchw);
-        h = h.mul(sd.nn().sigmoid(a));
+        h = tanhForm ? h.mul(OneDnnTanh.of(sd, a)).add(h) : h.mul(sd.nn().sigmoid(a));
       }
       h = conv(sd, h, required(p, b + "proj.w"), required(p, b + "proj.b"), 1, nchw);
       f = f.add(h);
@@ -407,7 +500,12 @@ public final class IgConvPlksr implements Architecture {
     SDVariable pads = sd.constant(Nd4j.createFromArray(nchw
         ? new int[][] {{0, 0}, {0, 0}, {h, h}, {h, h}}
         : new int[][] {{0, 0}, {h, h}, {h, h}, {0, 0}}));
-    SDVariable padded = sd.nn().pad(lr, pads, PadMode.SYMMETRIC, 0);
+    return skipConv(sd, sd.nn().pad(lr, pads, PadMode.SYMMETRIC, 0), kernel, nchw);
+  }
+
+  /** B_r on an LR batch already mirrored by 2 pixels. */
+  private static SDVariable skipConv(SameDiff sd, SDVariable padded, SDVariable kernel,
+      boolean nchw) {
     Conv2DConfig c = Conv2DConfig.builder().kH(SKIP_SIZE).kW(SKIP_SIZE).sH(1).sW(1)
         .paddingMode(PaddingMode.VALID).dataFormat(nchw ? "NCHW" : "NHWC").build();
     return sd.cnn().conv2d(padded, kernel, c);
