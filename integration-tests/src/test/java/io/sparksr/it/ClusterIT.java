@@ -133,7 +133,8 @@ class ClusterIT {
 
   private static List<String> faultArgs(String out) {
     return List.of("upscale", "--input", base + "/fi/in", "--output", out, "--scale", "2",
-        "--tile-size", "80", "--partition-megapixels", "0.05", "--tiff-threshold-mp", "0.09",
+        "--model", "bicubic", "--tile-size", "80", "--partition-megapixels", "0.05",
+        "--tiff-threshold-mp", "0.09",
         "--progress-seconds", "2");
   }
 

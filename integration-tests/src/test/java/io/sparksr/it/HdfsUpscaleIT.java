@@ -44,7 +44,7 @@ class HdfsUpscaleIT {
     store.writeTiledTiff(base + "/in/scan.tif", img, PixelFormat.of("tiff", 3, 8), 32);
 
     Launcher.Run run = Launcher.sparksr("upscale", "--input", base + "/in/*", "--output",
-        base + "/out", "--scale", "2", "--tile-size", "48");
+        base + "/out", "--scale", "2", "--model", "bicubic", "--tile-size", "48");
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     assertThat(run.stdout()).contains("2 image(s) written, 0 failed");
 

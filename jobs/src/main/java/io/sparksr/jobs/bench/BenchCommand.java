@@ -28,8 +28,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Scales of the model section (default: ${DEFAULT-VALUE}).")
   List<Integer> scales;
 
-  @Option(names = "--tile-size", defaultValue = "256",
-      description = "Tile core size (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--tile-size",
+      defaultValue = "" + io.sparksr.jobs.upscale.UpscaleJobConfig.DEFAULT_TILE_SIZE,
+      description = "Tile core size; 0 (the default) = the upscale job's choice per run, and "
+          + "its largest automatic tile for the model section.")
   int tileSize;
 
   @Option(names = "--reps", defaultValue = "5",

@@ -31,10 +31,17 @@ public record BenchConfig(List<String> sections, String model, List<Integer> sca
     if (warmup < 0) {
       throw new IllegalArgumentException("'warmup' is " + warmup + " but must be >= 0");
     }
-    if (tileSize < 16) {
-      throw new IllegalArgumentException("'tile-size' is " + tileSize + " but must be >= 16");
+    if (tileSize != io.sparksr.jobs.upscale.UpscaleJobConfig.AUTO_TILE_SIZE && tileSize < 16) {
+      throw new IllegalArgumentException("'tile-size' is " + tileSize
+          + " but must be >= 16 (or 0: the upscale job's choice)");
     }
     sparkConf = sparkConf == null ? Map.of() : Map.copyOf(sparkConf);
+  }
+
+  /** The full tile of the model section: the one given, else the job's largest automatic one. */
+  int modelTile() {
+    return tileSize != io.sparksr.jobs.upscale.UpscaleJobConfig.AUTO_TILE_SIZE ? tileSize
+        : io.sparksr.jobs.upscale.UpscaleJobConfig.AUTO_TILE_SIZES.get(0);
   }
 
   boolean has(String section) {

@@ -157,7 +157,7 @@ public final class BenchJob {
         + "(cores) | forward GFLOP/s | % of conv peak |");
     out.println("|---|---|---|---|---|---|---|");
     for (int s : cfg.scales()) {
-      for (int core : new int[] {cfg.tileSize(), 64}) {
+      for (int core : new int[] {cfg.modelTile(), 64}) {
         int side = core + 2 * m.radius();
         int batch = TileBatcher.batchSize(m, side, side, s,
             (long) UpscaleJobConfig.DEFAULT_BATCH_MEMORY_MB << 20);
@@ -177,15 +177,15 @@ public final class BenchJob {
     out.println("| layout | tile (padded) | batch | forward GFLOP/s | output MP/s (cores) |");
     out.println("|---|---|---|---|---|");
     int s = cfg.scales().get(0);
-    int side = cfg.tileSize() + 2 * m.radius();
+    int side = cfg.modelTile() + 2 * m.radius();
     int batch = TileBatcher.batchSize(m, side, side, s,
         (long) UpscaleJobConfig.DEFAULT_BATCH_MEMORY_MB << 20);
     for (boolean nchw : new boolean[] {false, true}) {
       Throughput.Measure f = Throughput.forwardLayout(m, s, side, batch, nchw, cfg.reps(),
           cfg.warmup());
       out.println(String.format(Locale.ROOT, "| %s | %d (%d) | %d | %.1f | %.3f |",
-          nchw ? "NCHW" : "NHWC", cfg.tileSize(), side, batch, f.gflops(),
-          (double) cfg.tileSize() * cfg.tileSize() * s * s * batch / 1e6 / f.median()));
+          nchw ? "NCHW" : "NHWC", cfg.modelTile(), side, batch, f.gflops(),
+          (double) cfg.modelTile() * cfg.modelTile() * s * s * batch / 1e6 / f.median()));
     }
   }
 
@@ -198,14 +198,21 @@ public final class BenchJob {
     ImageStore store = new ImageStore(conf);
     List<String> inputs = store.expand(List.of(images));
     double inMp = 0;
+    List<int[]> sizes = new java.util.ArrayList<>();
     for (String in : inputs) {
       var info = store.info(in);
       inMp += info.width() * (double) info.height() / 1e6;
+      sizes.add(new int[] {info.width(), info.height()});
     }
     double outMp = inMp * scale * scale;
-    UpscaleJobConfig jc = new UpscaleJobConfig(List.of(images), work.resolve("job-out")
+    int threads = Math.max(1, Math.min(inputs.size(), spark.sparkContext().defaultParallelism()));
+    UpscaleJobConfig auto = new UpscaleJobConfig(List.of(images), work.resolve("job-out")
         .toString(), scale, model, cfg.tileSize(), null, null, 16, cfg.master(), cfg.sparkConf())
         .forOperator(op).withOverwrite(true);
+    // both paths on the tile size the job would choose (tile-size 0) or the one given
+    UpscaleJobConfig jc = auto.tileSize() != UpscaleJobConfig.AUTO_TILE_SIZE ? auto
+        : auto.withTileSize(UpscaleJobConfig.autoTileSize(sizes, auto.halo(),
+            spark.sparkContext().defaultParallelism()));
     double[] job = Throughput.time(cfg.reps(), Math.max(1, cfg.warmup()), () -> {
       UpscaleJobResult r = runJob(spark, jc);
       if (r.failed() > 0) {
@@ -213,12 +220,12 @@ public final class BenchJob {
       }
     });
     Path loopOut = Files.createDirectories(work.resolve("loop-out"));
-    int threads = Math.max(1, Math.min(inputs.size(), spark.sparkContext().defaultParallelism()));
     double[] loop = Throughput.time(cfg.reps(), Math.max(1, cfg.warmup()), () ->
         plainLoop(store, op, inputs, loopOut, scale, jc.tileSize(), jc.halo(), jc, threads));
     out.println("");
-    out.println(String.format(Locale.ROOT, "%d images, %.2f MP in, %.2f MP out; loop threads %d "
-        + "(= Spark's default parallelism)", inputs.size(), inMp, outMp, threads));
+    out.println(String.format(Locale.ROOT, "%d images, %.2f MP in, %.2f MP out; tile %d; loop "
+        + "threads %d (= Spark's default parallelism)", inputs.size(), inMp, outMp, jc.tileSize(),
+        threads));
     out.println("");
     out.println("| path | median s | output MP/s | vs plain loop |");
     out.println("|---|---|---|---|");

@@ -32,15 +32,15 @@ public final class UpscaleCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}).")
   int scale;
 
-  @Option(names = "--model", defaultValue = "bicubic",
+  @Option(names = "--model", defaultValue = "default",
       description = "Model: 'default' (the shipped multi-scale network), 'bicubic' "
           + "(MATLAB-compatible) or the path of a model bundle (.srm) on any Hadoop FS "
           + "(default: ${DEFAULT-VALUE}).")
   String model;
 
   @Option(names = "--tile-size", defaultValue = "" + UpscaleJobConfig.DEFAULT_TILE_SIZE,
-      paramLabel = "<px>", description = "Tile core size in input pixels (default: "
-          + "${DEFAULT-VALUE}).")
+      paramLabel = "<px>", description = "Tile core size in input pixels; 0 (the default) "
+          + "= per run: 512, or 256 / 128 when the run has fewer tiles than task slots.")
   int tileSize;
 
   @Option(names = "--halo", paramLabel = "<px>",

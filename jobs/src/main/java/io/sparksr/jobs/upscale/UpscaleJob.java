@@ -54,29 +54,38 @@ public final class UpscaleJob {
       throws IOException {
     long start = System.nanoTime();
     TileOperator op = OperatorCache.get(config.model());
-    UpscaleJobConfig cfg = config.halo() == null || config.border() == null
+    UpscaleJobConfig resolved = config.halo() == null || config.border() == null
         ? config.forOperator(op) : config;
-    if (cfg.halo() < op.radius()) {
+    if (resolved.halo() < op.radius()) {
       LOG.warn("'halo' is {} but the model's receptive-field radius is {}: tiles will show seams "
-          + "(the output differs from whole-image inference)", cfg.halo(), op.radius());
+          + "(the output differs from whole-image inference)", resolved.halo(), op.radius());
     }
     String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
         + "-" + UUID.randomUUID().toString().substring(0, 4);
-    LOG.info("upscale run {}: {}", runId, cfg);
+    LOG.info("upscale run {}: {}", runId, resolved);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     // a copy: the pixel limit is this run's, not the shared context's
     Configuration hadoop = new Configuration(jsc.hadoopConfiguration());
-    hadoop.setDouble(ImageStore.MAX_MEGAPIXELS_KEY, cfg.maxMegapixels());
+    hadoop.setDouble(ImageStore.MAX_MEGAPIXELS_KEY, resolved.maxMegapixels());
     Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));
-    String output = HadoopFiles.qualify(hadoop, cfg.output()).replaceAll("/+$", "");
-    Tiling tiling = Tiling.of(cfg);
+    String output = HadoopFiles.qualify(hadoop, resolved.output()).replaceAll("/+$", "");
 
     // 1. inputs and their headers (read on executors: a large archive has many), existing outputs
-    List<String> inputs = new ImageStore(hadoop).expand(cfg.inputs());
+    List<String> inputs = new ImageStore(hadoop).expand(resolved.inputs());
     int slices = Math.max(1, Math.min(inputs.size(), jsc.defaultParallelism() * 4));
     List<Probe> probes = jsc.parallelize(inputs, slices).map(new UpscaleFunctions.ProbeImage(conf))
         .collect();
     Map<String, Long> existing = HadoopFiles.list(hadoop, output);
+    UpscaleJobConfig cfg = resolved;
+    if (resolved.tileSize() == UpscaleJobConfig.AUTO_TILE_SIZE) {
+      List<int[]> sizes = probes.stream().filter(p -> p.info() != null)
+          .map(p -> new int[] {p.info().width(), p.info().height()}).toList();
+      cfg = resolved.withTileSize(UpscaleJobConfig.autoTileSize(sizes, resolved.halo(),
+          jsc.defaultParallelism()));
+      LOG.info("tile-size {} (chosen for {} image(s) and parallelism {})", cfg.tileSize(),
+          sizes.size(), jsc.defaultParallelism());
+    }
+    Tiling tiling = Tiling.of(cfg);
     long probed = System.nanoTime();
 
     // 2. the plan, on the driver

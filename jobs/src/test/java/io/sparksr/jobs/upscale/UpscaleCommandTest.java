@@ -26,12 +26,46 @@ class UpscaleCommandTest {
 
   @Test
   void defaultsComeFromTheModel() {
-    UpscaleJobConfig c = parse("--input", "a.png,b/", "--output", "out", "--scale", "3");
+    UpscaleJobConfig c = parse("--input", "a.png,b/", "--output", "out", "--scale", "3",
+        "--model", "bicubic");
     assertThat(c.inputs()).containsExactly("a.png", "b/");
     assertThat(c.halo()).isEqualTo(2);
     assertThat(c.border()).isEqualTo(BorderPolicy.SYMMETRIC);
-    assertThat(c.tileSize()).isEqualTo(256);
+    assertThat(c.tileSize()).isEqualTo(UpscaleJobConfig.AUTO_TILE_SIZE);
     assertThat(c.model()).isEqualTo("bicubic");
+    // without --model: the shipped network, its receptive-field radius as the halo
+    UpscaleJobConfig d = parse("--input", "a.png", "--output", "out");
+    assertThat(d.model()).isEqualTo("default");
+    assertThat(d.halo()).isEqualTo(38);
+  }
+
+  /** tile-size 0: the largest of 512, 256, 128 (>= 2 halo) that gives every task slot a tile. */
+  @Test
+  void autoTileSizeIsTheLargestThatKeepsEveryTaskSlotBusy() {
+    java.util.function.Function<int[][], java.util.List<int[]>> l = java.util.List::of;
+    // 1024^2: 4 tiles of 512 for 2 slots
+    assertThat(UpscaleJobConfig.autoTileSize(l.apply(new int[][] {{1024, 1024}}), 38, 2))
+        .isEqualTo(512);
+    // 512^2: 1 tile of 512 < 2 slots, 4 of 256
+    assertThat(UpscaleJobConfig.autoTileSize(l.apply(new int[][] {{512, 512}}), 2, 2))
+        .isEqualTo(256);
+    // 2000 x 1920 on 200 slots: 16 tiles of 512, 64 of 256, 240 of 128
+    assertThat(UpscaleJobConfig.autoTileSize(l.apply(new int[][] {{2000, 1920}}), 38, 200))
+        .isEqualTo(128);
+    // too small for any: the smallest
+    assertThat(UpscaleJobConfig.autoTileSize(l.apply(new int[][] {{100, 100}}), 2, 2))
+        .isEqualTo(128);
+    // an archive: 1000 photos of 300 x 200 = 1000 tiles of 512 for 64 slots
+    java.util.List<int[]> archive = new java.util.ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      archive.add(new int[] {300, 200});
+    }
+    assertThat(UpscaleJobConfig.autoTileSize(archive, 38, 64)).isEqualTo(512);
+    // never below 2 * halo: 256 < 2 * 200, and 2 * 300 > 512
+    assertThat(UpscaleJobConfig.autoTileSize(l.apply(new int[][] {{512, 512}}), 200, 2))
+        .isEqualTo(512);
+    assertThat(UpscaleJobConfig.autoTileSize(l.apply(new int[][] {{512, 512}}), 300, 2))
+        .isEqualTo(600);
   }
 
   @Test
@@ -108,7 +142,7 @@ class UpscaleCommandTest {
   @Test
   void yamlSuppliesValuesAndTheCommandLineWins() throws Exception {
     Path yaml = dir.resolve("up.yaml");
-    Files.writeString(yaml, "input: [x.png, y.png]\noutput: /tmp/o\nscale: 4\ntile-size: 64\n"
+    Files.writeString(yaml, "input: [x.png, y.png]\noutput: /tmp/o\nscale: 4\ntile-size: 64\nmodel: bicubic\n"
         + "conf:\n  spark.executor.memory: 2g\n");
     String[] args = {"upscale", "--config", yaml.toString(), "--scale", "2"};
     CommandLine.ParseResult pr = SparkSr.commandLine(args).parseArgs(args);
