@@ -107,14 +107,18 @@ public final class ForwardLanes {
 
   /**
    * Bytes of released activations each lane's inference session may keep for reuse:
-   * {@code -Dio.sparksr.model.laneCacheMb} (default 256). Measured (40 passes of two tiles of random
-   * sides 96-304 at x2/x3/x4, each from a new caller thread, -Xmx3g, 2 lanes): a 1536 MiB cache
-   * (the default a session would take with maxbytes 6G) peaked at 4.3 GB RSS and was still
-   * growing, 256 MiB at 2.2 GB at the same speed (0.79 s per pass for both). SameDiff's no-cache
-   * manager is worse (8.2 GB): it leaves released arrays to the garbage collector.
+   * {@code -Dio.sparksr.model.laneCacheMb} (default 1024). A pass over a full 588 x 588 tile
+   * releases and re-requests several hundred MB of activations: with 256 MiB they went back to the
+   * allocator and were fetched again every pass (x2, 2 lanes: 112 against 165 GFLOP/s at 1024 MiB;
+   * a 2000 x 1920 photo upscaled in 27.0-27.2 s at 3.2-3.6 GB peak RSS against 21.3-21.8 s at
+   * 1.9 GB; docs/BENCHMARKS.md). The bound still matters for tiles of many shapes (photos of many
+   * sizes): 40 passes of two tiles of random sides 96-304, each from a new caller thread, -Xmx3g,
+   * 2 lanes: a 1536 MiB cache peaked at 4.3 GB RSS, 256 MiB at 2.2 GB, at the same speed (small
+   * tiles). SameDiff's no-cache manager is worse (8.2 GB): it leaves released arrays to the
+   * garbage collector.
    */
   public static long cacheBytes() {
-    String p = System.getProperty("io.sparksr.model.laneCacheMb", "256");
+    String p = System.getProperty("io.sparksr.model.laneCacheMb", "1024");
     try {
       long mb = Long.parseLong(p.trim());
       if (mb >= 1) {
