@@ -33,6 +33,7 @@ import io.sparksr.partitioning.ImageTensor;
  *   -cp model/target/test-classes:model/target/classes:$(cat /tmp/model-cp.txt) \
  *   io.sparksr.model.OnnxBench [reps] [batch] [tile sides...]      default: 5 2 332 140
  * </pre>
+ * {@code -Donnxbench.scales=4} (comma-separated) limits the run to those scales.
  */
 public final class OnnxBench {
   private OnnxBench() {}
@@ -57,7 +58,12 @@ public final class OnnxBench {
     System.out.println("| scale | tile (LR px) | engine (callers x threads) | median s / round "
         + "| output MP/s (cores) | GFLOP/s | vs DL4J | max abs diff vs DL4J |");
     System.out.println("|---|---|---|---|---|---|---|---|");
-    for (int r : model.architecture().scales()) {
+    // -Donnxbench.scales=4 (comma-separated) measures only those scales
+    List<Integer> scales = System.getProperty("onnxbench.scales") == null
+        ? model.architecture().scales()
+        : Arrays.stream(System.getProperty("onnxbench.scales").split(","))
+            .map(String::trim).map(Integer::valueOf).toList();
+    for (int r : scales) {
       byte[] onnx = OnnxExporter.export(bundle, r);
       OrtSession two = session(env, onnx, 2);
       OrtSession[] ones = {session(env, onnx, 1), session(env, onnx, 1)};
