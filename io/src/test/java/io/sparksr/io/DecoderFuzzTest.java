@@ -184,8 +184,8 @@ class DecoderFuzzTest {
         (i, o) -> o.write(tile), true);
     out.put("bigtiff.tif", Files.readAllBytes(big));
     out.put("palette-trns.png", palettePng());
-    out.put("cmyk.jpg", HostileInputTest.cmykJpeg(HostileInputTest.inks(24, 16), 24, 16, "adobe"));
-    out.put("ycck.jpg", HostileInputTest.cmykJpeg(HostileInputTest.inks(24, 16), 24, 16, "ycck"));
+    out.put("cmyk.jpg", CmykFixtures.cmykJpeg(CmykFixtures.inks(24, 16), 24, 16, "adobe"));
+    out.put("ycck.jpg", CmykFixtures.cmykJpeg(CmykFixtures.inks(24, 16), 24, 16, "ycck"));
     ByteArrayOutputStream gif = new ByteArrayOutputStream();
     ImageIO.write(paletteImage(), "gif", gif);
     out.put("palette.gif", gif.toByteArray());

@@ -11,8 +11,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Throughput of each convolution shape of the default model (NHWC and NCHW, with bias), one
- * batch of side x side inputs per run, median of {@code reps} after 2 warm-ups, and of libnd4j's
- * gelu and sigmoid on the same activations. Not a test: {@code ConvShapeBench <side> <batch> <reps>}.
+ * batch of side x side inputs per run, median of {@code reps} after 2 warm-ups (element-wise ops:
+ * {@code EltwiseBench}). Not a test: {@code ConvShapeBench <side> <batch> <reps>}.
  */
 public final class ConvShapeBench {
   public static void main(String[] a) {
@@ -41,13 +41,5 @@ public final class ConvShapeBench {
             ci, co, nhwc ? "NHWC" : "NCHW", m.median() * 1e3, m.gflops());
       }
     }
-    INDArray x = Nd4j.rand(DataType.FLOAT, batch, side, side, 64);
-    double[] t = Throughput.time(reps, 2, () -> Nd4j.exec(
-        new org.nd4j.linalg.api.ops.impl.transforms.strict.GELU(x, x.ulike())));
-    System.out.printf(Locale.ROOT, "gelu 64ch %.1f ms%n", new Throughput.Measure("", t, 1).median() * 1e3);
-    INDArray x2 = Nd4j.rand(DataType.FLOAT, batch, side, side, 32);
-    t = Throughput.time(reps, 2, () -> Nd4j.exec(
-        new org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid(x2, x2.ulike())));
-    System.out.printf(Locale.ROOT, "sigmoid 32ch %.1f ms%n", new Throughput.Measure("", t, 1).median() * 1e3);
   }
 }

@@ -57,6 +57,13 @@ public record UpscaleJobConfig(List<String> inputs, String output, int scale, St
    * of 480 x 360: 8.4 against 11.0 s; docs/BENCHMARKS.md); small tiles give more tasks.
    */
   public static final List<Integer> AUTO_TILE_SIZES = List.of(512, 256, 128);
+  public static final double DEFAULT_PARTITION_MEGAPIXELS = 16;
+  public static final int DEFAULT_BATCH_MEMORY_MB = 256;
+  public static final double DEFAULT_TIFF_THRESHOLD_MP = 100;
+  public static final double DEFAULT_CONVERT_THRESHOLD_MP = 16;
+  public static final double DEFAULT_PROGRESS_SECONDS = 10;
+  /** Output formats {@code --format} accepts. */
+  public static final Set<String> FORMATS = Set.of("png", "tiff", "jpg");
 
   /**
    * The largest of {@link #AUTO_TILE_SIZES} (at least 2 * halo) that still gives every task slot of
@@ -81,20 +88,6 @@ public record UpscaleJobConfig(List<String> inputs, String output, int scale, St
     }
     return chosen;
   }
-
-  /** This config with {@code tile-size} set (the resolution of {@link #AUTO_TILE_SIZE}). */
-  public UpscaleJobConfig withTileSize(int size) {
-    return new UpscaleJobConfig(inputs, output, scale, model, size, halo, border,
-        partitionMegapixels, batchMemoryMb, forwardPermits, overwrite, dryRun, format, suffix,
-        tiffThresholdMp, convertThresholdMp, progressSeconds, master, sparkConf, maxMegapixels);
-  }
-  public static final double DEFAULT_PARTITION_MEGAPIXELS = 16;
-  public static final int DEFAULT_BATCH_MEMORY_MB = 256;
-  public static final double DEFAULT_TIFF_THRESHOLD_MP = 100;
-  public static final double DEFAULT_CONVERT_THRESHOLD_MP = 16;
-  public static final double DEFAULT_PROGRESS_SECONDS = 10;
-  /** Output formats {@code --format} accepts. */
-  public static final Set<String> FORMATS = Set.of("png", "tiff", "jpg");
 
   public UpscaleJobConfig {
     if (inputs == null || inputs.isEmpty()) {
@@ -249,5 +242,12 @@ public record UpscaleJobConfig(List<String> inputs, String output, int scale, St
         partitionMegapixels, newBatchMemoryMb, newForwardPermits, overwrite, dryRun, format,
         suffix, tiffThresholdMp, convertThresholdMp, progressSeconds, master, sparkConf,
         maxMegapixels);
+  }
+
+  /** This config with {@code tile-size} set (the resolution of {@link #AUTO_TILE_SIZE}). */
+  public UpscaleJobConfig withTileSize(int size) {
+    return new UpscaleJobConfig(inputs, output, scale, model, size, halo, border,
+        partitionMegapixels, batchMemoryMb, forwardPermits, overwrite, dryRun, format, suffix,
+        tiffThresholdMp, convertThresholdMp, progressSeconds, master, sparkConf, maxMegapixels);
   }
 }

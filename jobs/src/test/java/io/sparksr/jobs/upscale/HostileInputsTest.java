@@ -2,6 +2,7 @@ package io.sparksr.jobs.upscale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sparksr.io.CmykFixtures;
 import io.sparksr.io.DecodedImage;
 import io.sparksr.io.ExifOrientation;
 import io.sparksr.io.HadoopFiles;
@@ -13,10 +14,7 @@ import io.sparksr.partitioning.ImageTensor;
 import io.sparksr.partitioning.Quantized;
 import io.sparksr.partitioning.Resize;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
-import java.awt.image.Raster;
-import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -37,7 +35,6 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 import org.apache.hadoop.conf.Configuration;
@@ -90,11 +87,11 @@ public class HostileInputsTest extends SharedSpark {
       assertThat(store.read(o).format().channels()).isEqualTo(4);   // tRNS became alpha
       exact().verify(i, o);
     }));
-    int[][] ink = inks(26, 18);
+    int[][] ink = CmykFixtures.inks(26, 18);
     for (String v : List.of("plain", "adobe", "ycck")) {
-      Files.write(in.resolve("cmyk-" + v + ".jpg"), cmykJpeg(ink, 26, 18, v));
+      Files.write(in.resolve("cmyk-" + v + ".jpg"), CmykFixtures.cmykJpeg(ink, 26, 18, v));
       expect.put("cmyk-" + v + ".jpg", ok("cmyk-" + v + "_x2.jpg", (i, o) -> {
-        ImageTensor want = Resize.imresize(rgbOfInks(ink, 26, 18), 2);
+        ImageTensor want = Resize.imresize(CmykFixtures.rgbOfInks(ink, 26, 18), 2);
         DecodedImage got = store.read(o);
         assertThat(got.format().channels()).isEqualTo(3);
         assertThat(meanAbsDiff(got.tensor(), want)).as(i).isLessThan(4 / 255.0);
@@ -463,78 +460,6 @@ public class HostileInputsTest extends SharedSpark {
     out.write(payload);
     out.write(jpeg, app0End, jpeg.length - app0End);
     return out.toByteArray();
-  }
-
-  /** Ink per pixel, 0..255. */
-  private static int[][] inks(int w, int h) {
-    int[][] ink = new int[w * h][];
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        ink[y * w + x] = new int[] {x * 255 / (w - 1), y * 255 / (h - 1), 100, (x + y) * 3};
-      }
-    }
-    return ink;
-  }
-
-  /** The independent definition: R = 255 (1 - c)(1 - k), likewise G from m and B from y. */
-  private static ImageTensor rgbOfInks(int[][] ink, int w, int h) {
-    float[] out = new float[3 * w * h];
-    for (int i = 0; i < w * h; i++) {
-      double white = 1 - ink[i][3] / 255.0;
-      for (int c = 0; c < 3; c++) {
-        out[c * w * h + i] = (float) ((1 - ink[i][c] / 255.0) * white);
-      }
-    }
-    return new ImageTensor(3, h, w, out);
-  }
-
-  /**
-   * A 4-component JPEG: "plain" stores the inks without an Adobe marker, "adobe" stores 255 - ink
-   * with an Adobe APP14 marker (transform 0), "ycck" stores Y, Cb, Cr of the C, M, Y inks and
-   * 255 - K with transform 2 (what libjpeg makes of Photoshop's inverted CMYK).
-   */
-  private static byte[] cmykJpeg(int[][] ink, int w, int h, String variant) throws Exception {
-    WritableRaster r = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, w, h, 4, null);
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        int[] k = ink[y * w + x];
-        int[] px = switch (variant) {
-          case "plain" -> k.clone();
-          case "adobe" -> new int[] {255 - k[0], 255 - k[1], 255 - k[2], 255 - k[3]};
-          default -> new int[] {
-              (int) Math.round(0.299 * k[0] + 0.587 * k[1] + 0.114 * k[2]),
-              (int) Math.round(-0.168736 * k[0] - 0.331264 * k[1] + 0.5 * k[2] + 128),
-              (int) Math.round(0.5 * k[0] - 0.418688 * k[1] - 0.081312 * k[2] + 128),
-              255 - k[3]};
-        };
-        for (int c = 0; c < 4; c++) {
-          px[c] = Math.max(0, Math.min(255, px[c]));
-        }
-        r.setPixel(x, y, px);
-      }
-    }
-    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
-      writer.setOutput(out);
-      ImageWriteParam p = writer.getDefaultWriteParam();
-      p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-      p.setCompressionQuality(1f);
-      writer.write(null, new IIOImage(r, null, null), p);
-    } finally {
-      writer.dispose();
-    }
-    byte[] plain = bytes.toByteArray();
-    if (variant.equals("plain")) {
-      return plain;
-    }
-    byte[] app14 = {(byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0,
-        (byte) (variant.equals("ycck") ? 2 : 0)};
-    byte[] o = new byte[plain.length + app14.length];
-    System.arraycopy(plain, 0, o, 0, 2);
-    System.arraycopy(app14, 0, o, 2, app14.length);
-    System.arraycopy(plain, 2, o, 2 + app14.length, plain.length - 2);
-    return o;
   }
 
   /** Signature, an IHDR claiming width x height, one tiny IDAT, IEND: a few hundred bytes. */

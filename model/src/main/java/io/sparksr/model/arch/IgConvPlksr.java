@@ -67,6 +67,14 @@ public final class IgConvPlksr implements Architecture {
 
   private static final int SKIP_SIZE = 5;
 
+  /**
+   * The inference graph's second placeholder: the LR batch mirrored by 2 pixels
+   * ({@link BorderPolicy#SYMMETRIC}, MATLAB's border) for the skip. Built on the Java side: the
+   * graph's SYMMETRIC pad op took 72 of 1,399 ms of a pass (two 332 x 332 tiles, x2, one thread;
+   * docs/BENCHMARKS.md), the copy here about 1 ms.
+   */
+  public static final String LR_PADDED = "lr_padded";
+
   private final IgConvPlksrConfig cfg;
 
   public IgConvPlksr(IgConvPlksrConfig config) {
@@ -315,21 +323,14 @@ public final class IgConvPlksr implements Architecture {
     for (int s : cfg.scales()) {
       SDVariable k = required(p, "x" + s + ".kernel");
       SDVariable b = required(p, "x" + s + ".skip");
-      SDVariable y = conv(sd, feat, k, null, 3, nchw).add(skipConv(sd, lrPadded, b, nchw));
-      sd.identity(Architecture.dcrOutputName(s), y);
+      // the sum itself is the DCR output (no identity copy of the largest tensor per pass)
+      SDVariable y = conv(sd, feat, k, null, 3, nchw).add(Architecture.dcrOutputName(s),
+          skipConv(sd, lrPadded, b, nchw));
       sd.cnn().depthToSpace(Architecture.outputName(s), y, s,
           nchw ? DataFormat.NCHW : DataFormat.NHWC);
     }
     return sd;
   }
-
-  /**
-   * The inference graph's second placeholder: the LR batch mirrored by 2 pixels
-   * ({@link BorderPolicy#SYMMETRIC}, MATLAB's border) for the skip. Built on the Java side: the
-   * graph's SYMMETRIC pad op took 72 of 1,399 ms of a pass (two 332 x 332 tiles, x2, one thread;
-   * docs/BENCHMARKS.md), the copy here about 1 ms.
-   */
-  public static final String LR_PADDED = "lr_padded";
 
   @Override
   public Map<String, INDArray> inferenceInputs(float[] nhwc, int n, int h, int w) {

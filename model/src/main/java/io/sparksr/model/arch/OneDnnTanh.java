@@ -9,9 +9,9 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 /**
  * libnd4j's declarable {@code tanh} op in a SameDiff graph. {@code sd.math().tanh} builds the
  * legacy transform op instead, which runs a scalar loop; the declarable op has a oneDNN platform
- * implementation in the {@code -onednn} builds (JIT-vectorised): 1,306 against 138 M elements/s on
- * one AVX-512 core, 14.1 M floats (docs/BENCHMARKS.md). Inference only: no gradient is defined
- * here.
+ * implementation in the {@code -onednn} builds (JIT-vectorised): 1,065 against 138 M elements/s on
+ * one AVX-512 core, 14.1 M floats ({@code EltwiseBench}, docs/BENCHMARKS.md). Inference only: no
+ * gradient is defined here.
  */
 public final class OneDnnTanh extends DynamicCustomOp {
   public OneDnnTanh() {}
