@@ -1,5 +1,6 @@
 package io.sparksr.model;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.Callable;
@@ -10,6 +11,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.nd4j.autodiff.samediff.internal.memory.ArrayCacheMemoryMgr;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +34,17 @@ import org.slf4j.LoggerFactory;
 public final class ForwardLanes {
   private static final Logger LOG = LoggerFactory.getLogger(ForwardLanes.class);
   private static volatile ForwardLanes shared;
-  /** Per lane thread: its graph of each model (weak keys: graphs of dropped models go too). */
-  private static final ThreadLocal<Map<Object, Object>> LOCAL =
+  /** Per lane thread: its graphs of each model by variant (weak keys: graphs of dropped models
+   *  go too). */
+  private static final ThreadLocal<Map<Object, Map<Integer, Object>>> LOCAL =
       ThreadLocal.withInitial(WeakHashMap::new);
+
+  private static final ThreadLocal<ArrayCacheMemoryMgr> ARRAY_CACHE = ThreadLocal.withInitial(
+      () -> {
+        long max = org.bytedeco.javacpp.Pointer.maxBytes();
+        return new ArrayCacheMemoryMgr(max <= 0 ? 0.25
+            : Math.min(0.5, Math.max(1e-6, cacheBytes() / (double) max)), 1024, 2.0);
+      });
 
   private int lanes;
   /** The GPU the lanes run on (-1: ND4J's choice; CPU builds ignore it). */
@@ -131,6 +141,16 @@ public final class ForwardLanes {
         + "' but must be a whole number of MiB >= 1");
   }
 
+  /**
+   * The calling lane's array cache ({@link #cacheBytes()}), made on first use and shared by every
+   * inference session of the lane (all its models and graph variants: a lane runs one pass at a
+   * time), so the bound holds per lane whatever the number of graphs. SameDiff's own default may
+   * hold a quarter of JavaCPP's maxbytes per session.
+   */
+  static ArrayCacheMemoryMgr arrayCache() {
+    return ARRAY_CACHE.get();
+  }
+
   public synchronized int lanes() {
     return lanes;
   }
@@ -207,14 +227,17 @@ public final class ForwardLanes {
     }
   }
 
-  /** The calling lane thread's value for {@code key}, made by {@code make} on first use. */
+  /**
+   * The calling lane thread's graph {@code variant} of {@code owner} (held weakly: a dropped
+   * model's graphs go with it), made by {@code make} on first use.
+   */
   @SuppressWarnings("unchecked")
-  static <T> T local(Object key, Supplier<T> make) {
-    Map<Object, Object> m = LOCAL.get();
-    Object v = m.get(key);
+  static <T> T local(Object owner, int variant, Supplier<T> make) {
+    Map<Integer, Object> m = LOCAL.get().computeIfAbsent(owner, k -> new HashMap<>());
+    Object v = m.get(variant);
     if (v == null) {
       v = make.get();
-      m.put(key, v);
+      m.put(variant, v);
       ForwardLanes l = shared;
       if (l != null) {
         l.graphsBuilt.incrementAndGet();

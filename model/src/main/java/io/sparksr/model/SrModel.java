@@ -8,6 +8,7 @@ import io.sparksr.partitioning.TileOperator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
-import org.nd4j.autodiff.samediff.internal.memory.ArrayCacheMemoryMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -174,6 +174,20 @@ public final class SrModel implements TileOperator {
     return Float.BYTES * (lr * (4L * featureChannels() + 4) + hr * 8);
   }
 
+  /**
+   * The most tiles of this shape one forward pass takes: as many as keep twice their
+   * {@link #workingBytes} within the lane's array cache ({@link ForwardLanes#cacheBytes()}), at
+   * least 1. The cache keeps released arrays per exact shape, so a pass reuses its own arrays
+   * only if the cache holds each shape's peak, about twice the pass's peak working set: two
+   * 588-pixel tiles at x4 (718 MB by {@link #workingBytes}) ran at 5.09 s per round with the
+   * 1,024 MiB cache and 3.59 s with 2,048 MiB; one tile per pass at 1,024 MiB, 3.82 s for the
+   * same work (docs/BENCHMARKS.md). Larger batches go through in several passes.
+   */
+  int tilesPerPass(int height, int width, int scale) {
+    long per = 2 * Math.max(1, workingBytes(height, width, scale));
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, ForwardLanes.cacheBytes() / per));
+  }
+
   /** C, the feature channels of the encoder (64 when the architecture does not say). */
   public int featureChannels() {
     return arch.config() instanceof io.sparksr.model.arch.IgConvPlksrConfig c ? c.channels() : 64;
@@ -185,6 +199,12 @@ public final class SrModel implements TileOperator {
    * @throws IllegalArgumentException if the scale is not served or the tiles differ in shape
    */
   public List<ImageTensor> upscale(List<ImageTensor> tiles, int scale) {
+    return tiles.isEmpty() ? List.of() : upscale(tiles, scale, tilesPerPass(
+        tiles.get(0).height(), tiles.get(0).width(), scale));
+  }
+
+  /** {@link #upscale(List, int)} in forward passes of at most {@code most} tiles. */
+  List<ImageTensor> upscale(List<ImageTensor> tiles, int scale, int most) {
     checkScale(scale);
     if (tiles.isEmpty()) {
       return List.of();
@@ -203,6 +223,13 @@ public final class SrModel implements TileOperator {
     }
     int h = first.height();
     int w = first.width();
+    if (tiles.size() > most) {
+      List<ImageTensor> result = new ArrayList<>(tiles.size());
+      for (int i = 0; i < tiles.size(); i += most) {
+        result.addAll(upscale(tiles.subList(i, Math.min(tiles.size(), i + most)), scale, most));
+      }
+      return result;
+    }
     int n = tiles.size();
     int colour = ch >= 3 ? 3 : 1;
     float[] in = new float[n * h * w * 3];
@@ -217,33 +244,13 @@ public final class SrModel implements TileOperator {
         }
       }
     }
-    float[] o = forward(in, n, h, w, scale);
     int r = scale;
-    int oh = h * r;
-    int ow = w * r;
-    int oplane = oh * ow;
+    int oplane = h * r * w * r;
+    float[][] out = new float[n][ch * oplane];
+    forward(in, n, h, w, scale, o -> shuffle(o, h, w, r, colour, out));
     List<ImageTensor> result = new ArrayList<>(n);
     for (int b = 0; b < n; b++) {
-      float[] t = new float[ch * oplane];
-      // o is [n, h, w, r, r, 3] (DCR, before the pixel shuffle): sample (y, x, i, j, c) is
-      // colour c of output pixel (y r + i, x r + j); shuffle and clamp in this one copy
-      int k = b * h * w * r * r * 3;
-      for (int y = 0; y < h; y++) {
-        for (int x = 0; x < w; x++) {
-          for (int i = 0; i < r; i++) {
-            int dst = (y * r + i) * ow + x * r;
-            for (int j = 0; j < r; j++, k += 3) {
-              if (colour == 3) {
-                t[dst + j] = clamp(o[k]);
-                t[oplane + dst + j] = clamp(o[k + 1]);
-                t[2 * oplane + dst + j] = clamp(o[k + 2]);
-              } else {
-                t[dst + j] = clamp((o[k] + o[k + 1] + o[k + 2]) / 3f);
-              }
-            }
-          }
-        }
-      }
+      float[] t = out[b];
       if (ch == 2 || ch == 4) {
         ImageTensor alpha = Resize.imresize(tiles.get(b).channels(ch - 1, ch), scale);
         float[] a = alpha.data();
@@ -251,7 +258,7 @@ public final class SrModel implements TileOperator {
           t[(ch - 1) * oplane + i] = clamp(a[i]);
         }
       }
-      result.add(new ImageTensor(ch, oh, ow, t));
+      result.add(new ImageTensor(ch, h * r, w * r, t));
     }
     return result;
   }
@@ -267,36 +274,44 @@ public final class SrModel implements TileOperator {
           lrNhwc.shape()) + " but must be [batch, height, width, 3] (NHWC RGB)");
     }
     String name = Architecture.outputName(scale);
+    int variant = arch.graphVariant((int) lrNhwc.size(2));
     return ForwardLanes.shared().call(() -> {
       Map<String, INDArray> in = arch.inferenceInputs(lrNhwc);
-      INDArray out = graph().output(in, name).get(name);
+      INDArray out = graph(variant).output(in, name).get(name);
       in.values().forEach(INDArray::close);
       return out;
     });
   }
 
   /**
-   * One forward pass on a lane over {@code n} NHWC RGB tiles in {@code in}: the output before the
-   * pixel shuffle ({@link Architecture#dcrOutputName}), c order; the caller shuffles while it
-   * copies (the graph's depth_to_space took 31 of 1,228 ms of a pass at x2). The ND4J arrays made
-   * here are closed at once (not left to the garbage collector), so off-heap memory does not pile
-   * up between collections.
+   * One forward pass on a lane over {@code n} NHWC RGB tiles in {@code in}; {@code read} gets the
+   * output before the pixel shuffle ({@link Architecture#dcrOutputName}, c order) where the pass
+   * left it, on the lane, and copies out what it needs (the graph's depth_to_space took 31 of
+   * 1,228 ms of a pass at x2; a copy of the whole output to a Java array 66 MB per 588-pixel tile
+   * at x4). The output array goes back to the lane's cache for the next pass (no fresh pages to
+   * fault in); the inputs made here are closed at once (not left to the garbage collector), so
+   * off-heap memory does not pile up between collections.
    */
-  private float[] forward(float[] in, int n, int h, int w, int scale) {
+  private void forward(float[] in, int n, int h, int w, int scale,
+      java.util.function.Consumer<FloatBuffer> read) {
     String name = Architecture.dcrOutputName(scale);
-    return ForwardLanes.shared().call(() -> {
+    ForwardLanes.shared().call(() -> {
       Map<String, INDArray> x = arch.inferenceInputs(in, n, h, w);
       try {
-        INDArray out = graph().output(x, name).get(name);
+        INDArray out = graph(arch.graphVariant(w)).output(x, name).get(name);
         INDArray c = out.ordering() == 'c' && !out.isView() && out.offset() == 0 ? out
             : out.dup('c');
-        float[] o = c.data().asFloat();
+        long want = (long) n * h * w * scale * scale * 3;
+        if (c.length() != want) {
+          throw new IllegalStateException("the graph gave " + c.length() + " values for "
+              + java.util.Arrays.toString(c.shape()) + " but " + want + " were expected");
+        }
+        read.accept(c.data().asNioFloat());
         if (c != out) {
           c.close();
         }
-        out.close();
-        return o.length == (long) n * h * w * scale * scale * 3 ? o
-            : java.util.Arrays.copyOf(o, n * h * w * scale * scale * 3);
+        ForwardLanes.arrayCache().release(out);
+        return null;
       } finally {
         x.values().forEach(INDArray::close);
       }
@@ -304,19 +319,49 @@ public final class SrModel implements TileOperator {
   }
 
   /**
-   * This lane thread's copy of the inference graph (built on first use), with its inference
-   * session made here so that its array cache is bounded ({@link ForwardLanes#cacheBytes()}): the
-   * default cache may hold a quarter of JavaCPP's maxbytes per thread, and tiles of many shapes
-   * (an archive of photos of many sizes) fill it.
+   * Pixel shuffle and clamp of a DCR output {@code [n, h, w, r, r, 3]} (sample (y, x, i, j, c) is
+   * colour c of output pixel (y r + i, x r + j)) into the first planes of {@code out[b]}: three
+   * colour planes, or their mean for grey ({@code colour} 1). Row by row through a small buffer.
    */
-  private SameDiff graph() {
-    return ForwardLanes.local(this, () -> {
-      SameDiff sd = arch.inferenceGraph(weights);
+  private static void shuffle(FloatBuffer o, int h, int w, int r, int colour, float[][] out) {
+    int ow = w * r;
+    int oplane = h * r * ow;
+    int rowLen = w * r * r * 3;
+    float[] row = new float[rowLen];
+    for (int b = 0; b < out.length; b++) {
+      float[] t = out[b];
+      for (int y = 0; y < h; y++) {
+        o.get((b * h + y) * rowLen, row, 0, rowLen);
+        int k = 0;
+        for (int x = 0; x < w; x++) {
+          for (int i = 0; i < r; i++) {
+            int dst = (y * r + i) * ow + x * r;
+            for (int j = 0; j < r; j++, k += 3) {
+              if (colour == 3) {
+                t[dst + j] = clamp(row[k]);
+                t[oplane + dst + j] = clamp(row[k + 1]);
+                t[2 * oplane + dst + j] = clamp(row[k + 2]);
+              } else {
+                t[dst + j] = clamp((row[k] + row[k + 1] + row[k + 2]) / 3f);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * This lane thread's copy of the inference graph of {@code variant}
+   * ({@link Architecture#graphVariant}), built on first use, with an inference session made here
+   * over the lane's bounded array cache ({@link ForwardLanes#arrayCache()}): tiles of many shapes
+   * (an archive of photos of many sizes) would fill SameDiff's default one.
+   */
+  private SameDiff graph(int variant) {
+    return ForwardLanes.local(this, variant, () -> {
+      SameDiff sd = arch.inferenceGraph(weights, variant);
       InferenceSession session = new InferenceSession(sd);
-      long cache = ForwardLanes.cacheBytes();
-      long max = org.bytedeco.javacpp.Pointer.maxBytes();
-      session.setMmgr(new ArrayCacheMemoryMgr(
-          max <= 0 ? 0.25 : Math.min(0.5, Math.max(1e-6, cache / (double) max)), 1024, 2.0));
+      session.setMmgr(ForwardLanes.arrayCache());
       sd.getSessions().put(Thread.currentThread().getId(), session);
       return sd;
     });

@@ -25,9 +25,7 @@ public final class Throughput {
   /** Seconds of {@code reps} timed runs after {@code warmup} untimed ones, and the work done. */
   public record Measure(String name, double[] seconds, double flops) {
     public double median() {
-      double[] s = seconds.clone();
-      Arrays.sort(s);
-      return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+      return Throughput.median(seconds);
     }
 
     public double gflops() {
@@ -46,6 +44,41 @@ public final class Throughput {
       s[i] = (System.nanoTime() - t0) / 1e9;
     }
     return s;
+  }
+
+  /**
+   * Seconds of each of {@code ops} over {@code reps} rounds after {@code warmup} rounds, the ops
+   * taking turns within a round ({@code [op][round]}), so that a change in the machine's load hits
+   * all of them alike and per-round ratios compare like with like.
+   */
+  public static double[][] interleaved(int reps, int warmup, Runnable... ops) {
+    double[][] s = new double[ops.length][reps];
+    for (int i = -warmup; i < reps; i++) {
+      for (int k = 0; k < ops.length; k++) {
+        long t0 = System.nanoTime();
+        ops[k].run();
+        if (i >= 0) {
+          s[k][i] = (System.nanoTime() - t0) / 1e9;
+        }
+      }
+    }
+    return s;
+  }
+
+  /** The median (the mean of the middle two of an even count). */
+  public static double median(double[] values) {
+    double[] s = values.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  /** The median of {@code a[i] / b[i]}. */
+  public static double medianRatio(double[] a, double[] b) {
+    double[] r = new double[a.length];
+    for (int i = 0; i < a.length; i++) {
+      r[i] = a[i] / b[i];
+    }
+    return median(r);
   }
 
   /** fp32 n×n×n matrix product (OpenBLAS sgemm in the CPU builds). */
@@ -152,7 +185,8 @@ public final class Throughput {
     if (!(model.architecture() instanceof io.sparksr.model.arch.IgConvPlksr arch)) {
       throw new IllegalArgumentException("layouts are measured for igconv-plksr models only");
     }
-    org.nd4j.autodiff.samediff.SameDiff g = arch.inferenceGraph(model.weights(), nchw);
+    org.nd4j.autodiff.samediff.SameDiff g = nchw ? arch.inferenceGraphNchw(model.weights())
+        : arch.inferenceGraph(model.weights(), arch.graphVariant(side));
     Nd4j.getRandom().setSeed(7);
     INDArray lr = Nd4j.rand(DataType.FLOAT, batch, side, side, 3);
     java.util.Map<String, INDArray> x = nchw ? arch.inferenceInputsNchw(lr.permute(0, 3, 1, 2))

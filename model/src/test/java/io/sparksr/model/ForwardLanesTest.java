@@ -75,6 +75,33 @@ class ForwardLanesTest {
     assertThat(lanes.graphsBuilt() - built).isLessThanOrEqualTo(lanes.lanes() - 1);
   }
 
+  /**
+   * A batch larger than one pass takes goes through in several passes with the same results; a
+   * pass takes as many tiles as twice their working memory fits in the lane cache, at least one.
+   */
+  @Test
+  void largeBatchesRunInSeveralPassesWithTheSameResults() {
+    NativeBackend.configure();
+    SrTrainer t = SrTrainer.create(TestModels.tiny(), TrainOptions.defaults(20));
+    t.fit(List.of(TestModels.noiseBatch(2, 2, 8, 1)).iterator());
+    SrModel m = t.model();
+    List<ImageTensor> tiles = List.of(TestModels.noise(12, 16, 1), TestModels.noise(12, 16, 2),
+        TestModels.noise(12, 16, 3));
+    List<ImageTensor> one = m.upscale(tiles, 2, 3);
+    List<ImageTensor> split = m.upscale(tiles, 2, 2);
+    assertThat(split).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      assertThat(TestModels.maxAbsDiff(split.get(i), one.get(i))).as("tile %d", i)
+          .isLessThan(1e-5);
+      assertThat(TestModels.maxAbsDiff(m.upscale(List.of(tiles.get(i)), 2).get(0), one.get(i)))
+          .as("tile %d alone", i).isLessThan(1e-5);
+    }
+    long cache = ForwardLanes.cacheBytes();
+    assertThat(m.tilesPerPass(12, 16, 2)).isEqualTo(
+        (int) Math.min(Integer.MAX_VALUE, cache / (2 * m.workingBytes(12, 16, 2))));
+    assertThat(m.tilesPerPass(20000, 20000, 4)).isEqualTo(1);
+  }
+
   @Test
   void errorsOfAPassReachTheCallerUnchanged() {
     ForwardLanes lanes = ForwardLanes.shared();

@@ -163,12 +163,45 @@ class IgConvPlksrTest {
    * Perturbing one LR pixel changes output cells no farther than radius() away, and the
    * architecture's radius is tight (the farthest change is at the radius).
    */
+  /**
+   * The graph for even widths (the large-kernel conv in two output phases, stride 2) computes what
+   * the general graph does, with and without the channel split, down to a width of 2.
+   */
+  @ParameterizedTest
+  @ValueSource(doubles = {0.25, 1.0})
+  void evenWidthGraphEqualsGeneralGraph(double split) {
+    IgConvPlksrConfig t = TestModels.tinyConfig(false);
+    SrModel m = trained(new IgConvPlksr(new IgConvPlksrConfig(t.channels(), t.blocks(),
+        t.kernelSize(), split, t.attention(), t.fourierFeatures(), t.mlpDim(), t.mlpLayers(),
+        t.scales(), t.skip(), t.ensemble()))).model();
+    IgConvPlksr arch = (IgConvPlksr) m.architecture();
+    assertThat(arch.graphVariant(23)).isZero();
+    int variant = arch.graphVariant(24);
+    assertThat(variant).isNotZero();
+    assertThat(arch.graphVariant(2)).isEqualTo(variant);
+    SameDiff general = arch.inferenceGraph(m.weights());
+    SameDiff even = arch.inferenceGraph(m.weights(), variant);
+    assertThat(even.hasVariable("enc.b0.plk.w2")).as("two-phase kernels").isTrue();
+    for (int[] hw : new int[][] {{17, 24}, {6, 2}, {1, 2}}) {
+      ImageTensor a = TestModels.noise(hw[0], hw[1], 9);
+      Map<String, INDArray> x = arch.inferenceInputs(TestModels.nhwc(a), 1, hw[0], hw[1]);
+      for (int s : List.of(2, 3, 4)) {
+        String name = Architecture.outputName(s);
+        INDArray want = general.output(x, name).get(name);
+        INDArray got = even.output(x, name).get(name);
+        assertThat(got.shape()).isEqualTo(want.shape());
+        assertThat(got.sub(want).amaxNumber().doubleValue())
+            .as("%dx%d x%d", hw[0], hw[1], s).isLessThan(1e-5);
+      }
+    }
+  }
+
   /** The NCHW graph (for the layout benchmark) computes what the NHWC one does. */
   @Test
   void nchwGraphEqualsNhwcGraph() {
     SrModel m = trained(TestModels.tiny()).model();
     IgConvPlksr arch = (IgConvPlksr) m.architecture();
-    SameDiff nchw = arch.inferenceGraph(m.weights(), true);
+    SameDiff nchw = arch.inferenceGraphNchw(m.weights());
     ImageTensor a = TestModels.noise(17, 23, 4);
     INDArray x = Nd4j.create(TestModels.nhwc(a), new long[] {1, 17, 23, 3}, 'c');
     for (int s : List.of(2, 3, 4)) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import io.sparksr.partitioning.ImageTensor;
+import io.sparksr.partitioning.TileBatcher;
 
 /**
  * ONNX Runtime (CPU) vs DL4J on the same tiles of the shipped model, per scale, in one JVM: the
@@ -22,7 +23,8 @@ import io.sparksr.partitioning.ImageTensor;
  *   <li>ORT 2 x 1: 2 caller threads at once, each with its own session of 1 intra-op thread;</li>
  *   <li>ORT 1 x 2: one session with 2 intra-op threads, the two batches one after the other.</li>
  * </ul>
- * Median seconds per round over {@code reps} timed rounds after one warm-up, output megapixels/s,
+ * The three take turns within each round (so a change in the machine's load hits all three);
+ * median seconds per round over {@code reps} timed rounds after one warm-up, output megapixels/s,
  * effective GFLOP/s (FLOPs = {@code Architecture.flopsPerOutputPixel(r)} x output pixels of the
  * padded tiles) and ORT's largest difference from DL4J on the first batch. Not a unit test. From the
  * repository root, after {@code ./mvnw -B -q test-compile -pl model}:
@@ -31,16 +33,21 @@ import io.sparksr.partitioning.ImageTensor;
  * . deploy/native-env.sh; OMP_NUM_THREADS=1 java -Xmx4g \
  *   -Dorg.bytedeco.javacpp.platform.extension=$SPARKSR_ND4J_EXT \
  *   -cp model/target/test-classes:model/target/classes:$(cat /tmp/model-cp.txt) \
- *   io.sparksr.model.OnnxBench [reps] [batch] [tile sides...]      default: 5 2 332 140
+ *   io.sparksr.model.OnnxBench [reps] [batch] [tile sides...]      default: 5 0 332 140
  * </pre>
- * {@code -Donnxbench.scales=4} (comma-separated) limits the run to those scales.
+ * batch 0: the batch the upscale job forms for each tile shape ({@code TileBatcher.batchSize} under
+ * the default batch-memory-mb). {@code -Donnxbench.scales=4} (comma-separated) limits the run to those scales.
  */
 public final class OnnxBench {
   private OnnxBench() {}
 
+  /** The upscale job's default {@code batch-memory-mb} (conf/upscale.yaml). */
+  private static final int JOB_BATCH_MB = 256;
+
   public static void main(String[] args) throws Exception {
     int reps = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-    int batch = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+    // 0: the batch the upscale job forms for the shape (TileBatcher under its default budget)
+    int batchArg = args.length > 1 ? Integer.parseInt(args[1]) : 0;
     int[] sides = args.length > 2
         ? Arrays.stream(args, 2, args.length).mapToInt(Integer::parseInt).toArray()
         : new int[] {332, 140};
@@ -52,12 +59,14 @@ public final class OnnxBench {
     System.out.println("# DL4J: OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS") + ", "
         + ForwardLanes.shared().lanes() + " forward lanes; ORT "
         + OrtEnvironment.class.getPackage().getImplementationVersion() + " CPU; "
-        + Runtime.getRuntime().availableProcessors() + " processors; 2 batches of " + batch
-        + " tiles per round, median of " + reps + " rounds after 1 warm-up; load average "
+        + Runtime.getRuntime().availableProcessors() + " processors; 2 batches of "
+        + (batchArg > 0 ? batchArg + " tiles" : "the upscale job's size (batch-memory-mb "
+            + JOB_BATCH_MB + ")") + " per round, median of " + reps + " rounds after 1 warm-up; load average "
         + java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-    System.out.println("| scale | tile (LR px) | engine (callers x threads) | median s / round "
-        + "| output MP/s (cores) | GFLOP/s | vs DL4J | max abs diff vs DL4J |");
-    System.out.println("|---|---|---|---|---|---|---|---|");
+    System.out.println("| scale | tile (LR px) | batch | engine (callers x threads) | median s / round "
+        + "| output MP/s (cores) | GFLOP/s | speed vs DL4J (DL4J s / this s, median of rounds) "
+        + "| max abs diff vs DL4J |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|");
     // -Donnxbench.scales=4 (comma-separated) measures only those scales
     List<Integer> scales = System.getProperty("onnxbench.scales") == null
         ? model.architecture().scales()
@@ -68,6 +77,8 @@ public final class OnnxBench {
       OrtSession two = session(env, onnx, 2);
       OrtSession[] ones = {session(env, onnx, 1), session(env, onnx, 1)};
       for (int side : sides) {
+        int batch = batchArg > 0 ? batchArg
+            : TileBatcher.batchSize(model, side, side, r, (long) JOB_BATCH_MB << 20);
         List<List<ImageTensor>> tiles = Throughput.randomTiles(2, batch, side, side * 31L + r);
         double flops = model.architecture().flopsPerOutputPixel(r) * 2.0 * batch * side * side
             * r * r;
@@ -75,19 +86,19 @@ public final class OnnxBench {
         double core = 2.0 * batch * Math.pow(Math.max(0, side - 2 * model.radius()) * r, 2);
         String diff = String.format(Locale.ROOT, "%.1e", maxDiff(
             model.upscale(tiles.get(0), r), ort(env, two, tiles.get(0), r)));
-        double dl4j = new Throughput.Measure("", Throughput.time(reps, 1, Throughput.concurrently(
-            2, c -> model.upscale(tiles.get(c), r))), flops).median();
-        row(r, side, "DL4J SameDiff (2 callers, " + ForwardLanes.shared().lanes()
-            + " lanes x OMP " + System.getenv("OMP_NUM_THREADS") + ")", dl4j, dl4j, flops, core,
+        // the three take turns within each round: load changes on this shared machine hit all
+        double[][] t = Throughput.interleaved(reps, 1,
+            Throughput.concurrently(2, c -> model.upscale(tiles.get(c), r)),
+            Throughput.concurrently(2, c -> ort(env, ones[c], tiles.get(c), r)),
+            () -> {
+              ort(env, two, tiles.get(0), r);
+              ort(env, two, tiles.get(1), r);
+            });
+        row(r, side, batch, "DL4J SameDiff (2 callers, " + ForwardLanes.shared().lanes()
+            + " lanes x OMP " + System.getenv("OMP_NUM_THREADS") + ")", t[0], t[0], flops, core,
             "-");
-        double ort21 = new Throughput.Measure("", Throughput.time(reps, 1, Throughput.concurrently(
-            2, c -> ort(env, ones[c], tiles.get(c), r))), flops).median();
-        row(r, side, "ORT (2 sessions x 1 thread)", ort21, dl4j, flops, core, diff);
-        double ort12 = new Throughput.Measure("", Throughput.time(reps, 1, () -> {
-          ort(env, two, tiles.get(0), r);
-          ort(env, two, tiles.get(1), r);
-        }), flops).median();
-        row(r, side, "ORT (1 session x 2 threads)", ort12, dl4j, flops, core, diff);
+        row(r, side, batch, "ORT (2 sessions x 1 thread)", t[1], t[0], flops, core, diff);
+        row(r, side, batch, "ORT (1 session x 2 threads)", t[2], t[0], flops, core, diff);
       }
       two.close();
       for (OrtSession s : ones) {
@@ -136,11 +147,13 @@ public final class OnnxBench {
     }
   }
 
-  private static void row(int r, int side, String engine, double secs, double dl4jSecs,
-      double flops, double outPx, String diff) {
+  /** A table row: medians over the rounds; "vs DL4J" is the median of the per-round ratios. */
+  private static void row(int r, int side, int batch, String engine, double[] secs,
+      double[] dl4jSecs, double flops, double outPx, String diff) {
+    double m = Throughput.median(secs);
     System.out.println(String.format(Locale.ROOT,
-        "| x%d | %d x %d | %s | %.3f | %.2f | %.1f | %.2f | %s |", r, side, side, engine, secs,
-        outPx / 1e6 / secs, flops / 1e9 / secs, dl4jSecs / secs, diff));
+        "| x%d | %d x %d | %d | %s | %.3f | %.2f | %.1f | %.2f | %s |", r, side, side, batch,
+        engine, m, outPx / 1e6 / m, flops / 1e9 / m, Throughput.medianRatio(dl4jSecs, secs), diff));
   }
 
   private static double maxDiff(List<ImageTensor> a, List<ImageTensor> b) {

@@ -1,7 +1,6 @@
 package io.sparksr.model;
 
 import io.sparksr.model.arch.Architecture;
-import io.sparksr.model.arch.IgConvPlksr;
 import java.io.File;
 import java.nio.file.Files;
 import java.util.Locale;
@@ -28,7 +27,8 @@ public final class OpProfileBench {
     int scale = Integer.parseInt(a[2]);
     File trace = new File(a[3]);
     ModelBundle b = ModelRegistry.bundle("default", new org.apache.hadoop.conf.Configuration());
-    SameDiff g = ((IgConvPlksr) b.architecture()).inferenceGraph(b.inferenceWeights(), false);
+    SameDiff g = b.architecture().inferenceGraph(b.inferenceWeights(),
+        b.architecture().graphVariant(side));
     Map<String, INDArray> x = b.architecture().inferenceInputs(
         Nd4j.rand(DataType.FLOAT, batch, side, side, 3));
     String name = Architecture.outputName(scale);

@@ -229,8 +229,8 @@ public final class BenchJob {
     out.println("");
     out.println("| path | median s | output MP/s | vs plain loop |");
     out.println("|---|---|---|---|");
-    double loopS = median(loop);
-    double jobS = median(job);
+    double loopS = Throughput.median(loop);
+    double jobS = Throughput.median(job);
     out.println(String.format(Locale.ROOT, "| plain loop (decode, tile, infer, stitch, PNG) | "
         + "%.2f | %.2f | 1.00 |", loopS, outMp / loopS));
     out.println(String.format(Locale.ROOT, "| upscale job (Spark, resume off, manifest on) | "
@@ -249,7 +249,7 @@ public final class BenchJob {
                 Integer.toString(scale), "--kernel", "cubic");
           }
         });
-        double vs = median(t);
+        double vs = Throughput.median(t);
         out.println(String.format(Locale.ROOT, "| libvips `vips resize --kernel cubic` (one "
             + "process per image, its own threads) | %.2f | %.2f | %.2f |", vs, outMp / vs,
             loopS / vs));
@@ -334,7 +334,7 @@ public final class BenchJob {
           .withOverwrite(true);
       double[] t = Throughput.time(reps, 1, () -> runJob(spark, jc));
       x[i] = side * (double) side * 16 / 1e6;
-      y[i] = median(t);
+      y[i] = Throughput.median(t);
       out.println(String.format(Locale.ROOT, "| %d² | %.1f | %.2f | %.4f | %d |", side, x[i],
           y[i], y[i] / x[i], peakRssMb()));
     }
@@ -369,10 +369,6 @@ public final class BenchJob {
   }
 
   // ---------------------------------------------------------------------------------------------
-
-  static double median(double[] s) {
-    return new Throughput.Measure("", s, 0).median();
-  }
 
   private static String range(Throughput.Measure m) {
     double lo = Double.MAX_VALUE;

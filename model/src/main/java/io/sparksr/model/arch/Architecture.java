@@ -69,8 +69,23 @@ public interface Architecture {
   /** The inference weights for every served scale, computed from a training graph's parameters. */
   Map<String, INDArray> instantiate(SameDiff training);
 
-  /** The inference graph over {@link #instantiate}'s weights (stored as constants). */
+  /** The inference graph over {@link #instantiate}'s weights (stored as constants), any width. */
   SameDiff inferenceGraph(Map<String, INDArray> weights);
+
+  /**
+   * Which inference graph serves inputs {@code width} LR pixels wide: an architecture may build a
+   * faster graph for some widths ({@link #inferenceGraph(Map, int)}); graphs of one variant are
+   * interchangeable, and every variant computes what {@link #inferenceGraph(Map)} does. 0, the
+   * default, is that general graph.
+   */
+  default int graphVariant(int width) {
+    return 0;
+  }
+
+  /** The inference graph of a {@link #graphVariant}. */
+  default SameDiff inferenceGraph(Map<String, INDArray> weights, int variant) {
+    return inferenceGraph(weights);
+  }
 
   /**
    * The inference graph's placeholders for {@code n} NHWC RGB tiles of {@code h x w} in

@@ -18,6 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * "igconv-plksr": a PLKSR-style encoder with an IGConv (implicit grid convolution) upsampler; one
@@ -74,6 +75,8 @@ public final class IgConvPlksr implements Architecture {
    * docs/BENCHMARKS.md), the copy here about 1 ms.
    */
   public static final String LR_PADDED = "lr_padded";
+  /** {@link #graphVariant} of the graph for even widths (two-phase large-kernel conv). */
+  static final int EVEN_WIDTH = 1;
 
   private final IgConvPlksrConfig cfg;
 
@@ -245,7 +248,7 @@ public final class IgConvPlksr implements Architecture {
     SDVariable r = sd.placeHolder(SCALE, DataType.INT64, 1);
     SDVariable skipK = sd.placeHolder(SKIP_KERNEL, DataType.FLOAT, SKIP_SIZE, SKIP_SIZE, 3, -1);
 
-    SDVariable feat = encoder(sd, lr, p, false, false);
+    SDVariable feat = encoder(sd, lr, p, false, false, false);
     SDVariable kernel = generator(sd, p, coords, cell, r);
     SDVariable y = conv(sd, feat, kernel, null, 3, false).add(skip(sd, lr, skipK, false));
     // pixel shuffle in DCR order: [B, h, w, r*r*3] -> [B, h, w, r, r, 3] -> [B, h, r, w, r, 3]
@@ -301,25 +304,49 @@ public final class IgConvPlksr implements Architecture {
 
   @Override
   public SameDiff inferenceGraph(Map<String, INDArray> weights) {
-    return inferenceGraph(weights, false);
+    return graph(weights, false, false);
   }
 
   /**
-   * The inference graph in NHWC (what {@link #inferenceGraph(Map)} gives) or in NCHW: input
-   * {@code [B, 3, h, w]}, outputs {@code [B, 3, rh, rw]}, the same weights (YXIO kernels serve
-   * both layouts). The NCHW variant exists to measure the layouts against each other.
+   * {@value #EVEN_WIDTH} for even widths when the large-kernel conv has fewer than 16 output
+   * channels (one AVX-512 register of floats): its two-phase form ({@link #twoPhaseConv}) fills
+   * the vector lanes the plain conv leaves half empty. Odd widths take the general graph.
    */
-  public SameDiff inferenceGraph(Map<String, INDArray> weights, boolean nchw) {
+  @Override
+  public int graphVariant(int width) {
+    return width % 2 == 0 && cfg.splitChannels() < 16 ? EVEN_WIDTH : 0;
+  }
+
+  @Override
+  public SameDiff inferenceGraph(Map<String, INDArray> weights, int variant) {
+    return graph(weights, false, variant == EVEN_WIDTH);
+  }
+
+  /**
+   * The general inference graph in NCHW: input {@code [B, 3, h, w]}, outputs
+   * {@code [B, 3, rh, rw]}, the same weights (YXIO kernels serve both layouts). It exists to
+   * measure the layouts against each other.
+   */
+  public SameDiff inferenceGraphNchw(Map<String, INDArray> weights) {
+    return graph(weights, true, false);
+  }
+
+  /** {@code twoPhase}: NHWC, even widths only ({@link #graphVariant}). */
+  private SameDiff graph(Map<String, INDArray> weights, boolean nchw, boolean twoPhase) {
     SameDiff sd = SameDiff.create();
     Map<String, SDVariable> p = new LinkedHashMap<>();
-    for (Map.Entry<String, INDArray> e : foldTanhScales(weights).entrySet()) {
+    Map<String, INDArray> w = foldTanhScales(weights);
+    if (twoPhase) {
+      w = twoPhaseKernels(w);
+    }
+    for (Map.Entry<String, INDArray> e : w.entrySet()) {
       p.put(e.getKey(), sd.constant(e.getKey(), e.getValue()));
     }
     SDVariable lr = nchw ? sd.placeHolder(LR, DataType.FLOAT, -1, 3, -1, -1)
         : sd.placeHolder(LR, DataType.FLOAT, -1, -1, -1, 3);
     SDVariable lrPadded = nchw ? sd.placeHolder(LR_PADDED, DataType.FLOAT, -1, 3, -1, -1)
         : sd.placeHolder(LR_PADDED, DataType.FLOAT, -1, -1, -1, 3);
-    SDVariable feat = encoder(sd, lr, p, nchw, true);
+    SDVariable feat = encoder(sd, lr, p, nchw, true, twoPhase);
     for (int s : cfg.scales()) {
       SDVariable k = required(p, "x" + s + ".kernel");
       SDVariable b = required(p, "x" + s + ".skip");
@@ -423,7 +450,7 @@ public final class IgConvPlksr implements Architecture {
    * otherwise gelu and sigmoid as trained.
    */
   private SDVariable encoder(SameDiff sd, SDVariable lr, Map<String, SDVariable> p,
-      boolean nchw, boolean tanhForm) {
+      boolean nchw, boolean tanhForm, boolean twoPhase) {
     int ch = nchw ? 1 : 3;
     int c1 = cfg.splitChannels();
     int c = cfg.channels();
@@ -441,10 +468,10 @@ public final class IgConvPlksr implements Architecture {
         SDVariable h2 = nchw
             ? h.get(SDIndex.all(), SDIndex.interval(c1, c), SDIndex.all(), SDIndex.all())
             : h.get(SDIndex.all(), SDIndex.all(), SDIndex.all(), SDIndex.interval(c1, c));
-        h1 = conv(sd, h1, required(p, b + "plk.w"), required(p, b + "plk.b"), k, nchw);
+        h1 = largeKernelConv(sd, h1, p, b, k, nchw, twoPhase);
         h = sd.concat(ch, h1, h2);
       } else {
-        h = conv(sd, h, required(p, b + "plk.w"), required(p, b + "plk.b"), k, nchw);
+        h = largeKernelConv(sd, h, p, b, k, nchw, twoPhase);
       }
       if (cfg.attention()) {
         SDVariable a = conv(sd, h, required(p, b + "att.w"), required(p, b + "att.b"), 3, nchw);
@@ -454,6 +481,59 @@ public final class IgConvPlksr implements Architecture {
       f = f.add(h);
     }
     return f;
+  }
+
+  private static SDVariable largeKernelConv(SameDiff sd, SDVariable x, Map<String, SDVariable> p,
+      String block, int k, boolean nchw, boolean twoPhase) {
+    return twoPhase
+        ? twoPhaseConv(sd, x, required(p, block + "plk.w2"), required(p, block + "plk.b2"), k)
+        : conv(sd, x, required(p, block + "plk.w"), required(p, block + "plk.b"), k, nchw);
+  }
+
+  /**
+   * A k x k SAME conv of an NHWC input of even width as a k x (k+1) conv of stride 2 along x
+   * with twice the output channels ({@link #twoPhaseKernels}): output channel {@code p c + o} at
+   * column x' is channel o of output column {@code 2 x' + p}, so {@code [B, H, W/2, 2c]} is, byte
+   * for byte, the plain conv's {@code [B, H, W, c]} and the reshape moves nothing. SAME padding
+   * of a (k+1)-wide kernel at stride 2 pads W by (k-1)/2 on either side, as the plain conv does.
+   * oneDNN vectorises a direct conv over 16 output channels; with 8 it computes half-empty vectors
+   * (75-82 GFLOP/s against 150-159 for the 3x3 convs, docs/BENCHMARKS.md); 2 x 8 fills them at
+   * (k+1)/k of the FLOPs. Measured: 13 x 13 8->8 on 588 x 588, 109 -> 64 ms (one thread).
+   */
+  private static SDVariable twoPhaseConv(SameDiff sd, SDVariable x, SDVariable w2, SDVariable b2,
+      int k) {
+    Conv2DConfig c = Conv2DConfig.builder().kH(k).kW(k + 1).sH(1).sW(2)
+        .paddingMode(PaddingMode.SAME).dataFormat("NHWC").build();
+    return sd.reshape(sd.cnn().conv2d(x, w2, b2, c), sd.shape(x));
+  }
+
+  /**
+   * Adds {@code plk.w2} {@code [k, k+1, c, 2c]} and {@code plk.b2} {@code [2c]} per block, the
+   * two-phase form of {@code plk.w}, {@code plk.b} ({@link #twoPhaseConv}):
+   * {@code w2[ky, kx + p, i, p c + o] = w[ky, kx, i, o]}, zero elsewhere.
+   */
+  private Map<String, INDArray> twoPhaseKernels(Map<String, INDArray> weights) {
+    Map<String, INDArray> out = new LinkedHashMap<>(weights);
+    for (int i = 0; i < cfg.blocks(); i++) {
+      String b = "enc.b" + i + ".";
+      INDArray w = weights.get(b + "plk.w");
+      INDArray bias = weights.get(b + "plk.b");
+      if (w == null || bias == null) {
+        throw new IllegalArgumentException("weights lack '" + b + "plk.w' or '" + b + "plk.b'");
+      }
+      long k = w.size(0);
+      long c = w.size(3);
+      INDArray w2 = Nd4j.zeros(w.dataType(), k, k + 1, w.size(2), 2 * c);
+      INDArray b2 = Nd4j.create(w.dataType(), 2 * c);
+      for (int ph = 0; ph < 2; ph++) {
+        w2.get(NDArrayIndex.all(), NDArrayIndex.interval(ph, ph + k), NDArrayIndex.all(),
+            NDArrayIndex.interval(ph * c, (ph + 1) * c)).assign(w);
+        b2.get(NDArrayIndex.interval(ph * c, (ph + 1) * c)).assign(bias.reshape(c));
+      }
+      out.put(b + "plk.w2", w2);
+      out.put(b + "plk.b2", b2);
+    }
+    return out;
   }
 
   /** K_r {@code [3, 3, C, 3 r^2]} from the sub-pixel centres, the cell size and r. */
