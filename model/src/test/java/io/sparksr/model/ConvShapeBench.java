@@ -8,11 +8,12 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Throughput of each convolution shape of the default model (NHWC and NCHW, with bias), one
- * batch of side x side inputs per run, median of {@code reps} after 2 warm-ups (element-wise ops:
- * {@code EltwiseBench}). Not a test: {@code ConvShapeBench <side> <batch> <reps>}.
+ * Throughput of each convolution shape of the default model (NHWC and NCHW, with bias; the narrow
+ * large kernel also in the inference graph's two-phase form), one batch of side x side inputs per
+ * run, median of {@code reps} after 2 warm-ups (element-wise ops: {@code EltwiseBench}). Not a test: {@code ConvShapeBench <side> <batch> <reps>}.
  */
 public final class ConvShapeBench {
   public static void main(String[] a) {
@@ -39,7 +40,42 @@ public final class ConvShapeBench {
             2.0 * batch * side * side * k * k * ci * co);
         System.out.printf(Locale.ROOT, "conv %2dx%-2d %2d->%-2d %s  %7.1f ms  %6.1f GFLOP/s%n", k, k,
             ci, co, nhwc ? "NHWC" : "NCHW", m.median() * 1e3, m.gflops());
+        if (nhwc && co < 16 && k > 1 && side % 2 == 0) {
+          twoPhase(x, w, bias, conf, y, reps);
+        }
       }
     }
+  }
+
+  /**
+   * The same conv in the inference graph's two-phase form for even widths (IgConvPlksr's
+   * twoPhaseConv): k x (k+1) at stride 2 along x, twice the output channels; GFLOP/s count the
+   * plain conv's FLOPs, and the output must equal the plain conv's {@code y}.
+   */
+  private static void twoPhase(INDArray x, INDArray w, INDArray bias, Conv2DConfig plain,
+      INDArray y, int reps) {
+    long k = w.size(0);
+    long ci = w.size(2);
+    long co = w.size(3);
+    INDArray w2 = Nd4j.zeros(DataType.FLOAT, k, k + 1, ci, 2 * co);
+    INDArray b2 = Nd4j.create(DataType.FLOAT, 2 * co);
+    for (int p = 0; p < 2; p++) {
+      w2.get(NDArrayIndex.all(), NDArrayIndex.interval(p, p + k), NDArrayIndex.all(),
+          NDArrayIndex.interval(p * co, (p + 1) * co)).assign(w);
+      b2.get(NDArrayIndex.interval(p * co, (p + 1) * co)).assign(bias);
+    }
+    long[] s = x.shape();
+    INDArray y2 = Nd4j.create(DataType.FLOAT, s[0], s[1], s[2] / 2, 2 * co);
+    Conv2DConfig conf = Conv2DConfig.builder().kH((int) k).kW((int) k + 1).sH(1).sW(2).dH(1)
+        .dW(1).paddingMode(PaddingMode.SAME).dataFormat("NHWC")
+        .weightsFormat(WeightsFormat.YXIO).build();
+    Nd4j.exec(new Conv2D(x, w, bias, y, plain));
+    double[] t = Throughput.time(reps, 2, () -> Nd4j.exec(new Conv2D(x, w2, b2, y2, conf)));
+    Throughput.Measure m = new Throughput.Measure("", t,
+        2.0 * s[0] * s[1] * s[2] * k * k * ci * co);
+    System.out.printf(Locale.ROOT,
+        "conv %2dx%-2d %2d->%-2d NHWC two-phase (%dx%d %d->%d, stride 1x2)  %7.1f ms  %6.1f "
+            + "GFLOP/s  max diff %.1e%n", k, k, ci, co, k, k + 1, ci, 2 * co, m.median() * 1e3,
+        m.gflops(), y2.reshape(y.shape()).sub(y).amaxNumber().doubleValue());
   }
 }
