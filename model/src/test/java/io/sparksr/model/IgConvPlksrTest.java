@@ -182,6 +182,7 @@ class IgConvPlksrTest {
     SameDiff general = arch.inferenceGraph(m.weights());
     SameDiff even = arch.inferenceGraph(m.weights(), variant);
     assertThat(even.hasVariable("enc.b0.plk.w2")).as("two-phase kernels").isTrue();
+    assertThat(even.hasVariable("enc.b0.plk.w")).as("plain kernels replaced").isFalse();
     for (int[] hw : new int[][] {{17, 24}, {6, 2}, {1, 2}}) {
       ImageTensor a = TestModels.noise(hw[0], hw[1], 9);
       Map<String, INDArray> x = arch.inferenceInputs(TestModels.nhwc(a), 1, hw[0], hw[1]);

@@ -508,8 +508,8 @@ public final class IgConvPlksr implements Architecture {
   }
 
   /**
-   * Adds {@code plk.w2} {@code [k, k+1, c, 2c]} and {@code plk.b2} {@code [2c]} per block, the
-   * two-phase form of {@code plk.w}, {@code plk.b} ({@link #twoPhaseConv}):
+   * Replaces {@code plk.w}, {@code plk.b} per block by {@code plk.w2} {@code [k, k+1, c, 2c]} and
+   * {@code plk.b2} {@code [2c]}, their two-phase form ({@link #twoPhaseConv}):
    * {@code w2[ky, kx + p, i, p c + o] = w[ky, kx, i, o]}, zero elsewhere.
    */
   private Map<String, INDArray> twoPhaseKernels(Map<String, INDArray> weights) {
@@ -530,6 +530,8 @@ public final class IgConvPlksr implements Architecture {
             NDArrayIndex.interval(ph * c, (ph + 1) * c)).assign(w);
         b2.get(NDArrayIndex.interval(ph * c, (ph + 1) * c)).assign(bias.reshape(c));
       }
+      out.remove(b + "plk.w");
+      out.remove(b + "plk.b");
       out.put(b + "plk.w2", w2);
       out.put(b + "plk.b2", b2);
     }
