@@ -134,8 +134,7 @@ class ClusterIT {
   private static List<String> faultArgs(String out) {
     return List.of("upscale", "--input", base + "/fi/in", "--output", out, "--scale", "2",
         "--model", "bicubic", "--tile-size", "80", "--partition-megapixels", "0.05",
-        "--tiff-threshold-mp", "0.09",
-        "--progress-seconds", "2");
+        "--tiff-threshold-mp", "0.09", "--progress-seconds", "2");
   }
 
   @Test

@@ -53,8 +53,8 @@ class UpscaleResumeIT {
     Files.write(in.resolve("bad.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0});
     String out = tmp.resolve("out").toString();
     String[] common = {"upscale", "--input", in.toString(), "--output", out, "--scale", "2",
-        "--model", "bicubic", "--tile-size", "32", "--tiff-threshold-mp", "0.05", "--convert-threshold-mp", "0.01",
-        "--progress-seconds", "1"};
+        "--model", "bicubic", "--tile-size", "32", "--tiff-threshold-mp", "0.05",
+        "--convert-threshold-mp", "0.01", "--progress-seconds", "1"};
 
     Launcher.Run dry = Launcher.sparksr(concat(common, "--dry-run"));
     assertThat(dry.exitCode()).as(dry.stderr()).isEqualTo(1); // bad.png is unreadable

@@ -194,13 +194,13 @@ public final class SrModel implements TileOperator {
   }
 
   /**
-   * Upscales tiles of one size in one batch.
+   * Upscales tiles of one size, in forward passes of at most {@link #tilesPerPass} tiles.
    *
    * @throws IllegalArgumentException if the scale is not served or the tiles differ in shape
    */
   public List<ImageTensor> upscale(List<ImageTensor> tiles, int scale) {
-    return tiles.isEmpty() ? List.of() : upscale(tiles, scale, tilesPerPass(
-        tiles.get(0).height(), tiles.get(0).width(), scale));
+    return upscale(tiles, scale, tiles.isEmpty() ? 1
+        : tilesPerPass(tiles.get(0).height(), tiles.get(0).width(), scale));
   }
 
   /** {@link #upscale(List, int)} in forward passes of at most {@code most} tiles. */
@@ -221,15 +221,19 @@ public final class SrModel implements TileOperator {
       throw new IllegalArgumentException(
           "tile has " + ch + " channels but must have 1 (grey), 2 (grey+alpha), 3 (RGB) or 4 (RGBA)");
     }
+    List<ImageTensor> result = new ArrayList<>(tiles.size());
+    for (int i = 0; i < tiles.size(); i += most) {
+      result.addAll(pass(tiles.subList(i, Math.min(tiles.size(), i + most)), scale));
+    }
+    return result;
+  }
+
+  /** One forward pass over tiles of one (checked) shape. */
+  private List<ImageTensor> pass(List<ImageTensor> tiles, int scale) {
+    ImageTensor first = tiles.get(0);
+    int ch = first.channels();
     int h = first.height();
     int w = first.width();
-    if (tiles.size() > most) {
-      List<ImageTensor> result = new ArrayList<>(tiles.size());
-      for (int i = 0; i < tiles.size(); i += most) {
-        result.addAll(upscale(tiles.subList(i, Math.min(tiles.size(), i + most)), scale, most));
-      }
-      return result;
-    }
     int n = tiles.size();
     int colour = ch >= 3 ? 3 : 1;
     float[] in = new float[n * h * w * 3];

@@ -1,5 +1,6 @@
 package io.sparksr.model;
 
+import io.sparksr.model.arch.IgConvPlksr;
 import java.util.Locale;
 import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -8,7 +9,6 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Throughput of each convolution shape of the default model (NHWC and NCHW, with bias; the narrow
@@ -57,20 +57,13 @@ public final class ConvShapeBench {
     long k = w.size(0);
     long ci = w.size(2);
     long co = w.size(3);
-    INDArray w2 = Nd4j.zeros(DataType.FLOAT, k, k + 1, ci, 2 * co);
-    INDArray b2 = Nd4j.create(DataType.FLOAT, 2 * co);
-    for (int p = 0; p < 2; p++) {
-      w2.get(NDArrayIndex.all(), NDArrayIndex.interval(p, p + k), NDArrayIndex.all(),
-          NDArrayIndex.interval(p * co, (p + 1) * co)).assign(w);
-      b2.get(NDArrayIndex.interval(p * co, (p + 1) * co)).assign(bias);
-    }
+    INDArray[] two = IgConvPlksr.twoPhaseWeights(w, bias);
     long[] s = x.shape();
     INDArray y2 = Nd4j.create(DataType.FLOAT, s[0], s[1], s[2] / 2, 2 * co);
-    Conv2DConfig conf = Conv2DConfig.builder().kH((int) k).kW((int) k + 1).sH(1).sW(2).dH(1)
-        .dW(1).paddingMode(PaddingMode.SAME).dataFormat("NHWC")
-        .weightsFormat(WeightsFormat.YXIO).build();
+    Conv2DConfig conf = IgConvPlksr.twoPhaseConfig((int) k);
     Nd4j.exec(new Conv2D(x, w, bias, y, plain));
-    double[] t = Throughput.time(reps, 2, () -> Nd4j.exec(new Conv2D(x, w2, b2, y2, conf)));
+    double[] t = Throughput.time(reps, 2,
+        () -> Nd4j.exec(new Conv2D(x, two[0], two[1], y2, conf)));
     Throughput.Measure m = new Throughput.Measure("", t,
         2.0 * s[0] * s[1] * s[2] * k * k * ci * co);
     System.out.printf(Locale.ROOT,

@@ -96,9 +96,12 @@ class ForwardLanesTest {
       assertThat(TestModels.maxAbsDiff(m.upscale(List.of(tiles.get(i)), 2).get(0), one.get(i)))
           .as("tile %d alone", i).isLessThan(1e-5);
     }
+    // the largest count whose doubled working memory fits the cache
     long cache = ForwardLanes.cacheBytes();
-    assertThat(m.tilesPerPass(12, 16, 2)).isEqualTo(
-        (int) Math.min(Integer.MAX_VALUE, cache / (2 * m.workingBytes(12, 16, 2))));
+    int most = m.tilesPerPass(12, 16, 2);
+    long perTile = m.workingBytes(12, 16, 2);
+    assertThat(2L * most * perTile).isLessThanOrEqualTo(cache);
+    assertThat(2L * (most + 1) * perTile).isGreaterThan(cache);
     assertThat(m.tilesPerPass(20000, 20000, 4)).isEqualTo(1);
   }
 

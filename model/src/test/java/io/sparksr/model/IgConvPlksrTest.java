@@ -160,10 +160,6 @@ class IgConvPlksrTest {
   }
 
   /**
-   * Perturbing one LR pixel changes output cells no farther than radius() away, and the
-   * architecture's radius is tight (the farthest change is at the radius).
-   */
-  /**
    * The graph for even widths (the large-kernel conv in two output phases, stride 2) computes what
    * the general graph does, with and without the channel split, down to a width of 2.
    */
@@ -215,6 +211,10 @@ class IgConvPlksrTest {
     }
   }
 
+  /**
+   * Perturbing one LR pixel changes output cells no farther than radius() away, and the
+   * architecture's radius is tight (the farthest change is at the radius).
+   */
   @Test
   void measuredReceptiveFieldIsTheRadius() {
     SrModel m = trained(TestModels.tiny()).model();

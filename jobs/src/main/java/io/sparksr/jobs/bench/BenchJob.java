@@ -206,13 +206,11 @@ public final class BenchJob {
     }
     double outMp = inMp * scale * scale;
     int threads = Math.max(1, Math.min(inputs.size(), spark.sparkContext().defaultParallelism()));
-    UpscaleJobConfig auto = new UpscaleJobConfig(List.of(images), work.resolve("job-out")
-        .toString(), scale, model, cfg.tileSize(), null, null, 16, cfg.master(), cfg.sparkConf())
-        .forOperator(op).withOverwrite(true);
     // both paths on the tile size the job would choose (tile-size 0) or the one given
-    UpscaleJobConfig jc = auto.tileSize() != UpscaleJobConfig.AUTO_TILE_SIZE ? auto
-        : auto.withTileSize(UpscaleJobConfig.autoTileSize(sizes, auto.halo(),
-            spark.sparkContext().defaultParallelism()));
+    UpscaleJobConfig jc = new UpscaleJobConfig(List.of(images), work.resolve("job-out")
+        .toString(), scale, model, cfg.tileSize(), null, null, 16, cfg.master(), cfg.sparkConf())
+        .forOperator(op).withOverwrite(true)
+        .resolveTileSize(sizes, spark.sparkContext().defaultParallelism());
     double[] job = Throughput.time(cfg.reps(), Math.max(1, cfg.warmup()), () -> {
       UpscaleJobResult r = runJob(spark, jc);
       if (r.failed() > 0) {

@@ -76,12 +76,10 @@ public final class UpscaleJob {
     List<Probe> probes = jsc.parallelize(inputs, slices).map(new UpscaleFunctions.ProbeImage(conf))
         .collect();
     Map<String, Long> existing = HadoopFiles.list(hadoop, output);
-    UpscaleJobConfig cfg = resolved;
-    if (resolved.tileSize() == UpscaleJobConfig.AUTO_TILE_SIZE) {
-      List<int[]> sizes = probes.stream().filter(p -> p.info() != null)
-          .map(p -> new int[] {p.info().width(), p.info().height()}).toList();
-      cfg = resolved.withTileSize(UpscaleJobConfig.autoTileSize(sizes, resolved.halo(),
-          jsc.defaultParallelism()));
+    List<int[]> sizes = probes.stream().filter(p -> p.info() != null)
+        .map(p -> new int[] {p.info().width(), p.info().height()}).toList();
+    UpscaleJobConfig cfg = resolved.resolveTileSize(sizes, jsc.defaultParallelism());
+    if (cfg != resolved) {
       LOG.info("tile-size {} (chosen for {} image(s) and parallelism {})", cfg.tileSize(),
           sizes.size(), jsc.defaultParallelism());
     }

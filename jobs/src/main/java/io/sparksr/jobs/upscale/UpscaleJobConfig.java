@@ -244,6 +244,15 @@ public record UpscaleJobConfig(List<String> inputs, String output, int scale, St
         maxMegapixels);
   }
 
+  /**
+   * This config with {@link #AUTO_TILE_SIZE} resolved for these images ({width, height} each) and
+   * this many task slots ({@link #autoTileSize}); unchanged when a tile size was given.
+   */
+  public UpscaleJobConfig resolveTileSize(List<int[]> sizes, int parallelism) {
+    return tileSize != AUTO_TILE_SIZE ? this
+        : withTileSize(autoTileSize(sizes, halo != null ? halo : 0, parallelism));
+  }
+
   /** This config with {@code tile-size} set (the resolution of {@link #AUTO_TILE_SIZE}). */
   public UpscaleJobConfig withTileSize(int size) {
     return new UpscaleJobConfig(inputs, output, scale, model, size, halo, border,

@@ -142,8 +142,8 @@ class UpscaleCommandTest {
   @Test
   void yamlSuppliesValuesAndTheCommandLineWins() throws Exception {
     Path yaml = dir.resolve("up.yaml");
-    Files.writeString(yaml, "input: [x.png, y.png]\noutput: /tmp/o\nscale: 4\ntile-size: 64\nmodel: bicubic\n"
-        + "conf:\n  spark.executor.memory: 2g\n");
+    Files.writeString(yaml, "input: [x.png, y.png]\noutput: /tmp/o\nscale: 4\ntile-size: 64\n"
+        + "model: bicubic\nconf:\n  spark.executor.memory: 2g\n");
     String[] args = {"upscale", "--config", yaml.toString(), "--scale", "2"};
     CommandLine.ParseResult pr = SparkSr.commandLine(args).parseArgs(args);
     UpscaleCommand parsed = (UpscaleCommand) pr.subcommand().commandSpec().userObject();

@@ -502,38 +502,46 @@ public final class IgConvPlksr implements Architecture {
    */
   private static SDVariable twoPhaseConv(SameDiff sd, SDVariable x, SDVariable w2, SDVariable b2,
       int k) {
-    Conv2DConfig c = Conv2DConfig.builder().kH(k).kW(k + 1).sH(1).sW(2)
-        .paddingMode(PaddingMode.SAME).dataFormat("NHWC").build();
-    return sd.reshape(sd.cnn().conv2d(x, w2, b2, c), sd.shape(x));
+    return sd.reshape(sd.cnn().conv2d(x, w2, b2, twoPhaseConfig(k)), sd.shape(x));
+  }
+
+  /** The conv config of {@link #twoPhaseConv} for a k x k kernel (NHWC, YXIO weights). */
+  public static Conv2DConfig twoPhaseConfig(int k) {
+    return Conv2DConfig.builder().kH(k).kW(k + 1).sH(1).sW(2).paddingMode(PaddingMode.SAME)
+        .dataFormat("NHWC").build();
   }
 
   /**
-   * Replaces {@code plk.w}, {@code plk.b} per block by {@code plk.w2} {@code [k, k+1, c, 2c]} and
-   * {@code plk.b2} {@code [2c]}, their two-phase form ({@link #twoPhaseConv}):
-   * {@code w2[ky, kx + p, i, p c + o] = w[ky, kx, i, o]}, zero elsewhere.
+   * The two-phase form of a k x k conv's weights {@code w [k, k, i, c]} and bias ({@code c}
+   * values), for {@link #twoPhaseConv}: {@code w2 [k, k+1, i, 2c]} with
+   * {@code w2[ky, kx + p, i, p c + o] = w[ky, kx, i, o]}, zero elsewhere, and the bias twice.
    */
+  public static INDArray[] twoPhaseWeights(INDArray w, INDArray bias) {
+    long k = w.size(0);
+    long c = w.size(3);
+    INDArray w2 = Nd4j.zeros(w.dataType(), k, k + 1, w.size(2), 2 * c);
+    INDArray b2 = Nd4j.create(w.dataType(), 2 * c);
+    for (int ph = 0; ph < 2; ph++) {
+      w2.get(NDArrayIndex.all(), NDArrayIndex.interval(ph, ph + k), NDArrayIndex.all(),
+          NDArrayIndex.interval(ph * c, (ph + 1) * c)).assign(w);
+      b2.get(NDArrayIndex.interval(ph * c, (ph + 1) * c)).assign(bias.reshape(c));
+    }
+    return new INDArray[] {w2, b2};
+  }
+
+  /** Replaces {@code plk.w}, {@code plk.b} per block by their {@link #twoPhaseWeights}. */
   private Map<String, INDArray> twoPhaseKernels(Map<String, INDArray> weights) {
     Map<String, INDArray> out = new LinkedHashMap<>(weights);
     for (int i = 0; i < cfg.blocks(); i++) {
       String b = "enc.b" + i + ".";
-      INDArray w = weights.get(b + "plk.w");
-      INDArray bias = weights.get(b + "plk.b");
+      INDArray w = out.remove(b + "plk.w");
+      INDArray bias = out.remove(b + "plk.b");
       if (w == null || bias == null) {
         throw new IllegalArgumentException("weights lack '" + b + "plk.w' or '" + b + "plk.b'");
       }
-      long k = w.size(0);
-      long c = w.size(3);
-      INDArray w2 = Nd4j.zeros(w.dataType(), k, k + 1, w.size(2), 2 * c);
-      INDArray b2 = Nd4j.create(w.dataType(), 2 * c);
-      for (int ph = 0; ph < 2; ph++) {
-        w2.get(NDArrayIndex.all(), NDArrayIndex.interval(ph, ph + k), NDArrayIndex.all(),
-            NDArrayIndex.interval(ph * c, (ph + 1) * c)).assign(w);
-        b2.get(NDArrayIndex.interval(ph * c, (ph + 1) * c)).assign(bias.reshape(c));
-      }
-      out.remove(b + "plk.w");
-      out.remove(b + "plk.b");
-      out.put(b + "plk.w2", w2);
-      out.put(b + "plk.b2", b2);
+      INDArray[] two = twoPhaseWeights(w, bias);
+      out.put(b + "plk.w2", two[0]);
+      out.put(b + "plk.b2", two[1]);
     }
     return out;
   }
