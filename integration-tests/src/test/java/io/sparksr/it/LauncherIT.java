@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sparksr.io.DecodedImage;
 import io.sparksr.io.ImageStore;
-import io.sparksr.partitioning.Quantized;
+import io.sparksr.partitioning.image.Quantized;
 import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
@@ -31,9 +31,9 @@ class LauncherIT {
     assertThat(got.tensor().width()).isEqualTo(in.tensor().width() * 3);
     // the shipped network (the default model), 160x120 in 80 px tiles = 4 tiles with a 38 px
     // halo: within one 8-bit level of one whole-image pass
-    io.sparksr.partitioning.TileOperator op = io.sparksr.model.ModelRegistry.load("default");
-    io.sparksr.partitioning.ImageTensor whole = Quantized.of(
-        io.sparksr.partitioning.TileUpscaler.upscaleWhole(op, in.tensor(), 3, op.radius(),
+    io.sparksr.partitioning.inference.TileOperator op = io.sparksr.model.ModelRegistry.load("default");
+    io.sparksr.partitioning.image.ImageTensor whole = Quantized.of(
+        io.sparksr.partitioning.inference.TileUpscaler.upscaleWhole(op, in.tensor(), 3, op.radius(),
             op.defaultBorder()), 8).toTensor();
     assertThat(got.tensor().sameShape(whole)).isTrue();
     float worst = 0;

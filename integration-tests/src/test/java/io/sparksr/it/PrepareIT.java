@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparksr.io.ImageStore;
 import io.sparksr.io.PixelFormat;
-import io.sparksr.partitioning.ImageTensor;
+import io.sparksr.partitioning.image.ImageTensor;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sparksr.io.ImageStore;
 import io.sparksr.io.PixelFormat;
 import io.sparksr.model.ModelBundle;
-import io.sparksr.partitioning.ImageTensor;
+import io.sparksr.partitioning.image.ImageTensor;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

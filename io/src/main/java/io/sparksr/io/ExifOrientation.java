@@ -31,7 +31,7 @@ public final class ExifOrientation {
   private ExifOrientation() {}
 
   /**
-   * The {@link io.sparksr.partitioning.Dihedral} transform that turns the stored pixels upright
+   * The {@link io.sparksr.partitioning.image.Dihedral} transform that turns the stored pixels upright
    * for orientation {@code o}: 1→0, 2→1 (flip x), 3→3 (flip x and y), 4→2 (flip y), 5→4
    * (transpose), 6→6 (rotate 90° clockwise), 7→7 (transverse), 8→5 (rotate 90° counter-clockwise).
    */

@@ -1,6 +1,6 @@
 package io.sparksr.io;
 
-import io.sparksr.partitioning.Rect;
+import io.sparksr.partitioning.tiling.Rect;
 import java.io.Serializable;
 
 /**

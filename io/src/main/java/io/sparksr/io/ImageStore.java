@@ -1,8 +1,8 @@
 package io.sparksr.io;
 
-import io.sparksr.partitioning.ImageTensor;
-import io.sparksr.partitioning.Quantized;
-import io.sparksr.partitioning.Rect;
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.image.Quantized;
+import io.sparksr.partitioning.tiling.Rect;
 import java.awt.Rectangle;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_ColorSpace;

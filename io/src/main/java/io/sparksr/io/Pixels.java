@@ -1,7 +1,7 @@
 package io.sparksr.io;
 
-import io.sparksr.partitioning.ImageTensor;
-import io.sparksr.partitioning.Quantized;
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.image.Quantized;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;

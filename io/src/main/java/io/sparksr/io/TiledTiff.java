@@ -1,7 +1,7 @@
 package io.sparksr.io;
 
-import io.sparksr.partitioning.ImageTensor;
-import io.sparksr.partitioning.Quantized;
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.image.Quantized;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

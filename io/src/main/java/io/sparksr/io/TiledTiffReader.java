@@ -1,7 +1,7 @@
 package io.sparksr.io;
 
-import io.sparksr.partitioning.ImageTensor;
-import io.sparksr.partitioning.Rect;
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.tiling.Rect;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.sparksr.partitioning.ImageTensor;
-import io.sparksr.partitioning.MetricAccumulator;
-import io.sparksr.partitioning.Metrics;
-import io.sparksr.partitioning.Quantized;
-import io.sparksr.partitioning.Resize;
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.image.Quantized;
+import io.sparksr.partitioning.image.Resize;
+import io.sparksr.partitioning.metrics.MetricAccumulator;
+import io.sparksr.partitioning.metrics.Metrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

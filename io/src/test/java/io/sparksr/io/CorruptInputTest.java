@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.sparksr.partitioning.Rect;
+import io.sparksr.partitioning.tiling.Rect;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

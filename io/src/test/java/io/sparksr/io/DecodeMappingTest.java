@@ -2,7 +2,7 @@ package io.sparksr.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sparksr.partitioning.ImageTensor;
+import io.sparksr.partitioning.image.ImageTensor;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;

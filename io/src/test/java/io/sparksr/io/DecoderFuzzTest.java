@@ -2,7 +2,7 @@ package io.sparksr.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sparksr.partitioning.Rect;
+import io.sparksr.partitioning.tiling.Rect;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.io.ByteArrayOutputStream;

@@ -2,8 +2,8 @@ package io.sparksr.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sparksr.partitioning.Dihedral;
-import io.sparksr.partitioning.ImageTensor;
+import io.sparksr.partitioning.image.Dihedral;
+import io.sparksr.partitioning.image.ImageTensor;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -3,8 +3,8 @@ package io.sparksr.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sparksr.partitioning.ImageTensor;
-import io.sparksr.partitioning.Rect;
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.tiling.Rect;
 import java.io.File;
 import java.util.Arrays;
 import java.util.List;

@@ -3,8 +3,8 @@ package io.sparksr.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sparksr.partitioning.ImageTensor;
-import io.sparksr.partitioning.Quantized;
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.image.Quantized;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;

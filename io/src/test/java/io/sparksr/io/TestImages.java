@@ -1,6 +1,6 @@
 package io.sparksr.io;
 
-import io.sparksr.partitioning.ImageTensor;
+import io.sparksr.partitioning.image.ImageTensor;
 import java.util.Random;
 
 /** Seeded test images and the quantisation the writer is specified to apply. */

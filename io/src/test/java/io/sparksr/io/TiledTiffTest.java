@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.sparksr.partitioning.ImageTensor;
-import io.sparksr.partitioning.Quantized;
-import io.sparksr.partitioning.Rect;
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.image.Quantized;
+import io.sparksr.partitioning.tiling.Rect;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.io.ByteArrayOutputStream;

@@ -3,7 +3,7 @@ package io.sparksr.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sparksr.partitioning.ImageTensor;
+import io.sparksr.partitioning.image.ImageTensor;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.io.ByteArrayOutputStream;

@@ -1,7 +1,7 @@
 package io.sparksr.model;
 
-import io.sparksr.partitioning.BicubicOperator;
-import io.sparksr.partitioning.TileOperator;
+import io.sparksr.partitioning.inference.BicubicOperator;
+import io.sparksr.partitioning.inference.TileOperator;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,10 +1,10 @@
 package io.sparksr.model;
 
 import io.sparksr.model.arch.Architecture;
-import io.sparksr.partitioning.BorderPolicy;
-import io.sparksr.partitioning.ImageTensor;
-import io.sparksr.partitioning.Resize;
-import io.sparksr.partitioning.TileOperator;
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.image.Resize;
+import io.sparksr.partitioning.inference.TileOperator;
+import io.sparksr.partitioning.tiling.BorderPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,7 +17,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

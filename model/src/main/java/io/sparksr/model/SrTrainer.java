@@ -1,7 +1,5 @@
 package io.sparksr.model;
 
-import io.sparksr.partitioning.TrainBatch;
-
 import io.sparksr.model.arch.Architecture;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

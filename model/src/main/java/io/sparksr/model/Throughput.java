@@ -1,18 +1,18 @@
 package io.sparksr.model;
 
-import io.sparksr.partitioning.ImageTensor;
+import io.sparksr.partitioning.image.ImageTensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
+import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.enums.WeightsFormat;
 
 /**
  * What this JVM's ND4J build reaches: the peak of a large sgemm and of a large 3×3 convolution,

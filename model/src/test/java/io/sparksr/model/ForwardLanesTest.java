@@ -3,8 +3,7 @@ package io.sparksr.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sparksr.partitioning.ImageTensor;
-import io.sparksr.partitioning.TrainBatch;
+import io.sparksr.partitioning.image.ImageTensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

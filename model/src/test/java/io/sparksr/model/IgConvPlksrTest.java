@@ -1,7 +1,5 @@
 package io.sparksr.model;
 
-import io.sparksr.partitioning.TrainBatch;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,8 +7,8 @@ import io.sparksr.model.arch.Architecture;
 import io.sparksr.model.arch.Architectures;
 import io.sparksr.model.arch.IgConvPlksr;
 import io.sparksr.model.arch.IgConvPlksrConfig;
-import io.sparksr.partitioning.ImageTensor;
-import io.sparksr.partitioning.Resize;
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.image.Resize;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

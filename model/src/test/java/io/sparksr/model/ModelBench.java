@@ -1,7 +1,5 @@
 package io.sparksr.model;
 
-import io.sparksr.partitioning.TrainBatch;
-
 import io.sparksr.model.arch.IgConvPlksr;
 import io.sparksr.model.arch.IgConvPlksrConfig;
 import java.util.ArrayList;

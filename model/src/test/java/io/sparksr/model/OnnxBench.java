@@ -4,14 +4,14 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.sparksr.model.onnx.OnnxExporter;
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.inference.TileBatcher;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import io.sparksr.partitioning.ImageTensor;
-import io.sparksr.partitioning.TileBatcher;
 
 /**
  * ONNX Runtime (CPU) vs DL4J on the same tiles of the shipped model, per scale, in one JVM: the

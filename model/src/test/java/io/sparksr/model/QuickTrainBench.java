@@ -1,17 +1,15 @@
 package io.sparksr.model;
 
-import io.sparksr.partitioning.TrainBatch;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparksr.io.ImageStore;
 import io.sparksr.model.arch.Architecture;
 import io.sparksr.model.arch.Architectures;
 import io.sparksr.model.arch.IgConvPlksrConfig;
-import io.sparksr.partitioning.ImageTensor;
-import io.sparksr.partitioning.Metrics;
-import io.sparksr.partitioning.Resize;
-import io.sparksr.partitioning.TileUpscaler;
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.image.Resize;
+import io.sparksr.partitioning.inference.TileUpscaler;
+import io.sparksr.partitioning.metrics.Metrics;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -115,7 +113,7 @@ public final class QuickTrainBench {
       } while (img.width() < hp || img.height() < hp);
       int x = rnd.nextInt(img.width() - hp + 1);
       int y = rnd.nextInt(img.height() - hp + 1);
-      ImageTensor h = img.crop(new io.sparksr.partitioning.Rect(x, y, hp, hp));
+      ImageTensor h = img.crop(new io.sparksr.partitioning.tiling.Rect(x, y, hp, hp));
       ImageTensor l = Resize.imresize(h, 1.0 / s);
       System.arraycopy(TestModels.nhwc(l), 0, lr, b * p * p * 3, p * p * 3);
       System.arraycopy(TestModels.nhwc(h), 0, hr, b * hp * hp * 3, hp * hp * 3);

@@ -1,18 +1,16 @@
 package io.sparksr.model;
 
-import io.sparksr.partitioning.TrainBatch;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sparksr.partitioning.BorderPolicy;
-import io.sparksr.partitioning.ImageTensor;
-import io.sparksr.partitioning.Stitcher;
-import io.sparksr.partitioning.TileOperator;
-import io.sparksr.partitioning.TilePlan;
-import io.sparksr.partitioning.TilePlanner;
-import io.sparksr.partitioning.TileSpec;
-import io.sparksr.partitioning.TileUpscaler;
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.inference.TileOperator;
+import io.sparksr.partitioning.inference.TileUpscaler;
+import io.sparksr.partitioning.tiling.BorderPolicy;
+import io.sparksr.partitioning.tiling.Stitcher;
+import io.sparksr.partitioning.tiling.TilePlan;
+import io.sparksr.partitioning.tiling.TilePlanner;
+import io.sparksr.partitioning.tiling.TileSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,14 +1,12 @@
 package io.sparksr.model;
 
-import io.sparksr.partitioning.TrainBatch;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.sparksr.partitioning.ImageTensor;
-import io.sparksr.partitioning.Metrics;
-import io.sparksr.partitioning.Resize;
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.image.Resize;
+import io.sparksr.partitioning.metrics.Metrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,11 +1,9 @@
 package io.sparksr.model;
 
-import io.sparksr.partitioning.TrainBatch;
-
 import io.sparksr.model.arch.IgConvPlksr;
 import io.sparksr.model.arch.IgConvPlksrConfig;
-import io.sparksr.partitioning.ImageTensor;
-import io.sparksr.partitioning.Resize;
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.image.Resize;
 import java.util.List;
 import java.util.Random;
 

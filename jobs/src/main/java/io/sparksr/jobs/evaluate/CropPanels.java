@@ -1,7 +1,7 @@
 package io.sparksr.jobs.evaluate;
 
-import io.sparksr.partitioning.ImageTensor;
-import io.sparksr.partitioning.Rect;
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.tiling.Rect;
 
 /**
  * The side-by-side crops of the report: which region of an HR image is shown (the most detailed

@@ -1,7 +1,7 @@
 package io.sparksr.jobs.evaluate;
 
-import io.sparksr.partitioning.MetricAccumulator;
-import io.sparksr.partitioning.Metrics;
+import io.sparksr.partitioning.metrics.MetricAccumulator;
+import io.sparksr.partitioning.metrics.Metrics;
 import java.io.Serializable;
 
 /**

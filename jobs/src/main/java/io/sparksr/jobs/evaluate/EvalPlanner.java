@@ -1,6 +1,6 @@
 package io.sparksr.jobs.evaluate;
 
-import io.sparksr.partitioning.CostPacker;
+import io.sparksr.partitioning.tiling.CostPacker;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

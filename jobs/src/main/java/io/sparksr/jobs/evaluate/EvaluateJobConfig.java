@@ -1,6 +1,6 @@
 package io.sparksr.jobs.evaluate;
 
-import io.sparksr.partitioning.TileOperator;
+import io.sparksr.partitioning.inference.TileOperator;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashSet;

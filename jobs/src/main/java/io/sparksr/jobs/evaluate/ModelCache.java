@@ -1,8 +1,8 @@
 package io.sparksr.jobs.evaluate;
 
 import io.sparksr.model.ModelRegistry;
-import io.sparksr.partitioning.ImageTensor;
-import io.sparksr.partitioning.TileOperator;
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.inference.TileOperator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 

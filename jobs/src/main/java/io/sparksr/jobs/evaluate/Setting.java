@@ -1,6 +1,6 @@
 package io.sparksr.jobs.evaluate;
 
-import io.sparksr.partitioning.SelfEnsemble;
+import io.sparksr.partitioning.inference.SelfEnsemble;
 import java.io.Serializable;
 
 /**

@@ -1,13 +1,13 @@
 package io.sparksr.jobs.evaluate;
 
-import io.sparksr.partitioning.BorderPolicy;
-import io.sparksr.partitioning.ImageTensor;
-import io.sparksr.partitioning.Stitcher;
-import io.sparksr.partitioning.TileOperator;
-import io.sparksr.partitioning.TilePlan;
-import io.sparksr.partitioning.TilePlanner;
-import io.sparksr.partitioning.TileSpec;
-import io.sparksr.partitioning.TileUpscaler;
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.inference.TileOperator;
+import io.sparksr.partitioning.inference.TileUpscaler;
+import io.sparksr.partitioning.tiling.BorderPolicy;
+import io.sparksr.partitioning.tiling.Stitcher;
+import io.sparksr.partitioning.tiling.TilePlan;
+import io.sparksr.partitioning.tiling.TilePlanner;
+import io.sparksr.partitioning.tiling.TileSpec;
 
 /**
  * Super-resolves an in-memory image by the upscale job's tiling rules ({@link TilePlanner},

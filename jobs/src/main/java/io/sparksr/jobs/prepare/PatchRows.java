@@ -3,8 +3,8 @@ package io.sparksr.jobs.prepare;
 import io.sparksr.io.DecodedImage;
 import io.sparksr.io.HadoopConf;
 import io.sparksr.io.ImageStore;
-import io.sparksr.partitioning.ImageTensor;
-import io.sparksr.partitioning.PatchSampler;
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.sampling.PatchSampler;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -77,7 +77,7 @@ final class PatchRows implements FlatMapFunction<String, Row> {
     String imageId = name + "-" + hex(digest(rgb), 4);
     String split = unit(cfg.seed(), imageId, 0) < cfg.valFraction() ? "val" : "train";
     PatchSampler sampler = new PatchSampler(cfg.patchSize(), cfg.stride(), cfg.patchesPerImage(),
-        cfg.minStd(), io.sparksr.partitioning.Dihedral.transforms(cfg.flips(), cfg.rot90()));
+        cfg.minStd(), io.sparksr.partitioning.image.Dihedral.transforms(cfg.flips(), cfg.rot90()));
     List<Row> rows = new ArrayList<>();
     Map<Integer, Long> counts = new TreeMap<>();
     Map<Integer, Long> dropped = new TreeMap<>();

@@ -1,7 +1,7 @@
 package io.sparksr.jobs.train;
 
-import io.sparksr.partitioning.BatchSampler;
-import io.sparksr.partitioning.TrainBatch;
+import io.sparksr.model.BatchSampler;
+import io.sparksr.model.TrainBatch;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ArrayBlockingQueue;

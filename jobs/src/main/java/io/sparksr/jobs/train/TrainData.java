@@ -1,6 +1,6 @@
 package io.sparksr.jobs.train;
 
-import io.sparksr.partitioning.BatchSampler;
+import io.sparksr.model.BatchSampler;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

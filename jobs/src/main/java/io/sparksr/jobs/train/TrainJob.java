@@ -1,14 +1,14 @@
 package io.sparksr.jobs.train;
 
 import io.sparksr.io.HadoopFiles;
+import io.sparksr.model.BatchSampler;
 import io.sparksr.model.Provenance;
 import io.sparksr.model.SrTrainer;
+import io.sparksr.model.TrainBatch;
 import io.sparksr.model.TrainOptions;
 import io.sparksr.model.arch.Architecture;
 import io.sparksr.model.arch.Architectures;
-import io.sparksr.partitioning.BatchSampler;
-import io.sparksr.partitioning.MetricAccumulator;
-import io.sparksr.partitioning.TrainBatch;
+import io.sparksr.partitioning.metrics.MetricAccumulator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

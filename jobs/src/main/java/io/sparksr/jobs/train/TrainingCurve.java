@@ -3,7 +3,7 @@ package io.sparksr.jobs.train;
 import io.sparksr.io.HadoopFiles;
 import io.sparksr.io.ImageStore;
 import io.sparksr.io.PixelFormat;
-import io.sparksr.partitioning.ImageTensor;
+import io.sparksr.partitioning.image.ImageTensor;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

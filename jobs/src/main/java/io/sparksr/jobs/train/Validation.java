@@ -1,13 +1,13 @@
 package io.sparksr.jobs.train;
 
 import io.sparksr.io.ImageStore;
-import io.sparksr.partitioning.ImageTensor;
-import io.sparksr.partitioning.MetricAccumulator;
-import io.sparksr.partitioning.Metrics;
-import io.sparksr.partitioning.Quantized;
-import io.sparksr.partitioning.Resize;
-import io.sparksr.partitioning.TileOperator;
-import io.sparksr.partitioning.TileUpscaler;
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.image.Quantized;
+import io.sparksr.partitioning.image.Resize;
+import io.sparksr.partitioning.inference.TileOperator;
+import io.sparksr.partitioning.inference.TileUpscaler;
+import io.sparksr.partitioning.metrics.MetricAccumulator;
+import io.sparksr.partitioning.metrics.Metrics;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

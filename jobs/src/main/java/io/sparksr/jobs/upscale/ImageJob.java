@@ -1,8 +1,8 @@
 package io.sparksr.jobs.upscale;
 
 import io.sparksr.io.PixelFormat;
-import io.sparksr.partitioning.TilePlan;
-import io.sparksr.partitioning.TilePlanner;
+import io.sparksr.partitioning.tiling.TilePlan;
+import io.sparksr.partitioning.tiling.TilePlanner;
 import java.io.Serializable;
 
 /**

@@ -1,7 +1,7 @@
 package io.sparksr.jobs.upscale;
 
 import io.sparksr.model.ModelRegistry;
-import io.sparksr.partitioning.TileOperator;
+import io.sparksr.partitioning.inference.TileOperator;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** One operator per model per JVM: executors load a model once, not once per task. */

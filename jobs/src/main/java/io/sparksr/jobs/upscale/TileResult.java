@@ -1,6 +1,6 @@
 package io.sparksr.jobs.upscale;
 
-import io.sparksr.partitioning.Quantized;
+import io.sparksr.partitioning.image.Quantized;
 import java.io.Serializable;
 
 /**

@@ -1,6 +1,6 @@
 package io.sparksr.jobs.upscale;
 
-import io.sparksr.partitioning.TileSpec;
+import io.sparksr.partitioning.tiling.TileSpec;
 import java.io.Serializable;
 
 /** One unit of work: a tile of an image (tasks of one image share the {@link ImageJob}). */

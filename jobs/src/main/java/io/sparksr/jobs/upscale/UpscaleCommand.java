@@ -2,13 +2,13 @@ package io.sparksr.jobs.upscale;
 
 import io.sparksr.jobs.SparkOptions;
 import io.sparksr.jobs.SparkSessions;
-import io.sparksr.partitioning.BorderPolicy;
+import io.sparksr.partitioning.tiling.BorderPolicy;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code sparksr upscale}: the command line of {@link UpscaleJob}. */
 @Command(name = "upscale", mixinStandardHelpOptions = true,

@@ -6,7 +6,7 @@ import io.sparksr.io.ImageStore;
 import io.sparksr.jobs.upscale.UpscaleFunctions.Tiling;
 import io.sparksr.jobs.upscale.UpscalePlanner.Probe;
 import io.sparksr.model.SrModel;
-import io.sparksr.partitioning.TileOperator;
+import io.sparksr.partitioning.inference.TileOperator;
 import java.io.IOException;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;

@@ -2,8 +2,8 @@ package io.sparksr.jobs.upscale;
 
 import io.sparksr.io.ImageStore;
 import io.sparksr.jobs.PathRules;
-import io.sparksr.partitioning.BorderPolicy;
-import io.sparksr.partitioning.TileOperator;
+import io.sparksr.partitioning.inference.TileOperator;
+import io.sparksr.partitioning.tiling.BorderPolicy;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;

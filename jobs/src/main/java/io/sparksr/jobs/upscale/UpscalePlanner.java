@@ -2,10 +2,10 @@ package io.sparksr.jobs.upscale;
 
 import io.sparksr.io.ImageInfo;
 import io.sparksr.io.PixelFormat;
-import io.sparksr.partitioning.CostPacker;
-import io.sparksr.partitioning.TileBatcher;
-import io.sparksr.partitioning.TilePlan;
-import io.sparksr.partitioning.TileSpec;
+import io.sparksr.partitioning.inference.TileBatcher;
+import io.sparksr.partitioning.tiling.CostPacker;
+import io.sparksr.partitioning.tiling.TilePlan;
+import io.sparksr.partitioning.tiling.TileSpec;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -33,7 +33,7 @@ import java.util.Map;
  *       {@code convert-threshold-mp} are converted once, streaming, to a tiled TIFF in
  *       {@code workDir}; smaller ones are decoded once per partition (only the band of rows the
  *       partition's tiles need).</li>
- *   <li>Tiles: {@link io.sparksr.partitioning.TilePlanner} with the tile size (for a tiled output,
+ *   <li>Tiles: {@link io.sparksr.partitioning.tiling.TilePlanner} with the tile size (for a tiled output,
  *       rounded down to a multiple of 16 so each tile's output is exactly one TIFF tile); the
  *       tiles of all images in input order, packed into contiguous partitions of about
  *       {@code partition-megapixels} of output each ({@link CostPacker}).</li>

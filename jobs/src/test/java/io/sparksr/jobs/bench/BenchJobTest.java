@@ -8,7 +8,7 @@ import io.sparksr.jobs.SharedSpark;
 import io.sparksr.jobs.upscale.UpscaleJob;
 import io.sparksr.jobs.upscale.UpscaleJobConfig;
 import io.sparksr.model.ModelRegistry;
-import io.sparksr.partitioning.TileOperator;
+import io.sparksr.partitioning.inference.TileOperator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -7,7 +7,7 @@ import io.sparksr.io.HadoopFiles;
 import io.sparksr.io.ImageStore;
 import io.sparksr.io.PixelFormat;
 import io.sparksr.jobs.SharedSpark;
-import io.sparksr.partitioning.ImageTensor;
+import io.sparksr.partitioning.image.ImageTensor;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,11 +2,11 @@ package io.sparksr.jobs.evaluate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sparksr.partitioning.BicubicOperator;
-import io.sparksr.partitioning.BorderPolicy;
-import io.sparksr.partitioning.ImageTensor;
-import io.sparksr.partitioning.Rect;
-import io.sparksr.partitioning.Resize;
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.image.Resize;
+import io.sparksr.partitioning.inference.BicubicOperator;
+import io.sparksr.partitioning.tiling.BorderPolicy;
+import io.sparksr.partitioning.tiling.Rect;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

@@ -10,7 +10,7 @@ import io.sparksr.jobs.SharedSpark;
 import io.sparksr.jobs.prepare.PrepareJob;
 import io.sparksr.jobs.prepare.PrepareJobConfig;
 import io.sparksr.model.ModelBundle;
-import io.sparksr.partitioning.ImageTensor;
+import io.sparksr.partitioning.image.ImageTensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.sparksr.jobs.upscale;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sparksr.jobs.SparkSr;
-import io.sparksr.partitioning.BorderPolicy;
+import io.sparksr.partitioning.tiling.BorderPolicy;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;

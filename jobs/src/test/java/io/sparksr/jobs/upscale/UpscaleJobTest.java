@@ -11,13 +11,13 @@ import io.sparksr.io.PixelFormat;
 import io.sparksr.io.TiledTiffReader;
 import io.sparksr.jobs.SharedSpark;
 import io.sparksr.model.ModelRegistry;
-import io.sparksr.partitioning.BicubicOperator;
-import io.sparksr.partitioning.Dihedral;
-import io.sparksr.partitioning.ImageTensor;
-import io.sparksr.partitioning.Quantized;
-import io.sparksr.partitioning.Resize;
-import io.sparksr.partitioning.TileOperator;
-import io.sparksr.partitioning.TileUpscaler;
+import io.sparksr.partitioning.image.Dihedral;
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.image.Quantized;
+import io.sparksr.partitioning.image.Resize;
+import io.sparksr.partitioning.inference.BicubicOperator;
+import io.sparksr.partitioning.inference.TileOperator;
+import io.sparksr.partitioning.inference.TileUpscaler;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.nio.ByteBuffer;
@@ -453,7 +453,7 @@ public class UpscaleJobTest extends SharedSpark {
       }
 
       @Override
-      public io.sparksr.partitioning.BorderPolicy defaultBorder() {
+      public io.sparksr.partitioning.tiling.BorderPolicy defaultBorder() {
         return bicubic.defaultBorder();
       }
     });

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sparksr.io.ImageInfo;
 import io.sparksr.io.PixelFormat;
 import io.sparksr.jobs.upscale.UpscalePlanner.Probe;
-import io.sparksr.partitioning.BicubicOperator;
+import io.sparksr.partitioning.inference.BicubicOperator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

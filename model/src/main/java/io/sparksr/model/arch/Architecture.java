@@ -1,6 +1,6 @@
 package io.sparksr.model.arch;
 
-import io.sparksr.partitioning.BorderPolicy;
+import io.sparksr.partitioning.tiling.BorderPolicy;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SameDiff;

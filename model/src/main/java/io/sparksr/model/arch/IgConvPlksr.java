@@ -1,7 +1,7 @@
 package io.sparksr.model.arch;
 
-import io.sparksr.partitioning.BorderPolicy;
-import io.sparksr.partitioning.Resize;
+import io.sparksr.partitioning.image.Resize;
+import io.sparksr.partitioning.tiling.BorderPolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -10,7 +10,7 @@ import io.sparksr.io.ImageStore;
 import io.sparksr.model.ModelBundle;
 import io.sparksr.model.ModelRegistry;
 import io.sparksr.model.SrModel;
-import io.sparksr.partitioning.ImageTensor;
+import io.sparksr.partitioning.image.ImageTensor;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,0 +1,143 @@
+package io.sparksr.partitioning.sampling;
+
+import io.sparksr.partitioning.image.Dihedral;
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.image.Quantized;
+import io.sparksr.partitioning.image.Resize;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Cuts aligned LR/HR training patch pairs from one image at one scale: the LR patch is
+ * {@code p x p} at LR position (x, y), the HR patch {@code p*s x p*s} at (x*s, y*s), both from the
+ * modcropped HR image and its MATLAB-bicubic LR (quantised to uint8, as an LR file would be).
+ * Positions come from a grid (stride) or, when {@code count > 0}, from a seeded random draw, so the
+ * same image, scale and seed always give the same patches. Flat patches (standard deviation of the
+ * LR samples below {@code minStd}) are dropped and counted.
+ */
+public final class PatchSampler {
+
+  /** One patch pair as interleaved uint8 (H x W x C). */
+  public record Pair(int x, int y, int augment, byte[] lr, byte[] hr, float std) {}
+
+  /** The patches of one image at one scale and how many were dropped as flat. */
+  public record Sample(int scale, int lrWidth, int lrHeight, List<Pair> pairs, int dropped) {}
+
+  private final int patchSize;
+  private final int stride;
+  private final int count;
+  private final double minStd;
+  private final int[] augment;
+
+  /**
+   * @param patchSize LR patch size
+   * @param stride    grid step in LR pixels (used when count == 0)
+   * @param count     patches to draw at random per image and scale; 0 = the whole grid
+   * @param minStd    drop patches whose LR standard deviation (in [0,1] units) is below this
+   * @param augment   dihedral transforms to emit per patch ({@link Dihedral#transforms})
+   */
+  public PatchSampler(int patchSize, int stride, int count, double minStd, int[] augment) {
+    if (patchSize < 1) {
+      throw new IllegalArgumentException("'patch-size' is " + patchSize + " but must be >= 1");
+    }
+    if (stride < 1) {
+      throw new IllegalArgumentException("'stride' is " + stride + " but must be >= 1");
+    }
+    if (count < 0) {
+      throw new IllegalArgumentException("'patches-per-image' is " + count + " but must be >= 0");
+    }
+    if (minStd < 0) {
+      throw new IllegalArgumentException("'min-std' is " + minStd + " but must be >= 0");
+    }
+    this.patchSize = patchSize;
+    this.stride = stride;
+    this.count = count;
+    this.minStd = minStd;
+    this.augment = augment.clone();
+  }
+
+  /**
+   * @param hr   the HR image, 3 channels in [0,1]
+   * @param seed per (image, scale) seed for random positions
+   */
+  public Sample sample(ImageTensor hr, int scale, long seed) {
+    ImageTensor cropped = Resize.modcrop(hr, scale);
+    ImageTensor lr = Quantized.of(Resize.imresize(cropped, 1.0 / scale), 8).toTensor();
+    byte[] lrBytes = interleaved(lr);
+    byte[] hrBytes = interleaved(cropped);
+    int c = hr.channels();
+    List<int[]> positions = positions(lr.width(), lr.height(), seed);
+    List<Pair> pairs = new ArrayList<>();
+    int dropped = 0;
+    int hp = patchSize * scale;
+    for (int[] pos : positions) {
+      byte[] lp = crop(lrBytes, lr.width(), c, pos[0], pos[1], patchSize);
+      float std = std(lp);
+      if (std < minStd) {
+        dropped++;
+        continue;
+      }
+      byte[] hpatch = crop(hrBytes, cropped.width(), c, pos[0] * scale, pos[1] * scale, hp);
+      for (int d : augment) {
+        pairs.add(new Pair(pos[0], pos[1], d, Dihedral.apply(lp, patchSize, c, d),
+            Dihedral.apply(hpatch, hp, c, d), std));
+      }
+    }
+    return new Sample(scale, lr.width(), lr.height(), pairs, dropped);
+  }
+
+  private List<int[]> positions(int w, int h, long seed) {
+    List<int[]> out = new ArrayList<>();
+    if (w < patchSize || h < patchSize) {
+      return out;
+    }
+    if (count > 0) {
+      SplittableRandom rnd = new SplittableRandom(seed);
+      for (int i = 0; i < count; i++) {
+        out.add(new int[] {rnd.nextInt(w - patchSize + 1), rnd.nextInt(h - patchSize + 1)});
+      }
+      return out;
+    }
+    for (int y = 0; y + patchSize <= h; y += stride) {
+      for (int x = 0; x + patchSize <= w; x += stride) {
+        out.add(new int[] {x, y});
+      }
+    }
+    return out;
+  }
+
+  /** uint8 H x W x C bytes of a [0,1] tensor. */
+  public static byte[] interleaved(ImageTensor t) {
+    int c = t.channels();
+    int plane = t.planeSize();
+    byte[] out = new byte[plane * c];
+    float[] d = t.data();
+    for (int ch = 0; ch < c; ch++) {
+      for (int i = 0; i < plane; i++) {
+        out[i * c + ch] = (byte) Quantized.quantize(d[ch * plane + i], 255);
+      }
+    }
+    return out;
+  }
+
+  private static byte[] crop(byte[] hwc, int width, int c, int x, int y, int size) {
+    byte[] out = new byte[size * size * c];
+    for (int row = 0; row < size; row++) {
+      System.arraycopy(hwc, ((y + row) * width + x) * c, out, row * size * c, size * c);
+    }
+    return out;
+  }
+
+  private static float std(byte[] b) {
+    double sum = 0;
+    double sq = 0;
+    for (byte v : b) {
+      double f = (v & 0xff) / 255.0;
+      sum += f;
+      sq += f * f;
+    }
+    double mean = sum / b.length;
+    return (float) Math.sqrt(Math.max(0, sq / b.length - mean * mean));
+  }
+}

@@ -1,0 +1,99 @@
+package io.sparksr.partitioning.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sparksr.partitioning.image.Dihedral;
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.tiling.BorderPolicy;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Dihedral transforms of tensors and the x8 self-ensemble built on them. */
+class SelfEnsembleTest {
+
+  private static ImageTensor random(Random rnd, int c, int h, int w) {
+    float[] d = new float[c * h * w];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = rnd.nextFloat();
+    }
+    return new ImageTensor(c, h, w, d);
+  }
+
+  @Test
+  void tensorTransformsMatchThePatchTransformsAndTheirInversesUndoThem() {
+    Random rnd = new Random(7);
+    ImageTensor square = random(rnd, 1, 5, 5);
+    byte[] bytes = new byte[25];
+    for (int i = 0; i < 25; i++) {
+      bytes[i] = (byte) i;
+      square.data()[i] = i;
+    }
+    ImageTensor rect = random(rnd, 3, 4, 7);
+    for (int d = 0; d < 8; d++) {
+      byte[] expected = Dihedral.apply(bytes, 5, 1, d);
+      ImageTensor got = Dihedral.apply(square, d);
+      for (int i = 0; i < 25; i++) {
+        assertThat(got.data()[i]).as("d=%d i=%d", d, i).isEqualTo(expected[i]);
+      }
+      ImageTensor t = Dihedral.apply(rect, d);
+      assertThat(t.width()).isEqualTo(d >= 4 ? 4 : 7);
+      assertThat(Dihedral.apply(t, Dihedral.inverse(d))).isEqualTo(rect);
+    }
+    assertThatThrownBy(() -> Dihedral.inverse(8)).hasMessageContaining("transform is 8");
+  }
+
+  @Test
+  void bicubicCommutesWithFlipsSoItsEnsembleIsThePlainOutput() {
+    ImageTensor img = random(new Random(3), 3, 13, 19);
+    BicubicOperator bicubic = new BicubicOperator();
+    for (int scale : new int[] {2, 3, 4}) {
+      ImageTensor plain = TileUpscaler.upscaleWhole(bicubic, img, scale, 2, BorderPolicy.SYMMETRIC);
+      ImageTensor ens = TileUpscaler.upscaleWhole(new SelfEnsemble(bicubic), img, scale, 2,
+          BorderPolicy.SYMMETRIC);
+      assertThat(ens.sameShape(plain)).isTrue();
+      for (int i = 0; i < plain.data().length; i++) {
+        assertThat((double) ens.data()[i]).isCloseTo(plain.data()[i],
+            org.assertj.core.api.Assertions.within(1e-6));
+      }
+    }
+  }
+
+  @Test
+  void anOperatorThatIsNotFlipInvariantIsAveragedOverTheEightTransforms() {
+    // "upscale" = nearest neighbour plus a ramp in x: the ramp is not flip-invariant, so the
+    // ensemble averages it to its mean over the group, a constant (w*s - 1) / 2 per sample
+    TileOperator ramp = new TileOperator() {
+      @Override
+      public ImageTensor apply(ImageTensor tile, int scale) {
+        int h = tile.height() * scale;
+        int w = tile.width() * scale;
+        ImageTensor out = ImageTensor.zeros(tile.channels(), h, w);
+        for (int c = 0; c < tile.channels(); c++) {
+          for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+              out.set(c, y, x, tile.get(c, y / scale, x / scale) + x);
+            }
+          }
+        }
+        return out;
+      }
+
+      @Override
+      public int radius() {
+        return 0;
+      }
+
+      @Override
+      public boolean supportsScale(int scale) {
+        return true;
+      }
+    };
+    ImageTensor img = ImageTensor.zeros(1, 3, 3); // square: x and y ramps average alike
+    ImageTensor ens = new SelfEnsemble(ramp).apply(img, 2);
+    for (float v : ens.data()) {
+      assertThat((double) v).isCloseTo(2.5, org.assertj.core.api.Assertions.within(1e-6));
+    }
+    assertThat(new SelfEnsemble(ramp).radius()).isZero();
+  }
+}
