@@ -2,6 +2,8 @@ package io.sparksr.jobs;
 
 import java.nio.file.Path;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,5 +32,22 @@ public final class SparkOptions {
   /** --conf settings (never null). */
   public Map<String, String> conf() {
     return conf == null ? Map.of() : conf;
+  }
+
+  /**
+   * The Hadoop configuration a Spark context of these settings would give its tasks, before one
+   * exists: the defaults plus every {@code spark.hadoop.*} setting (from spark-submit's
+   * properties, i.e. the JVM's {@code spark.*} system properties, then {@code sparkConf}) with the
+   * prefix removed, as Spark does. Used to load a model on the driver from a file system that
+   * only those settings configure.
+   */
+  public static Configuration hadoopConfiguration(Map<String, String> sparkConf) {
+    SparkConf spark = new SparkConf(true);
+    sparkConf.forEach(spark::set);
+    Configuration hadoop = new Configuration();
+    for (scala.Tuple2<String, String> kv : spark.getAllWithPrefix("spark.hadoop.")) {
+      hadoop.set(kv._1(), kv._2());
+    }
+    return hadoop;
   }
 }

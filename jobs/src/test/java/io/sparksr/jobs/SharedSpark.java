@@ -16,7 +16,9 @@ public abstract class SharedSpark extends SharedJavaSparkContext {
         .set("spark.ui.enabled", "false")
         .set("spark.driver.host", "127.0.0.1")
         .set("spark.sql.shuffle.partitions", "4")
-        .set("spark.app.id", "sparksr-test");
+        .set("spark.app.id", "sparksr-test")
+        // a file system only this spark.hadoop.* setting configures (ModelFileSystemTest)
+        .set(SchemeOnlyFileSystem.SPARK_KEY, SchemeOnlyFileSystem.class.getName());
   }
 
   /** A session over the shared context (never close it: the context is shared). */

@@ -1,24 +1,18 @@
 package io.sparksr.jobs.bench;
 
-import io.sparksr.io.DecodedImage;
 import io.sparksr.io.ImageStore;
 import io.sparksr.jobs.upscale.UpscaleJob;
 import io.sparksr.jobs.upscale.UpscaleJobConfig;
 import io.sparksr.jobs.upscale.UpscaleJobResult;
+import io.sparksr.jobs.upscale.UpscaleLoop;
 import io.sparksr.model.ForwardLanes;
-import io.sparksr.model.ModelRegistry;
 import io.sparksr.model.NativeBackend;
 import io.sparksr.model.SrModel;
 import io.sparksr.model.Throughput;
-import io.sparksr.partitioning.image.ImageTensor;
-import io.sparksr.partitioning.image.Quantized;
 import io.sparksr.partitioning.inference.TileBatcher;
 import io.sparksr.partitioning.inference.TileOperator;
-import io.sparksr.partitioning.tiling.QuantizedStitcher;
-import io.sparksr.partitioning.tiling.TilePlan;
-import io.sparksr.partitioning.tiling.TilePlanner;
-import io.sparksr.partitioning.tiling.TileSpec;
-import io.sparksr.partitioning.tiling.Tiles;
+import io.sparksr.pipeline.OperatorCache;
+import io.sparksr.pipeline.Tiling;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,9 +24,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
@@ -83,7 +74,7 @@ public final class BenchJob {
       if (cfg.has("peak")) {
         convPeak = peak(cfg, out);
       }
-      TileOperator op = ModelRegistry.load(cfg.model());
+      TileOperator op = OperatorCache.get(cfg.model(), spark.sparkContext().hadoopConfiguration());
       if (cfg.has("model")) {
         model(cfg, op, convPeak, out);
       }
@@ -103,8 +94,9 @@ public final class BenchJob {
       if (cfg.has("bicubic")) {
         out.println("");
         out.println("## Bicubic x4: upscale job, plain loop, libvips");
-        jobVsLoop(spark, cfg, "bicubic", ModelRegistry.load("bicubic"), 4, images, work, out,
-            true);
+        jobVsLoop(spark, cfg, "bicubic",
+            OperatorCache.get("bicubic", spark.sparkContext().hadoopConfiguration()), 4, images,
+            work, out, true);
       }
       if (cfg.has("scaling")) {
         scaling(spark, cfg, work, out);
@@ -160,7 +152,7 @@ public final class BenchJob {
       for (int core : new int[] {cfg.modelTile(), 64}) {
         int side = core + 2 * m.radius();
         int batch = TileBatcher.batchSize(m, side, side, s,
-            (long) UpscaleJobConfig.DEFAULT_BATCH_MEMORY_MB << 20);
+            (long) Tiling.DEFAULT_BATCH_MEMORY_MB << 20);
         Throughput.Measure f = Throughput.forward(m, s, side, batch, lanes, cfg.reps(),
             cfg.warmup());
         double mp = (double) core * core * s * s * batch * lanes / 1e6 / f.median();
@@ -179,7 +171,7 @@ public final class BenchJob {
     int s = cfg.scales().get(0);
     int side = cfg.modelTile() + 2 * m.radius();
     int batch = TileBatcher.batchSize(m, side, side, s,
-        (long) UpscaleJobConfig.DEFAULT_BATCH_MEMORY_MB << 20);
+        (long) Tiling.DEFAULT_BATCH_MEMORY_MB << 20);
     for (boolean nchw : new boolean[] {false, true}) {
       Throughput.Measure f = Throughput.forwardLayout(m, s, side, batch, nchw, cfg.reps(),
           cfg.warmup());
@@ -194,7 +186,7 @@ public final class BenchJob {
   private static void jobVsLoop(SparkSession spark, BenchConfig cfg, String model,
       TileOperator op, int scale, String images, Path work, PrintWriter out, boolean vips)
       throws Exception {
-    Configuration conf = new Configuration();
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
     ImageStore store = new ImageStore(conf);
     List<String> inputs = store.expand(List.of(images));
     double inMp = 0;
@@ -207,9 +199,11 @@ public final class BenchJob {
     double outMp = inMp * scale * scale;
     int threads = Math.max(1, Math.min(inputs.size(), spark.sparkContext().defaultParallelism()));
     // both paths on the tile size the job would choose (tile-size 0) or the one given
-    UpscaleJobConfig jc = new UpscaleJobConfig(List.of(images), work.resolve("job-out")
-        .toString(), scale, model, cfg.tileSize(), null, null, 16, cfg.master(), cfg.sparkConf())
-        .forOperator(op).withOverwrite(true)
+    UpscaleJobConfig jc = UpscaleJobConfig.builder().inputs(List.of(images))
+        .output(work.resolve("job-out").toString()).scale(scale).model(model)
+        .tileSize(cfg.tileSize()).partitionMegapixels(16).master(cfg.master())
+        .sparkConf(cfg.sparkConf()).overwrite(true).build()
+        .forOperator(op)
         .resolveTileSize(sizes, spark.sparkContext().defaultParallelism());
     double[] job = Throughput.time(cfg.reps(), Math.max(1, cfg.warmup()), () -> {
       UpscaleJobResult r = runJob(spark, jc);
@@ -219,7 +213,7 @@ public final class BenchJob {
     });
     Path loopOut = Files.createDirectories(work.resolve("loop-out"));
     double[] loop = Throughput.time(cfg.reps(), Math.max(1, cfg.warmup()), () ->
-        plainLoop(store, op, inputs, loopOut, scale, jc.tileSize(), jc.halo(), jc, threads));
+        plainLoop(conf, op, jc.toBuilder().output(loopOut.toString()).build(), threads));
     out.println("");
     out.println(String.format(Locale.ROOT, "%d images, %.2f MP in, %.2f MP out; tile %d; loop "
         + "threads %d (= Spark's default parallelism)", inputs.size(), inMp, outMp, jc.tileSize(),
@@ -266,47 +260,19 @@ public final class BenchJob {
     }
   }
 
-  /** Decode, tile, batched inference, quantised stitch, PNG: what a task does, without Spark. */
-  static void plainLoop(ImageStore store, TileOperator op, List<String> inputs, Path outDir,
-      int scale, int tileSize, int halo, UpscaleJobConfig jc, int threads) {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
+  /**
+   * The job's plan and tile pipeline without Spark ({@link UpscaleLoop}): what the tasks do, on
+   * {@code threads} plain threads.
+   */
+  static void plainLoop(Configuration conf, TileOperator op, UpscaleJobConfig jc, int threads) {
     try {
-      List<Future<?>> fs = new ArrayList<>();
-      for (String in : inputs) {
-        fs.add(pool.submit(() -> {
-          DecodedImage img = store.read(in);
-          ImageTensor t = img.tensor();
-          TilePlan plan = TilePlanner.plan(t.width(), t.height(), tileSize, halo, scale);
-          QuantizedStitcher st = new QuantizedStitcher(plan, t.channels(),
-              img.format().bitDepth());
-          TileBatcher<TileSpec> b = new TileBatcher<>(op, scale, tileSize + 2 * halo,
-              (long) jc.batchMemoryMb() << 20, new TileBatcher.Sink<>() {
-                @Override
-                public void done(TileSpec key, TileSpec tile, ImageTensor core, double seconds) {
-                  st.place(tile, Quantized.of(core, img.format().bitDepth()));
-                }
-
-                @Override
-                public void failed(TileSpec key, TileSpec tile, Throwable error) {
-                  throw new IllegalStateException("tile " + tile.index() + " of " + in, error);
-                }
-              });
-          for (TileSpec s : plan.tiles()) {
-            b.add(s, s, Tiles.pad(t, s, jc.border()));
-          }
-          b.flush();
-          String name = new File(in.replaceFirst("^file:", "")).getName();
-          store.write(outDir.resolve(name).toString(), st.result(), img.format());
-          return null;
-        }));
-      }
-      for (Future<?> f : fs) {
-        f.get();
+      for (var o : UpscaleLoop.run(conf, op, jc, threads)) {
+        if (!o.ok()) {
+          throw new IllegalStateException(o.input() + ": " + o.reason());
+        }
       }
     } catch (Exception e) {
       throw new IllegalStateException("plain loop failed: " + e.getMessage(), e);
-    } finally {
-      pool.shutdownNow();
     }
   }
 
@@ -326,10 +292,12 @@ public final class BenchJob {
       int side = SCALING_SIDES[i];
       Path dir = Files.createDirectories(work.resolve("scaling-" + side));
       BenchImages.write(dir.resolve("in.png"), side, side);
-      UpscaleJobConfig jc = new UpscaleJobConfig(List.of(dir.resolve("in.png").toString()),
-          work.resolve("scaling-out-" + side).toString(), 4, "bicubic", cfg.tileSize(), null,
-          null, 16, cfg.master(), cfg.sparkConf()).forOperator(ModelRegistry.load("bicubic"))
-          .withOverwrite(true);
+      UpscaleJobConfig jc = UpscaleJobConfig.builder()
+          .inputs(List.of(dir.resolve("in.png").toString()))
+          .output(work.resolve("scaling-out-" + side).toString()).scale(4).model("bicubic")
+          .tileSize(cfg.tileSize()).partitionMegapixels(16).master(cfg.master())
+          .sparkConf(cfg.sparkConf()).overwrite(true).build()
+          .forOperator(OperatorCache.get("bicubic", spark.sparkContext().hadoopConfiguration()));
       double[] t = Throughput.time(reps, 1, () -> runJob(spark, jc));
       x[i] = side * (double) side * 16 / 1e6;
       y[i] = Throughput.median(t);

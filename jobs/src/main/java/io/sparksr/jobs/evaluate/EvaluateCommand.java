@@ -4,6 +4,7 @@ import io.sparksr.io.HadoopFiles;
 import io.sparksr.io.ImageStore;
 import io.sparksr.jobs.SparkOptions;
 import io.sparksr.jobs.SparkSessions;
+import io.sparksr.pipeline.OperatorCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,9 +12,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code sparksr evaluate}: the command line of {@link EvaluateJob}. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
@@ -81,7 +82,8 @@ public final class EvaluateCommand implements Callable<Integer> {
       EvaluateJobConfig cfg = new EvaluateJobConfig(ds, scales, models, tileSize, selfEnsemble,
           output, crops, resolveAnchors(anchors), sparkOptions.master(),
           sparkOptions.conf());
-      cfg.checkModels(ModelCache::get);
+      var hadoop = SparkOptions.hadoopConfiguration(cfg.sparkConf());
+      cfg.checkModels(m -> OperatorCache.get(m, hadoop));
       checkDatasets(cfg);
       checkAnchors(cfg);
       return cfg;

@@ -1,6 +1,7 @@
 package io.sparksr.jobs.evaluate;
 
 import io.sparksr.io.DecodedImage;
+import io.sparksr.io.Failures;
 import io.sparksr.io.HadoopConf;
 import io.sparksr.io.ImageStore;
 import io.sparksr.io.PixelFormat;
@@ -11,6 +12,9 @@ import io.sparksr.partitioning.inference.SelfEnsemble;
 import io.sparksr.partitioning.inference.TileOperator;
 import io.sparksr.partitioning.metrics.Metrics;
 import io.sparksr.partitioning.tiling.Rect;
+import io.sparksr.pipeline.OperatorCache;
+import io.sparksr.pipeline.TensorUpscaler;
+import io.sparksr.pipeline.Tiling;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -77,7 +81,7 @@ final class EvaluateFunctions {
       try {
         decoded = withoutAlpha(store.read(units.get(0).path()));
       } catch (Exception e) {
-        String why = reason(e);
+        String why = Failures.reason(e);
         for (EvalUnit u : units) {
           u.settings().forEach(s -> out.add(EvalResult.failed(runId, u, s, why)));
         }
@@ -89,7 +93,7 @@ final class EvaluateFunctions {
         try {
           p = pairs.computeIfAbsent(u.scale(), s -> Pair.of(decoded, s));
         } catch (Exception e) {
-          String why = reason(e);
+          String why = Failures.reason(e);
           u.settings().forEach(s -> out.add(EvalResult.failed(runId, u, s, why)));
           continue;
         }
@@ -100,14 +104,14 @@ final class EvaluateFunctions {
     private void evaluateUnit(ImageStore store, EvalUnit u, Pair p, List<EvalResult> out) {
       TileOperator op;
       try {
-        op = ModelCache.get(u.model());
+        op = OperatorCache.get(u.model(), conf.value().get());
         if (!op.supportsScale(u.scale())) {
           throw new IllegalArgumentException("model '" + u.model() + "' does not serve scale "
               + u.scale());
         }
-        ModelCache.warmUp(u.model(), op, u.scale(), p.lr().channels());
+        OperatorCache.warmUp(u.model(), op, u.scale(), p.lr().channels());
       } catch (Exception e) {
-        String why = reason(e);
+        String why = Failures.reason(e);
         u.settings().forEach(s -> out.add(EvalResult.failed(runId, u, s, why)));
         return;
       }
@@ -118,8 +122,8 @@ final class EvaluateFunctions {
         try {
           TileOperator run = s.selfEnsemble() ? new SelfEnsemble(op) : op;
           long t0 = System.nanoTime();
-          TiledInference.Output sr = TiledInference.upscale(run, p.lr(), u.scale(), s.tileSize(),
-              op.radius(), op.defaultBorder());
+          TensorUpscaler.Output sr = TensorUpscaler.upscale(run, p.lr(), u.scale(), s.tileSize(),
+              op.radius(), op.defaultBorder(), (long) Tiling.DEFAULT_BATCH_MEMORY_MB << 20);
           double seconds = (System.nanoTime() - t0) / 1e9;
           Metrics.Score score = Metrics.score(sr.image(), p.hr(), u.scale());
           if (u.crops() && !ModelNames.isBicubic(u.model())) {
@@ -130,7 +134,7 @@ final class EvaluateFunctions {
               p.hr().width(), p.hr().height(), p.lr().width(), p.lr().height(),
               p.hr().channels(), sr.tiles(), null, System.currentTimeMillis()));
         } catch (Exception e) {
-          out.add(EvalResult.failed(runId, u, s, reason(e)));
+          out.add(EvalResult.failed(runId, u, s, Failures.reason(e)));
         }
       }
     }
@@ -147,7 +151,7 @@ final class EvaluateFunctions {
             Quantized.of(bicubic, 8).toTensor().crop(p.crop()));
       } catch (Exception e) {
         LOG.warn("cannot write the reference crops of {} x{}: {}", u.path(), u.scale(),
-            reason(e));
+            Failures.reason(e));
       }
     }
 
@@ -158,7 +162,7 @@ final class EvaluateFunctions {
         writePanel(store, u, CropPanels.modelPanel(u.model(), s.name()), sr.crop(p.crop()));
       } catch (Exception e) {
         LOG.warn("cannot write the {} crop of {} x{}: {}", u.model(), u.path(), u.scale(),
-            reason(e));
+            Failures.reason(e));
       }
     }
 
@@ -190,14 +194,6 @@ final class EvaluateFunctions {
       case 4 -> t.channels(0, 3);
       default -> t;
     };
-  }
-
-  /** A one-line reason: the message, or the exception type if it has none. */
-  static String reason(Throwable e) {
-    String m = e.getMessage();
-    String s = m == null || m.isBlank() ? e.getClass().getName()
-        : (e instanceof IOException ? m : e.getClass().getSimpleName() + ": " + m);
-    return s.replace('\n', ' ').replace('\r', ' ');
   }
 
   // ---------------------------------------------------------------------------------------------

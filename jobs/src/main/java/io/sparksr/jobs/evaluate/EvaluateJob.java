@@ -14,6 +14,7 @@ import io.sparksr.jobs.evaluate.EvaluateFunctions.FromRow;
 import io.sparksr.jobs.evaluate.EvaluateFunctions.IsOk;
 import io.sparksr.jobs.evaluate.EvaluateFunctions.MergeAccumulators;
 import io.sparksr.jobs.evaluate.EvaluateFunctions.Preferred;
+import io.sparksr.pipeline.OperatorCache;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -64,9 +65,9 @@ public final class EvaluateJob {
       throws IOException {
     long start = System.nanoTime();
     LOG.info("evaluate config: {}", cfg);
-    cfg.checkModels(ModelCache::get);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration hadoop = jsc.hadoopConfiguration();
+    cfg.checkModels(m -> OperatorCache.get(m, hadoop));
     String output = HadoopFiles.qualify(hadoop, cfg.output()).replaceAll("/+$", "");
     String results = output + "/" + RESULTS;
     String runId = newRunId();

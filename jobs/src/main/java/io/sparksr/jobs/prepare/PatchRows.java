@@ -1,6 +1,7 @@
 package io.sparksr.jobs.prepare;
 
 import io.sparksr.io.DecodedImage;
+import io.sparksr.io.Failures;
 import io.sparksr.io.HadoopConf;
 import io.sparksr.io.ImageStore;
 import io.sparksr.partitioning.image.ImageTensor;
@@ -68,9 +69,9 @@ final class PatchRows implements FlatMapFunction<String, Row> {
       DecodedImage img = new ImageStore(conf.value().get()).read(path);
       rgb = img.tensor().toRgb(); // training data is RGB
     } catch (Exception e) {
-      String why = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+      String why = Failures.reason(e);
       LOG.warn("skipping {}: {}", path, why);
-      stats.add(new ImageStats(path, why.replace('\n', ' '), Map.of(), Map.of(), null));
+      stats.add(new ImageStats(path, why, Map.of(), Map.of(), null));
       return List.<Row>of().iterator();
     }
     String name = path.substring(path.lastIndexOf('/') + 1);

@@ -3,6 +3,8 @@ package io.sparksr.jobs.upscale;
 import io.sparksr.jobs.SparkOptions;
 import io.sparksr.jobs.SparkSessions;
 import io.sparksr.partitioning.tiling.BorderPolicy;
+import io.sparksr.pipeline.OperatorCache;
+import io.sparksr.pipeline.Tiling;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -28,11 +30,12 @@ public final class UpscaleCommand implements Callable<Integer> {
           + "_manifest.csv.")
   String output;
 
-  @Option(names = "--scale", defaultValue = "2", description = "Upscaling factor: 2, 3 or 4 "
+  @Option(names = "--scale", defaultValue = "" + UpscaleJobConfig.DEFAULT_SCALE,
+      description = "Upscaling factor: 2, 3 or 4 "
       + "(default: ${DEFAULT-VALUE}).")
   int scale;
 
-  @Option(names = "--model", defaultValue = "default",
+  @Option(names = "--model", defaultValue = UpscaleJobConfig.DEFAULT_MODEL,
       description = "Model: 'default' (the shipped multi-scale network), 'bicubic' "
           + "(MATLAB-compatible) or the path of a model bundle (.srm) on any Hadoop FS "
           + "(default: ${DEFAULT-VALUE}).")
@@ -59,7 +62,7 @@ public final class UpscaleCommand implements Callable<Integer> {
   double partitionMegapixels;
 
   @Option(names = "--batch-memory-mb", paramLabel = "<MiB>",
-      defaultValue = "" + UpscaleJobConfig.DEFAULT_BATCH_MEMORY_MB,
+      defaultValue = "" + Tiling.DEFAULT_BATCH_MEMORY_MB,
       description = "Working memory of one forward pass per task: tiles of one shape are batched "
           + "up to it (default: ${DEFAULT-VALUE}).")
   int batchMemoryMb;
@@ -119,12 +122,19 @@ public final class UpscaleCommand implements Callable<Integer> {
   /** The checked, model-resolved config; every error is a usage error, before Spark starts. */
   UpscaleJobConfig toConfig() {
     try {
-      UpscaleJobConfig cfg = new UpscaleJobConfig(input, output, scale, model, tileSize, halo,
-          border == null ? null : BorderPolicy.parse(border), partitionMegapixels, batchMemoryMb,
-          forwardPermits, overwrite, dryRun, UpscaleJobConfig.normalizeFormat(format), suffix,
-          tiffThresholdMp, convertThresholdMp, progressSeconds, sparkOptions.master(),
-          sparkOptions.conf(), maxMegapixels);
-      return cfg.forOperator(OperatorCache.get(cfg.model()));
+      UpscaleJobConfig cfg = UpscaleJobConfig.builder()
+          .inputs(input).output(output).scale(scale).model(model).tileSize(tileSize).halo(halo)
+          .border(border == null ? null : BorderPolicy.parse(border))
+          .partitionMegapixels(partitionMegapixels).batchMemoryMb(batchMemoryMb)
+          .forwardPermits(forwardPermits).overwrite(overwrite).dryRun(dryRun)
+          .format(UpscaleJobConfig.normalizeFormat(format)).suffix(suffix)
+          .tiffThresholdMp(tiffThresholdMp).convertThresholdMp(convertThresholdMp)
+          .progressSeconds(progressSeconds).maxMegapixels(maxMegapixels)
+          .master(sparkOptions.master()).sparkConf(sparkOptions.conf())
+          .build();
+      // the model is loaded as executors will load it: through the run's spark.hadoop.* settings
+      return cfg.forOperator(OperatorCache.get(cfg.model(),
+          SparkOptions.hadoopConfiguration(cfg.sparkConf())));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }

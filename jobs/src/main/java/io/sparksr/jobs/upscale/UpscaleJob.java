@@ -3,26 +3,30 @@ package io.sparksr.jobs.upscale;
 import io.sparksr.io.HadoopConf;
 import io.sparksr.io.HadoopFiles;
 import io.sparksr.io.ImageStore;
-import io.sparksr.jobs.upscale.UpscaleFunctions.Tiling;
 import io.sparksr.jobs.upscale.UpscalePlanner.Probe;
 import io.sparksr.model.SrModel;
 import io.sparksr.partitioning.inference.TileOperator;
+import io.sparksr.pipeline.ImageJob;
+import io.sparksr.pipeline.ImageOutcome;
+import io.sparksr.pipeline.OperatorCache;
+import io.sparksr.pipeline.TileTask;
+import io.sparksr.pipeline.Tiling;
+import io.sparksr.pipeline.Upscaled;
 import java.io.IOException;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.Function;
-import org.apache.spark.api.java.function.PairFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
@@ -30,15 +34,23 @@ import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 
 /**
- * Upscales every input image. The tile is the unit of work: headers are read on executors, the
- * driver plans ({@link UpscalePlanner}: names, skips, tiles, cost-packed partitions), large
- * inputs without random access are converted to tiled TIFF, executors upscale tiles in batches
- * (one read per image per partition), then each image's tiles are stitched and written
- * atomically (outputs above {@code tiff-threshold-mp} as tiled (Big)TIFF from compressed tiles).
- * A bad image becomes a failed row of the manifest, never a dead job or a black tile.
+ * Upscales every input image; the job only wires, in the order of its steps:
+ * <ol>
+ *   <li>{@link ProbeImage}: input headers, read on executors (a large archive has many);</li>
+ *   <li>{@link UpscalePlanner} (pure, on the driver): output names, skips, failures, tiles,
+ *       cost-packed partitions;</li>
+ *   <li>{@link ConvertInput}: large inputs without random access become tiled TIFFs;</li>
+ *   <li>{@link UpscalePartition}: each task runs the tile pipeline
+ *       ({@link io.sparksr.pipeline.PartitionUpscaler}: read, batched inference, stitch and write
+ *       the images it holds whole);</li>
+ *   <li>{@link AssembleImage}: images split over partitions, after a shuffle by image;</li>
+ *   <li>{@link Manifest}: one row per input.</li>
+ * </ol>
+ * The tile is the unit of work; a bad image becomes a failed row of the manifest, never a dead
+ * job or a black tile.
  *
  * <p>Output folder: the images, {@code manifest.parquet/} (one file appended per run, one row
- * per input, {@link ImageOutcome#SCHEMA}) and {@code _manifest.csv} (this run's rows). Hidden
+ * per input, {@link Manifest#SCHEMA}) and {@code _manifest.csv} (this run's rows). Hidden
  * {@code .<output>.<setting>.parts/} folders hold the compressed tiles of a tiled output until it
  * is assembled (a rerun reuses them), {@code .sparksr-work/} the converted inputs.
  */
@@ -53,7 +65,7 @@ public final class UpscaleJob {
   public static UpscaleJobResult run(SparkSession spark, UpscaleJobConfig config)
       throws IOException {
     long start = System.nanoTime();
-    TileOperator op = OperatorCache.get(config.model());
+    TileOperator op = OperatorCache.get(config.model(), spark.sparkContext().hadoopConfiguration());
     UpscaleJobConfig resolved = config.halo() == null || config.border() == null
         ? config.forOperator(op) : config;
     if (resolved.halo() < op.radius()) {
@@ -73,7 +85,7 @@ public final class UpscaleJob {
     // 1. inputs and their headers (read on executors: a large archive has many), existing outputs
     List<String> inputs = new ImageStore(hadoop).expand(resolved.inputs());
     int slices = Math.max(1, Math.min(inputs.size(), jsc.defaultParallelism() * 4));
-    List<Probe> probes = jsc.parallelize(inputs, slices).map(new UpscaleFunctions.ProbeImage(conf))
+    List<Probe> probes = jsc.parallelize(inputs, slices).map(new ProbeImage(conf))
         .collect();
     Map<String, Long> existing = HadoopFiles.list(hadoop, output);
     List<int[]> sizes = probes.stream().filter(p -> p.info() != null)
@@ -83,7 +95,7 @@ public final class UpscaleJob {
       LOG.info("tile-size {} (chosen for {} image(s) and parallelism {})", cfg.tileSize(),
           sizes.size(), jsc.defaultParallelism());
     }
-    Tiling tiling = Tiling.of(cfg);
+    Tiling tiling = cfg.tiling();
     long probed = System.nanoTime();
 
     // 2. the plan, on the driver
@@ -106,7 +118,7 @@ public final class UpscaleJob {
     if (!toConvert.isEmpty()) {
       Map<Integer, String> failed = new HashMap<>();
       for (Tuple2<Integer, String> r : jsc.parallelize(toConvert, toConvert.size())
-          .map(new UpscaleFunctions.ConvertInput(conf)).collect()) {
+          .map(new ConvertInput(conf)).collect()) {
         if (r._2() != null) {
           failed.put(r._1(), r._2());
           ImageJob job = plan.images().get(r._1());
@@ -124,15 +136,17 @@ public final class UpscaleJob {
       LongAccumulator pixelsDone = jsc.sc().longAccumulator("upscale output pixels done");
       try (UpscaleProgress progress = new UpscaleProgress(tiles, tilesDone::value,
           pixelsDone::value, cfg.progressSeconds())) {
-        JavaRDD<TileResult> inferred = jsc.parallelize(partitions, partitions.size())
-            .mapPartitions(new UpscaleFunctions.InferTiles(conf, tiling, tilesDone, pixelsDone));
+        JavaRDD<Upscaled> inferred = jsc.parallelize(partitions, partitions.size())
+            .mapPartitions(new UpscalePartition(conf, cfg.model(), cfg.forwardPermits(), tiling,
+                tilesDone, pixelsDone));
         int split = splitImages(partitions);
         // images whose tiles all lie in one partition are stitched there; only the others
         // (at most two per partition boundary) go through a shuffle, and none when there are none
-        List<ImageOutcome> written = split == 0 ? inferred.map(new Outcome()).collect()
-            : inferred.mapToPair(new ByImage())
+        List<ImageOutcome> written = split == 0
+            ? inferred.map(new AssembleImage.Finished()).collect()
+            : inferred.mapToPair(new AssembleImage.ByImage())
                 .groupByKey(Math.max(1, Math.min(split, partitions.size())))
-                .map(new UpscaleFunctions.StitchImage(conf, tiling))
+                .map(new AssembleImage(conf, tiling))
                 .collect();
         outcomes.addAll(written);
       }
@@ -141,7 +155,7 @@ public final class UpscaleJob {
 
     // 6. the manifest (Parquet, appended per run; CSV of this run), written last
     long inferred = System.nanoTime();
-    writeManifest(spark, output, runId, outcomes);
+    Manifest.write(spark.sparkContext().hadoopConfiguration(), output, runId, outcomes);
     long manifested = System.nanoTime();
     if (outcomes.stream().noneMatch(ImageOutcome::isFailed)) {
       HadoopFiles.deleteRecursively(hadoop, output + "/" + WORK_DIR);
@@ -186,25 +200,10 @@ public final class UpscaleJob {
     return out;
   }
 
-  private static void writeManifest(SparkSession spark, String output, String runId,
-      List<ImageOutcome> outcomes) throws IOException {
-    long now = System.currentTimeMillis();
-    List<Row> rows = new ArrayList<>(outcomes.size());
-    StringBuilder csv = new StringBuilder(ImageOutcome.csvHeader()).append('\n');
-    for (ImageOutcome o : outcomes) {
-      rows.add(o.toRow(runId, now));
-      csv.append(o.csvRow()).append('\n');
-    }
-    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    ManifestParquet.append(hadoop, output + "/" + MANIFEST_PARQUET, runId, ImageOutcome.SCHEMA,
-        rows);
-    HadoopFiles.writeText(hadoop, output + "/" + MANIFEST, csv.toString());
-  }
-
   /** Number of images whose tiles lie in more than one partition. */
   static int splitImages(List<List<TileTask>> partitions) {
     Map<Integer, Integer> firstPartition = new HashMap<>();
-    java.util.Set<Integer> split = new java.util.HashSet<>();
+    Set<Integer> split = new HashSet<>();
     for (int p = 0; p < partitions.size(); p++) {
       for (TileTask t : partitions.get(p)) {
         Integer first = firstPartition.putIfAbsent(t.image().index(), p);
@@ -214,25 +213,5 @@ public final class UpscaleJob {
       }
     }
     return split.size();
-  }
-
-  /** The outcome of an image its partition stitched (every image, when none is split). */
-  static final class Outcome implements Function<TileResult, ImageOutcome> {
-    @Override
-    public ImageOutcome call(TileResult r) {
-      if (r.outcome() == null) {
-        throw new IllegalStateException("tile " + r.tile() + " of " + r.image().input()
-            + " was not stitched in its partition");
-      }
-      return r.outcome();
-    }
-  }
-
-  /** Keys a tile result by its image. */
-  static final class ByImage implements PairFunction<TileResult, Integer, TileResult> {
-    @Override
-    public Tuple2<Integer, TileResult> call(TileResult r) {
-      return new Tuple2<>(r.image().index(), r);
-    }
   }
 }

@@ -4,49 +4,50 @@ import io.sparksr.io.ImageStore;
 import io.sparksr.jobs.PathRules;
 import io.sparksr.partitioning.inference.TileOperator;
 import io.sparksr.partitioning.tiling.BorderPolicy;
+import io.sparksr.pipeline.Tiling;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The resolved settings of one upscale run. Checked on construction, before Spark starts; checks
- * that need the model (scale served, default halo) are made by {@link #forOperator}.
+ * The resolved settings of one upscale run, made by a {@link Builder} (named setters: no two
+ * values of one type can be swapped by position; each default is the builder's initial value, the
+ * one place it is set). Checked by {@link Builder#build}, before Spark starts; checks that need the
+ * model (scale served, default halo) are made by {@link #forOperator}.
  *
- * @param inputs              files, directories or globs (any Hadoop FS)
- * @param output              output directory: {@code <name><suffix>.<ext>} per image, plus
+ * <ul>
+ * <li>{@code inputs}:     files, directories or globs (any Hadoop FS)
+ * <li>{@code output}:     output directory: {@code <name><suffix>.<ext>} per image, plus
  *                            {@code manifest.parquet/} and {@code _manifest.csv}
- * @param scale               2, 3 or 4
- * @param model               a built-in model name (bicubic), {@code default} or a bundle path
- * @param tileSize            core size of a tile in input pixels
- * @param halo                context around each core; null = the model's receptive-field radius
- * @param border              what the model sees outside the image; null = the model's default
- * @param partitionMegapixels output megapixels per Spark partition (sets the partition count)
- * @param batchMemoryMb       working memory of one forward pass (per task), in MiB: sets how many
+ * <li>{@code scale}:      2, 3 or 4
+ * <li>{@code model}:      a built-in model name (bicubic), {@code default} or a bundle path
+ * <li>{@code tileSize}:   core size of a tile in input pixels
+ * <li>{@code halo}:       context around each core; null = the model's receptive-field radius
+ * <li>{@code border}:     what the model sees outside the image; null = the model's default
+ * <li>{@code partitionMegapixels}: output megapixels per Spark partition (sets the partition count)
+ * <li>{@code batchMemoryMb}: working memory of one forward pass (per task), in MiB: sets how many
  *                            tiles of one shape go through the model together
- * @param forwardPermits      forward passes one executor JVM runs at once, i.e. its forward lanes
+ * <li>{@code forwardPermits}: forward passes one executor JVM runs at once, i.e. its forward lanes
  *                            (0 = cores / OMP_NUM_THREADS; 1 per GPU)
- * @param overwrite           replace existing outputs (default: skip them, status "skipped")
- * @param dryRun              print the plan and stop
- * @param format              output format png, tiff or jpg; null = the input's
- * @param suffix              appended to the input's name; null = {@code _x<scale>}
- * @param tiffThresholdMp     outputs above this many megapixels are written as tiled (Big)TIFF
+ * <li>{@code overwrite}:  replace existing outputs (default: skip them, status "skipped")
+ * <li>{@code dryRun}:     print the plan and stop
+ * <li>{@code format}:     output format png, tiff or jpg; null = the input's
+ * <li>{@code suffix}:     appended to the input's name; null = {@code _x<scale>}
+ * <li>{@code tiffThresholdMp}: outputs above this many megapixels are written as tiled (Big)TIFF
  *                            from tiles compressed on executors
- * @param convertThresholdMp  PNG/JPEG/BMP inputs above this many megapixels are first converted,
+ * <li>{@code convertThresholdMp}: PNG/JPEG/BMP inputs above this many megapixels are first
+ *                            converted,
  *                            streaming, to a tiled TIFF that executors read by region
- * @param progressSeconds     seconds between progress lines (0 = none)
- * @param master              Spark master, null = spark-submit's or local[*]
- * @param sparkConf           extra Spark settings
- * @param maxMegapixels       inputs whose header claims more megapixels fail (from the header,
+ * <li>{@code progressSeconds}: seconds between progress lines (0 = none)
+ * <li>{@code master}:     Spark master, null = spark-submit's or local[*]
+ * <li>{@code sparkConf}:  extra Spark settings
+ * <li>{@code maxMegapixels}: inputs whose header claims more megapixels fail (from the header,
  *                            before anything is allocated: decompression bombs); see
  *                            {@link ImageStore#DEFAULT_MAX_MEGAPIXELS}
+ * </ul>
  */
-public record UpscaleJobConfig(List<String> inputs, String output, int scale, String model,
-    int tileSize, Integer halo, BorderPolicy border, double partitionMegapixels,
-    int batchMemoryMb, int forwardPermits, boolean overwrite, boolean dryRun, String format,
-    String suffix, double tiffThresholdMp, double convertThresholdMp, double progressSeconds,
-    String master, Map<String, String> sparkConf, double maxMegapixels) implements Serializable {
-
+public final class UpscaleJobConfig implements Serializable {
   /** {@code tile-size} 0: chosen per run by {@link #autoTileSize}. */
   public static final int AUTO_TILE_SIZE = 0;
   public static final int DEFAULT_TILE_SIZE = AUTO_TILE_SIZE;
@@ -57,8 +58,9 @@ public record UpscaleJobConfig(List<String> inputs, String output, int scale, St
    * of 480 x 360: 8.4 against 11.0 s; docs/BENCHMARKS.md); small tiles give more tasks.
    */
   public static final List<Integer> AUTO_TILE_SIZES = List.of(512, 256, 128);
+  public static final int DEFAULT_SCALE = 2;
+  public static final String DEFAULT_MODEL = io.sparksr.model.ModelRegistry.DEFAULT;
   public static final double DEFAULT_PARTITION_MEGAPIXELS = 16;
-  public static final int DEFAULT_BATCH_MEMORY_MB = 256;
   public static final double DEFAULT_TIFF_THRESHOLD_MP = 100;
   public static final double DEFAULT_CONVERT_THRESHOLD_MP = 16;
   public static final double DEFAULT_PROGRESS_SECONDS = 10;
@@ -89,81 +91,354 @@ public record UpscaleJobConfig(List<String> inputs, String output, int scale, St
     return chosen;
   }
 
-  public UpscaleJobConfig {
-    if (inputs == null || inputs.isEmpty()) {
-      throw new IllegalArgumentException("'input' is missing: give at least one file, dir or glob");
-    }
-    if (output == null || output.isBlank()) {
-      throw new IllegalArgumentException("'output' is missing: give an output directory");
-    }
-    if (scale < 2 || scale > 4) {
-      throw new IllegalArgumentException("'scale' is " + scale + " but must be 2, 3 or 4");
-    }
-    if (model == null || model.isBlank()) {
-      throw new IllegalArgumentException("'model' is missing");
-    }
-    if (tileSize != AUTO_TILE_SIZE && tileSize < 8) {
-      throw new IllegalArgumentException("'tile-size' is " + tileSize
-          + " but must be >= 8 (or 0: chosen per run)");
-    }
-    if (halo != null && halo < 0) {
-      throw new IllegalArgumentException("'halo' is " + halo + " but must be >= 0");
-    }
-    if (halo != null && tileSize != AUTO_TILE_SIZE && tileSize < 2 * halo) {
-      throw new IllegalArgumentException("'tile-size' is " + tileSize
-          + " but must be >= 2 * 'halo' (= " + 2 * halo + ")");
-    }
-    if (!(partitionMegapixels > 0)) {
-      throw new IllegalArgumentException(
-          "'partition-megapixels' is " + partitionMegapixels + " but must be > 0");
-    }
-    if (batchMemoryMb < 1) {
-      throw new IllegalArgumentException(
-          "'batch-memory-mb' is " + batchMemoryMb + " but must be >= 1");
-    }
-    if (forwardPermits < 0) {
-      throw new IllegalArgumentException(
-          "'forward-permits' is " + forwardPermits + " but must be >= 0 (0 = automatic)");
-    }
-    if (format != null && !FORMATS.contains(format)) {
-      throw new IllegalArgumentException("'format' is '" + format
-          + "' but must be one of png, tiff, jpg (or unset: the input's format)");
-    }
-    if (suffix != null && (suffix.contains("/") || suffix.contains("\\"))) {
-      throw new IllegalArgumentException("'suffix' is '" + suffix
-          + "' but must not contain a path separator");
-    }
-    if (!(tiffThresholdMp > 0)) {
-      throw new IllegalArgumentException(
-          "'tiff-threshold-mp' is " + tiffThresholdMp + " but must be > 0");
-    }
-    if (!(convertThresholdMp > 0)) {
-      throw new IllegalArgumentException(
-          "'convert-threshold-mp' is " + convertThresholdMp + " but must be > 0");
-    }
-    if (!(progressSeconds >= 0)) {
-      throw new IllegalArgumentException(
-          "'progress-seconds' is " + progressSeconds + " but must be >= 0 (0 = off)");
-    }
-    if (!(maxMegapixels > 0)) {
-      throw new IllegalArgumentException(
-          "'max-megapixels' is " + maxMegapixels + " but must be > 0");
-    }
-    for (String in : inputs) {
-      PathRules.checkDisjoint("output", output, "input", in);
-    }
-    inputs = List.copyOf(inputs);
-    sparkConf = sparkConf == null ? Map.of() : Map.copyOf(sparkConf);
+  private final List<String> inputs;
+  private final String output;
+  private final int scale;
+  private final String model;
+  private final int tileSize;
+  private final Integer halo;
+  private final BorderPolicy border;
+  private final double partitionMegapixels;
+  private final int batchMemoryMb;
+  private final int forwardPermits;
+  private final boolean overwrite;
+  private final boolean dryRun;
+  private final String format;
+  private final String suffix;
+  private final double tiffThresholdMp;
+  private final double convertThresholdMp;
+  private final double progressSeconds;
+  private final String master;
+  private final Map<String, String> sparkConf;
+  private final double maxMegapixels;
+
+  private UpscaleJobConfig(Builder b) {
+    this.inputs = b.inputs;
+    this.output = b.output;
+    this.scale = b.scale;
+    this.model = b.model;
+    this.tileSize = b.tileSize;
+    this.halo = b.halo;
+    this.border = b.border;
+    this.partitionMegapixels = b.partitionMegapixels;
+    this.batchMemoryMb = b.batchMemoryMb;
+    this.forwardPermits = b.forwardPermits;
+    this.overwrite = b.overwrite;
+    this.dryRun = b.dryRun;
+    this.format = b.format;
+    this.suffix = b.suffix;
+    this.tiffThresholdMp = b.tiffThresholdMp;
+    this.convertThresholdMp = b.convertThresholdMp;
+    this.progressSeconds = b.progressSeconds;
+    this.master = b.master;
+    this.sparkConf = b.sparkConf;
+    this.maxMegapixels = b.maxMegapixels;
   }
 
-  /** The first run's settings plus defaults for everything added since. */
-  public UpscaleJobConfig(List<String> inputs, String output, int scale, String model,
-      int tileSize, Integer halo, BorderPolicy border, double partitionMegapixels, String master,
-      Map<String, String> sparkConf) {
-    this(inputs, output, scale, model, tileSize, halo, border, partitionMegapixels,
-        DEFAULT_BATCH_MEMORY_MB, 0, false, false, null, null, DEFAULT_TIFF_THRESHOLD_MP,
-        DEFAULT_CONVERT_THRESHOLD_MP, DEFAULT_PROGRESS_SECONDS, master, sparkConf,
-        ImageStore.DEFAULT_MAX_MEGAPIXELS);
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this config's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.inputs = inputs;
+    b.output = output;
+    b.scale = scale;
+    b.model = model;
+    b.tileSize = tileSize;
+    b.halo = halo;
+    b.border = border;
+    b.partitionMegapixels = partitionMegapixels;
+    b.batchMemoryMb = batchMemoryMb;
+    b.forwardPermits = forwardPermits;
+    b.overwrite = overwrite;
+    b.dryRun = dryRun;
+    b.format = format;
+    b.suffix = suffix;
+    b.tiffThresholdMp = tiffThresholdMp;
+    b.convertThresholdMp = convertThresholdMp;
+    b.progressSeconds = progressSeconds;
+    b.master = master;
+    b.sparkConf = sparkConf;
+    b.maxMegapixels = maxMegapixels;
+    return b;
+  }
+
+  public List<String> inputs() {
+    return inputs;
+  }
+
+  public String output() {
+    return output;
+  }
+
+  public int scale() {
+    return scale;
+  }
+
+  public String model() {
+    return model;
+  }
+
+  public int tileSize() {
+    return tileSize;
+  }
+
+  public Integer halo() {
+    return halo;
+  }
+
+  public BorderPolicy border() {
+    return border;
+  }
+
+  public double partitionMegapixels() {
+    return partitionMegapixels;
+  }
+
+  public int batchMemoryMb() {
+    return batchMemoryMb;
+  }
+
+  public int forwardPermits() {
+    return forwardPermits;
+  }
+
+  public boolean overwrite() {
+    return overwrite;
+  }
+
+  public boolean dryRun() {
+    return dryRun;
+  }
+
+  public String format() {
+    return format;
+  }
+
+  public String suffix() {
+    return suffix;
+  }
+
+  public double tiffThresholdMp() {
+    return tiffThresholdMp;
+  }
+
+  public double convertThresholdMp() {
+    return convertThresholdMp;
+  }
+
+  public double progressSeconds() {
+    return progressSeconds;
+  }
+
+  public String master() {
+    return master;
+  }
+
+  public Map<String, String> sparkConf() {
+    return sparkConf;
+  }
+
+  public double maxMegapixels() {
+    return maxMegapixels;
+  }
+
+  /** Named setters over the defaults; {@link #build} checks every rule. */
+  public static final class Builder {
+    private List<String> inputs;
+    private String output;
+    private int scale = DEFAULT_SCALE;
+    private String model = DEFAULT_MODEL;
+    private int tileSize = DEFAULT_TILE_SIZE;
+    private Integer halo;
+    private BorderPolicy border;
+    private double partitionMegapixels = DEFAULT_PARTITION_MEGAPIXELS;
+    private int batchMemoryMb = Tiling.DEFAULT_BATCH_MEMORY_MB;
+    private int forwardPermits = 0;
+    private boolean overwrite = false;
+    private boolean dryRun = false;
+    private String format;
+    private String suffix;
+    private double tiffThresholdMp = DEFAULT_TIFF_THRESHOLD_MP;
+    private double convertThresholdMp = DEFAULT_CONVERT_THRESHOLD_MP;
+    private double progressSeconds = DEFAULT_PROGRESS_SECONDS;
+    private String master;
+    private Map<String, String> sparkConf = Map.of();
+    private double maxMegapixels = ImageStore.DEFAULT_MAX_MEGAPIXELS;
+
+    private Builder() {}
+
+    public Builder inputs(List<String> v) {
+      this.inputs = v;
+      return this;
+    }
+
+    public Builder output(String v) {
+      this.output = v;
+      return this;
+    }
+
+    public Builder scale(int v) {
+      this.scale = v;
+      return this;
+    }
+
+    public Builder model(String v) {
+      this.model = v;
+      return this;
+    }
+
+    public Builder tileSize(int v) {
+      this.tileSize = v;
+      return this;
+    }
+
+    public Builder halo(Integer v) {
+      this.halo = v;
+      return this;
+    }
+
+    public Builder border(BorderPolicy v) {
+      this.border = v;
+      return this;
+    }
+
+    public Builder partitionMegapixels(double v) {
+      this.partitionMegapixels = v;
+      return this;
+    }
+
+    public Builder batchMemoryMb(int v) {
+      this.batchMemoryMb = v;
+      return this;
+    }
+
+    public Builder forwardPermits(int v) {
+      this.forwardPermits = v;
+      return this;
+    }
+
+    public Builder overwrite(boolean v) {
+      this.overwrite = v;
+      return this;
+    }
+
+    public Builder dryRun(boolean v) {
+      this.dryRun = v;
+      return this;
+    }
+
+    public Builder format(String v) {
+      this.format = v;
+      return this;
+    }
+
+    public Builder suffix(String v) {
+      this.suffix = v;
+      return this;
+    }
+
+    public Builder tiffThresholdMp(double v) {
+      this.tiffThresholdMp = v;
+      return this;
+    }
+
+    public Builder convertThresholdMp(double v) {
+      this.convertThresholdMp = v;
+      return this;
+    }
+
+    public Builder progressSeconds(double v) {
+      this.progressSeconds = v;
+      return this;
+    }
+
+    public Builder master(String v) {
+      this.master = v;
+      return this;
+    }
+
+    public Builder sparkConf(Map<String, String> v) {
+      this.sparkConf = v;
+      return this;
+    }
+
+    public Builder maxMegapixels(double v) {
+      this.maxMegapixels = v;
+      return this;
+    }
+
+    /** The config, checked: each broken rule names the option, its value and the rule. */
+    public UpscaleJobConfig build() {
+      if (inputs == null || inputs.isEmpty()) {
+        throw new IllegalArgumentException(
+            "'input' is missing: give at least one file, dir or glob");
+      }
+      if (output == null || output.isBlank()) {
+        throw new IllegalArgumentException("'output' is missing: give an output directory");
+      }
+      if (scale < 2 || scale > 4) {
+        throw new IllegalArgumentException("'scale' is " + scale + " but must be 2, 3 or 4");
+      }
+      if (model == null || model.isBlank()) {
+        throw new IllegalArgumentException("'model' is missing");
+      }
+      if (tileSize != AUTO_TILE_SIZE && tileSize < 8) {
+        throw new IllegalArgumentException("'tile-size' is " + tileSize
+            + " but must be >= 8 (or 0: chosen per run)");
+      }
+      if (halo != null && halo < 0) {
+        throw new IllegalArgumentException("'halo' is " + halo + " but must be >= 0");
+      }
+      if (halo != null && tileSize != AUTO_TILE_SIZE && tileSize < 2 * halo) {
+        throw new IllegalArgumentException("'tile-size' is " + tileSize
+            + " but must be >= 2 * 'halo' (= " + 2 * halo + ")");
+      }
+      if (!(partitionMegapixels > 0)) {
+        throw new IllegalArgumentException(
+            "'partition-megapixels' is " + partitionMegapixels + " but must be > 0");
+      }
+      if (batchMemoryMb < 1) {
+        throw new IllegalArgumentException(
+            "'batch-memory-mb' is " + batchMemoryMb + " but must be >= 1");
+      }
+      if (forwardPermits < 0) {
+        throw new IllegalArgumentException(
+            "'forward-permits' is " + forwardPermits + " but must be >= 0 (0 = automatic)");
+      }
+      if (format != null && !FORMATS.contains(format)) {
+        throw new IllegalArgumentException("'format' is '" + format
+            + "' but must be one of png, tiff, jpg (or unset: the input's format)");
+      }
+      if (suffix != null && (suffix.contains("/") || suffix.contains("\\"))) {
+        throw new IllegalArgumentException("'suffix' is '" + suffix
+            + "' but must not contain a path separator");
+      }
+      if (!(tiffThresholdMp > 0)) {
+        throw new IllegalArgumentException(
+            "'tiff-threshold-mp' is " + tiffThresholdMp + " but must be > 0");
+      }
+      if (!(convertThresholdMp > 0)) {
+        throw new IllegalArgumentException(
+            "'convert-threshold-mp' is " + convertThresholdMp + " but must be > 0");
+      }
+      if (!(progressSeconds >= 0)) {
+        throw new IllegalArgumentException(
+            "'progress-seconds' is " + progressSeconds + " but must be >= 0 (0 = off)");
+      }
+      if (!(maxMegapixels > 0)) {
+        throw new IllegalArgumentException(
+            "'max-megapixels' is " + maxMegapixels + " but must be > 0");
+      }
+      for (String in : inputs) {
+        PathRules.checkDisjoint("output", output, "input", in);
+      }
+      inputs = List.copyOf(inputs);
+      sparkConf = sparkConf == null ? Map.of() : Map.copyOf(sparkConf);
+      return new UpscaleJobConfig(this);
+    }
   }
 
   /** This config with the model-dependent defaults filled in and checked. */
@@ -178,10 +453,7 @@ public record UpscaleJobConfig(List<String> inputs, String output, int scale, St
       throw new IllegalArgumentException("'tile-size' is " + tileSize
           + " but must be >= 2 * 'halo' (= " + 2 * h + ", the model's receptive-field radius)");
     }
-    return new UpscaleJobConfig(inputs, output, scale, model, tileSize, h, b, partitionMegapixels,
-        batchMemoryMb, forwardPermits, overwrite, dryRun, format, suffix, tiffThresholdMp,
-        convertThresholdMp, progressSeconds, master, sparkConf,
-        maxMegapixels);
+    return toBuilder().halo(h).border(b).build();
   }
 
   /** {@code --format} as given to its canonical name: tif -> tiff, jpeg -> jpg (null stays). */
@@ -202,61 +474,46 @@ public record UpscaleJobConfig(List<String> inputs, String output, int scale, St
     return suffix != null ? suffix : "_x" + scale;
   }
 
-  public UpscaleJobConfig withOverwrite(boolean v) {
-    return new UpscaleJobConfig(inputs, output, scale, model, tileSize, halo, border,
-        partitionMegapixels, batchMemoryMb, forwardPermits, v, dryRun, format, suffix,
-        tiffThresholdMp, convertThresholdMp, progressSeconds, master, sparkConf,
-        maxMegapixels);
-  }
-
-  public UpscaleJobConfig withDryRun(boolean v) {
-    return new UpscaleJobConfig(inputs, output, scale, model, tileSize, halo, border,
-        partitionMegapixels, batchMemoryMb, forwardPermits, overwrite, v, format, suffix,
-        tiffThresholdMp, convertThresholdMp, progressSeconds, master, sparkConf,
-        maxMegapixels);
-  }
-
-  public UpscaleJobConfig withOutputNaming(String newFormat, String newSuffix) {
-    return new UpscaleJobConfig(inputs, output, scale, model, tileSize, halo, border,
-        partitionMegapixels, batchMemoryMb, forwardPermits, overwrite, dryRun, newFormat,
-        newSuffix, tiffThresholdMp, convertThresholdMp, progressSeconds, master, sparkConf,
-        maxMegapixels);
-  }
-
-  public UpscaleJobConfig withThresholds(double newTiffThresholdMp, double newConvertThresholdMp) {
-    return new UpscaleJobConfig(inputs, output, scale, model, tileSize, halo, border,
-        partitionMegapixels, batchMemoryMb, forwardPermits, overwrite, dryRun, format, suffix,
-        newTiffThresholdMp, newConvertThresholdMp, progressSeconds, master, sparkConf,
-        maxMegapixels);
-  }
-
-  public UpscaleJobConfig withMaxMegapixels(double newMaxMegapixels) {
-    return new UpscaleJobConfig(inputs, output, scale, model, tileSize, halo, border,
-        partitionMegapixels, batchMemoryMb, forwardPermits, overwrite, dryRun, format, suffix,
-        tiffThresholdMp, convertThresholdMp, progressSeconds, master, sparkConf,
-        newMaxMegapixels);
-  }
-
-  public UpscaleJobConfig withBatching(int newBatchMemoryMb, int newForwardPermits) {
-    return new UpscaleJobConfig(inputs, output, scale, model, tileSize, halo, border,
-        partitionMegapixels, newBatchMemoryMb, newForwardPermits, overwrite, dryRun, format,
-        suffix, tiffThresholdMp, convertThresholdMp, progressSeconds, master, sparkConf,
-        maxMegapixels);
-  }
-
   /**
    * This config with {@link #AUTO_TILE_SIZE} resolved for these images ({width, height} each) and
    * this many task slots ({@link #autoTileSize}); unchanged when a tile size was given.
    */
   public UpscaleJobConfig resolveTileSize(List<int[]> sizes, int parallelism) {
     return tileSize != AUTO_TILE_SIZE ? this
-        : withTileSize(autoTileSize(sizes, halo != null ? halo : 0, parallelism));
+        : toBuilder().tileSize(autoTileSize(sizes, halo != null ? halo : 0, parallelism)).build();
   }
 
-  /** This config with {@code tile-size} set (the resolution of {@link #AUTO_TILE_SIZE}). */
-  public UpscaleJobConfig withTileSize(int size) {
-    return new UpscaleJobConfig(inputs, output, scale, model, size, halo, border,
-        partitionMegapixels, batchMemoryMb, forwardPermits, overwrite, dryRun, format, suffix,
-        tiffThresholdMp, convertThresholdMp, progressSeconds, master, sparkConf, maxMegapixels);
+  /**
+   * The pipeline's inference settings; needs the halo and border resolved ({@link #forOperator})
+   * and a tile size ({@link #resolveTileSize}).
+   */
+  public Tiling tiling() {
+    if (halo == null || border == null || tileSize == AUTO_TILE_SIZE) {
+      throw new IllegalStateException("halo, border and tile size must be resolved first: "
+          + this);
+    }
+    return new Tiling(scale, border, halo, (long) batchMemoryMb << 20, tileSize);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof UpscaleJobConfig c && toString().equals(c.toString());
+  }
+
+  @Override
+  public int hashCode() {
+    return toString().hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "UpscaleJobConfig[inputs=" + inputs + ", output=" + output + ", scale=" + scale
+        + ", model=" + model + ", tileSize=" + tileSize + ", halo=" + halo + ", border=" + border
+        + ", partitionMegapixels=" + partitionMegapixels + ", batchMemoryMb=" + batchMemoryMb
+        + ", forwardPermits=" + forwardPermits + ", overwrite=" + overwrite
+        + ", dryRun=" + dryRun + ", format=" + format + ", suffix=" + suffix
+        + ", tiffThresholdMp=" + tiffThresholdMp + ", convertThresholdMp=" + convertThresholdMp
+        + ", progressSeconds=" + progressSeconds + ", master=" + master
+        + ", sparkConf=" + sparkConf + ", maxMegapixels=" + maxMegapixels + "]";
   }
 }

@@ -1,5 +1,6 @@
 package io.sparksr.jobs.upscale;
 
+import io.sparksr.pipeline.ImageOutcome;
 import java.util.List;
 import java.util.Locale;
 

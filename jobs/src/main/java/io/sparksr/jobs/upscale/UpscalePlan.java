@@ -1,5 +1,8 @@
 package io.sparksr.jobs.upscale;
 
+import io.sparksr.pipeline.ImageJob;
+import io.sparksr.pipeline.ImageOutcome;
+import io.sparksr.pipeline.TileTask;
 import java.util.List;
 import java.util.Locale;
 

@@ -6,6 +6,9 @@ import io.sparksr.partitioning.inference.TileBatcher;
 import io.sparksr.partitioning.tiling.CostPacker;
 import io.sparksr.partitioning.tiling.TilePlan;
 import io.sparksr.partitioning.tiling.TileSpec;
+import io.sparksr.pipeline.ImageJob;
+import io.sparksr.pipeline.ImageOutcome;
+import io.sparksr.pipeline.TileTask;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -91,13 +94,13 @@ final class UpscalePlanner {
       if (format.formatName().equals("jpeg") && format.alpha()) {
         settled.add(new ImageOutcome(p.path(), out, ImageOutcome.FAILED, "jpeg cannot store the "
             + "alpha channel of this image: use --format png or tiff", info.width(), info.height(),
-            info.bytes(), 0, 0, -1, null, 0, 0));
+            info.bytes(), 0, 0, -1, null, 0, 0, -1));
         continue;
       }
       if (!cfg.overwrite() && existing.containsKey(name)) {
         settled.add(new ImageOutcome(p.path(), out, ImageOutcome.SKIPPED,
             "output exists (use --overwrite to replace it)", info.width(), info.height(),
-            info.bytes(), 0, 0, existing.get(name), format.formatName(), 0, 0));
+            info.bytes(), 0, 0, existing.get(name), format.formatName(), 0, 0, -1));
         continue;
       }
       boolean convert = !info.regionReadable()
@@ -107,10 +110,14 @@ final class UpscalePlanner {
       String source = convert ? workDir.replaceAll("/+$", "") + "/" + index + "-"
           + hash(p.path() + "|" + info.bytes()) + ".tif" : p.path();
       String partsName = "." + name + "." + setting + ".parts";
-      String partsDir = tiled ? dir + "/" + partsName : null;
-      images.add(new ImageJob(index, p.path(), out, info.width(), info.height(), source,
-          info.regionReadable() || convert, convert, format, info.orientation(), tileSize, tiled,
-          partsDir, tiled && existingFolders.contains(partsName), info.bytes()));
+      ImageJob.Parts parts = tiled
+          ? new ImageJob.Parts(dir + "/" + partsName, existingFolders.contains(partsName)) : null;
+      ImageJob.Access access = convert ? ImageJob.Access.CONVERT
+          : info.regionReadable() ? ImageJob.Access.REGION : ImageJob.Access.DECODE;
+      images.add(new ImageJob(index,
+          new ImageJob.Input(p.path(), info.width(), info.height(), info.bytes(),
+              info.orientation()),
+          new ImageJob.Source(source, access), out, format, tileSize, parts));
     }
     List<TileTask> tasks = new ArrayList<>();
     double flops = 0;

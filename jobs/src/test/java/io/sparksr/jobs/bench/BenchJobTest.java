@@ -31,15 +31,14 @@ public class BenchJobTest extends SharedSpark {
     BenchImages.write(in.resolve("b.png"), 64, 130);
     TileOperator op = ModelRegistry.load("bicubic");
     String out = tmp.getRoot() + "/job";
-    UpscaleJobConfig jc = new UpscaleJobConfig(List.of(in.toString()), out, 3, "bicubic", 48,
-        null, null, 0.2, null, Map.of()).forOperator(op);
+    UpscaleJobConfig jc = UpscaleJobConfig.builder().inputs(List.of(in.toString())).output(out)
+        .scale(3).model("bicubic").tileSize(48).partitionMegapixels(0.2).build().forOperator(op);
     assertThat(UpscaleJob.run(spark(), jc).failed()).isZero();
     Path loop = Files.createDirectories(tmp.getRoot().toPath().resolve("loop"));
     ImageStore store = new ImageStore(new Configuration());
-    BenchJob.plainLoop(store, op, store.expand(List.of(in.toString())), loop, 3, jc.tileSize(),
-        jc.halo(), jc, 2);
+    BenchJob.plainLoop(new Configuration(), op, jc.toBuilder().output(loop.toString()).build(), 2);
     for (String n : List.of("a", "b")) {
-      assertThat(store.read(loop.resolve(n + ".png").toString()).tensor()).as(n)
+      assertThat(store.read(loop.resolve(n + "_x3.png").toString()).tensor()).as(n)
           .isEqualTo(store.read(out + "/" + n + "_x3.png").tensor());
     }
   }

@@ -13,6 +13,7 @@ import io.sparksr.partitioning.image.Dihedral;
 import io.sparksr.partitioning.image.ImageTensor;
 import io.sparksr.partitioning.image.Quantized;
 import io.sparksr.partitioning.image.Resize;
+import io.sparksr.pipeline.ImageOutcome;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.io.ByteArrayOutputStream;
@@ -188,11 +189,11 @@ public class HostileInputsTest extends SharedSpark {
     Map<String, String> before = snapshot(root.toPath(), out);
     List<String> parentBefore = listNames(root.toPath().getParent());
 
-    UpscaleJobConfig cfg = new UpscaleJobConfig(
-        List.of(in.toString(), gif.toString(), dotted.toString(),
-            in.resolve("..%2F..%2Fescape.png").toString(), in.resolve("..\\..\\back.png").toString()),
-        out.toString(), 2, "bicubic",
-        64, null, null, 1, null, Map.of()).withOverwrite(true);
+    UpscaleJobConfig cfg = UpscaleJobConfig.builder()
+        .inputs(List.of(in.toString(), gif.toString(), dotted.toString(),
+            in.resolve("..%2F..%2Fescape.png").toString(), in.resolve("..\\..\\back.png").toString()))
+        .output(out.toString()).scale(2)
+        .model("bicubic").tileSize(64).partitionMegapixels(1).overwrite(true).build();
     long t0 = System.nanoTime();
     UpscaleJobResult r = UpscaleJob.run(spark(), cfg);
     System.out.printf("HostileInputsTest: %d inputs, %d ok, %d failed in %.1f s%n",

@@ -9,6 +9,7 @@ import io.sparksr.partitioning.inference.TileBatcher;
 import io.sparksr.partitioning.inference.TileOperator;
 import io.sparksr.partitioning.tiling.Rect;
 import io.sparksr.partitioning.tiling.TileSpec;
+import io.sparksr.pipeline.InputConverter;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -145,7 +146,7 @@ public final class UpscaleBench {
     double bottomS = (System.nanoTime() - t0) / 1e9;
     String tif = png + ".converted.tif";
     t0 = System.nanoTime();
-    TiledTiffConverter.convert(conf, info, tif, UpscaleFunctions.CONVERTED_TILE);
+    TiledTiffConverter.convert(conf, info, tif, InputConverter.CONVERTED_TILE);
     double convertS = (System.nanoTime() - t0) / 1e9;
     t0 = System.nanoTime();
     store.readRegion(tif, new Rect(info.width() / 2, info.height() - band, band, band));

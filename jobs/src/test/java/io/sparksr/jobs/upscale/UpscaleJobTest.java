@@ -18,6 +18,10 @@ import io.sparksr.partitioning.image.Resize;
 import io.sparksr.partitioning.inference.BicubicOperator;
 import io.sparksr.partitioning.inference.TileOperator;
 import io.sparksr.partitioning.inference.TileUpscaler;
+import io.sparksr.pipeline.ImageAssembler;
+import io.sparksr.pipeline.ImageJob;
+import io.sparksr.pipeline.ImageOutcome;
+import io.sparksr.pipeline.OperatorCache;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.nio.ByteBuffer;
@@ -60,7 +64,8 @@ public class UpscaleJobTest extends SharedSpark {
   }
 
   private UpscaleJobConfig config(List<String> in, String out, int scale, int tile) {
-    return new UpscaleJobConfig(in, out, scale, "bicubic", tile, null, null, 0.01, null, Map.of());
+    return UpscaleJobConfig.builder().inputs(in).output(out).scale(scale).model("bicubic")
+        .tileSize(tile).partitionMegapixels(0.01).build();
   }
 
   /** Whole-image reference: imresize the decoded input, quantised as the file will be. */
@@ -127,7 +132,7 @@ public class UpscaleJobTest extends SharedSpark {
         .contains("FAILED " + bad.input());
 
     Dataset<Row> rows = spark().read().parquet(out + "/" + UpscaleJob.MANIFEST_PARQUET);
-    assertThat(rows.schema().fieldNames()).containsExactly(ImageOutcome.SCHEMA.fieldNames());
+    assertThat(rows.schema().fieldNames()).containsExactly(Manifest.SCHEMA.fieldNames());
     List<Row> all = rows.orderBy("input").collectAsList();
     assertThat(all).hasSize(2);
     assertThat(all.get(0).<String>getAs("status")).isEqualTo("failed");
@@ -150,8 +155,9 @@ public class UpscaleJobTest extends SharedSpark {
     for (int i = 0; i < 12; i++) {
       store.write(d + "/small" + i + ".png", image(rnd, 3, 12, 12), PixelFormat.of("png", 3, 8));
     }
-    UpscaleJobConfig cfg = new UpscaleJobConfig(List.of(d), tmp.getRoot() + "/out3", 2, "bicubic",
-        32, null, null, 0.05, null, Map.of()).forOperator(new BicubicOperator());
+    UpscaleJobConfig cfg = UpscaleJobConfig.builder().inputs(List.of(d))
+        .output(tmp.getRoot() + "/out3").scale(2).model("bicubic").tileSize(32)
+        .partitionMegapixels(0.05).build().forOperator(new BicubicOperator());
     UpscaleJobResult r = UpscaleJob.run(spark(), cfg);
     assertThat(r.failed()).isZero();
     // 200x160 at tile 32: 7 x 5 = 35 tiles, ~36^2*4 output px each: several partitions for it,
@@ -180,9 +186,9 @@ public class UpscaleJobTest extends SharedSpark {
     TileOperator op = ModelRegistry.load("default");
     // batch memory for 3 full tiles: edge tiles are grown to the full shape and batched with them
     long perTile = op.workingBytes(96 + 2 * op.radius(), 96 + 2 * op.radius(), 3);
-    UpscaleJobConfig cfg = new UpscaleJobConfig(List.of(d), out, 3, "default", 96, null, null,
-        0.2, null, Map.of()).forOperator(op)
-        .withBatching((int) Math.max(1, 3 * perTile >> 20), 1);
+    UpscaleJobConfig cfg = UpscaleJobConfig.builder().inputs(List.of(d)).output(out).scale(3)
+        .model("default").tileSize(96).partitionMegapixels(0.2).build().forOperator(op)
+        .toBuilder().batchMemoryMb((int) Math.max(1, 3 * perTile >> 20)).forwardPermits(1).build();
     assertThat(cfg.halo()).isEqualTo(op.radius());
     UpscaleJobResult r = UpscaleJob.run(spark(), cfg);
     assertThat(r.failed()).isZero();
@@ -216,8 +222,9 @@ public class UpscaleJobTest extends SharedSpark {
     }
     TileOperator op = ModelRegistry.load("default");
     String out = tmp.getRoot() + "/out-set5";
-    UpscaleJobResult r = UpscaleJob.run(spark(), new UpscaleJobConfig(List.of(d), out, 2,
-        "default", 96, null, null, 0.3, null, Map.of()).forOperator(op));
+    UpscaleJobResult r = UpscaleJob.run(spark(), UpscaleJobConfig.builder().inputs(List.of(d))
+        .output(out).scale(2).model("default").tileSize(96).partitionMegapixels(0.3).build()
+        .forOperator(op));
     assertThat(r.failed()).isZero();
     for (String name : List.of("butterfly", "bird")) {
       ImageTensor in = store.read(d + "/" + name + ".png").tensor();
@@ -260,7 +267,7 @@ public class UpscaleJobTest extends SharedSpark {
     assertThat(a.lastModified()).isEqualTo(1_000_000_000L);
     assertThat(second.images()).filteredOn(ImageOutcome::skipped)
         .allSatisfy(o -> assertThat(o.reason()).contains("--overwrite"));
-    UpscaleJobResult third = UpscaleJob.run(spark(), cfg.withOverwrite(true));
+    UpscaleJobResult third = UpscaleJob.run(spark(), cfg.toBuilder().overwrite(true).build());
     assertThat(third.succeeded()).isEqualTo(3);
     assertThat(a.lastModified()).isNotEqualTo(1_000_000_000L);
     // one Parquet file per run, every run's rows kept
@@ -276,8 +283,9 @@ public class UpscaleJobTest extends SharedSpark {
     Files.write(Path.of(d, "bad.png"), new byte[] {1, 2, 3});
     String out = tmp.getRoot() + "/out-dry";
     TileOperator op = ModelRegistry.load("default");
-    UpscaleJobConfig cfg = new UpscaleJobConfig(List.of(d), out, 4, "default", 128, null, null,
-        16, null, Map.of()).forOperator(op).withDryRun(true);
+    UpscaleJobConfig cfg = UpscaleJobConfig.builder().inputs(List.of(d)).output(out).scale(4)
+        .model("default").tileSize(128).partitionMegapixels(16).build().forOperator(op).toBuilder()
+        .dryRun(true).build();
     UpscaleJobResult r = UpscaleJob.run(spark(), cfg);
     assertThat(r.dryRun()).isTrue();
     assertThat(new File(out)).doesNotExist();
@@ -301,14 +309,14 @@ public class UpscaleJobTest extends SharedSpark {
     store.write(d + "/t.png", image(rnd, 4, 20, 24), PixelFormat.of("png", 4, 8));
     String out = tmp.getRoot() + "/out-fmt";
     UpscaleJobResult jpg = UpscaleJob.run(spark(),
-        config(List.of(d), out, 2, 16).withOutputNaming("jpg", "-big"));
+        config(List.of(d), out, 2, 16).toBuilder().format("jpg").suffix("-big").build());
     assertThat(jpg.succeeded()).isEqualTo(1);
     assertThat(jpg.failed()).isEqualTo(1);
     assertThat(store.info(out + "/a-big.jpg").format().formatName()).isEqualTo("jpeg");
     assertThat(jpg.images()).filteredOn(ImageOutcome::isFailed).singleElement()
         .satisfies(o -> assertThat(o.reason()).contains("alpha"));
     UpscaleJobResult tiff = UpscaleJob.run(spark(),
-        config(List.of(d), out, 2, 16).withOutputNaming("tiff", null));
+        config(List.of(d), out, 2, 16).toBuilder().format("tiff").suffix(null).build());
     assertThat(tiff.succeeded()).isEqualTo(2);
     DecodedImage a = store.read(out + "/a_x2.tif");
     assertThat(a.format().bitDepth()).isEqualTo(16);
@@ -325,7 +333,8 @@ public class UpscaleJobTest extends SharedSpark {
     store.write(d + "/small.png", image(rnd, 3, 10, 10), PixelFormat.of("png", 3, 8));
     String out = tmp.getRoot() + "/out-giga";
     // outputs above 0.01 MP (10,000 px) are tiled; 48 px tiles -> 96 px TIFF tiles at x2
-    UpscaleJobConfig cfg = config(List.of(d), out, 2, 48).withThresholds(0.01, 1000);
+    UpscaleJobConfig cfg = config(List.of(d), out, 2, 48).toBuilder().tiffThresholdMp(0.01)
+        .convertThresholdMp(1000).build();
     UpscaleJobResult r = UpscaleJob.run(spark(), cfg);
     assertThat(r.failed()).isZero();
     for (String name : List.of("rgb", "ga16")) {
@@ -349,7 +358,8 @@ public class UpscaleJobTest extends SharedSpark {
     String d = tmp.newFolder("reuse").getAbsolutePath();
     store.write(d + "/a.png", image(rnd, 3, 60, 70), PixelFormat.of("png", 3, 8));
     String out = tmp.getRoot() + "/out-reuse";
-    UpscaleJobConfig cfg = config(List.of(d), out, 2, 32).withThresholds(0.001, 1000);
+    UpscaleJobConfig cfg = config(List.of(d), out, 2, 32).toBuilder().tiffThresholdMp(0.001)
+        .convertThresholdMp(1000).build();
     // a run that dies after its tiles: the plan's parts folder filled, no output yet
     UpscalePlan plan = UpscalePlanner.plan(cfg.forOperator(new BicubicOperator()),
         HadoopFiles.qualify(new Configuration(), out),
@@ -361,9 +371,9 @@ public class UpscaleJobTest extends SharedSpark {
     ImageTensor marker = ImageTensor.zeros(3, 120, 140);
     java.util.Arrays.fill(marker.data(), 0.25f);
     for (var t : job.plan(2, 2).tiles()) {
-      byte[] bytes = io.sparksr.io.TiledTiff.encodeTile(UpscaleFunctions.layout(job, 2),
+      byte[] bytes = io.sparksr.io.TiledTiff.encodeTile(ImageAssembler.layout(job, 2),
           marker.crop(t.output()));
-      HadoopFiles.writeBytes(new Configuration(), UpscaleFunctions.partPath(job, t.index()), bytes);
+      HadoopFiles.writeBytes(new Configuration(), ImageAssembler.partPath(job, t.index()), bytes);
     }
     UpscaleJobResult r = UpscaleJob.run(spark(), cfg);
     assertThat(r.failed()).isZero();
@@ -380,7 +390,8 @@ public class UpscaleJobTest extends SharedSpark {
     store.write(d + "/big.jpg", image(rnd, 1, 64, 80), PixelFormat.of("jpeg", 1, 8));
     String out = tmp.getRoot() + "/out-conv";
     UpscaleJobResult r = UpscaleJob.run(spark(),
-        config(List.of(d), out, 2, 32).withThresholds(100, 0.001));
+        config(List.of(d), out, 2, 32).toBuilder().tiffThresholdMp(100).convertThresholdMp(0.001)
+            .build());
     assertThat(r.failed()).isZero();
     assertThat(r.plan()).contains("2 input(s) above 0.001 MP without random access");
     assertThat(store.read(out + "/big_x2.png").tensor()).isEqualTo(expected(d + "/big.png", 2));
@@ -399,7 +410,7 @@ public class UpscaleJobTest extends SharedSpark {
     assertThat(info.orientation()).isEqualTo(6);
     String out = tmp.getRoot() + "/out-exif";
     UpscaleJobResult r = UpscaleJob.run(spark(),
-        config(List.of(d), out, 2, 16).withOutputNaming("png", null));
+        config(List.of(d), out, 2, 16).toBuilder().format("png").suffix(null).build());
     assertThat(r.failed()).isZero();
     ImageTensor upright = Dihedral.apply(expected(d + "/rot.jpg", 2), ExifOrientation.toDihedral(6));
     ImageTensor got = store.read(out + "/rot_x2.png").tensor();
@@ -409,7 +420,8 @@ public class UpscaleJobTest extends SharedSpark {
     assertThat(r.images().get(0).outputWidth()).isEqualTo(60);
     // a tiled output keeps the stored pixels and carries the orientation tag instead
     UpscaleJobResult tiled = UpscaleJob.run(spark(),
-        config(List.of(d), tmp.getRoot() + "/out-exif2", 2, 16).withThresholds(0.001, 1000));
+        config(List.of(d), tmp.getRoot() + "/out-exif2", 2, 16).toBuilder().tiffThresholdMp(0.001)
+            .convertThresholdMp(1000).build());
     String tif = tmp.getRoot() + "/out-exif2/rot_x2.tif";
     assertThat(tiled.failed()).isZero();
     assertThat(store.info(tif).orientation()).isEqualTo(6);
@@ -458,8 +470,9 @@ public class UpscaleJobTest extends SharedSpark {
       }
     });
     String out = tmp.getRoot() + "/out-oom";
-    UpscaleJobConfig cfg = new UpscaleJobConfig(List.of(d), out, 2, "fake-oom", 16, null, null,
-        100, null, Map.of()).withBatching(1024, 1);
+    UpscaleJobConfig cfg = UpscaleJobConfig.builder().inputs(List.of(d)).output(out).scale(2)
+        .model("fake-oom").tileSize(16).partitionMegapixels(100).build().toBuilder()
+        .batchMemoryMb(1024).forwardPermits(1).build();
     UpscaleJobResult r = UpscaleJob.run(spark(), cfg);
     assertThat(r.failed()).isZero();
     assertThat(r.tiles()).isEqualTo(24);

@@ -6,6 +6,9 @@ import io.sparksr.io.ImageInfo;
 import io.sparksr.io.PixelFormat;
 import io.sparksr.jobs.upscale.UpscalePlanner.Probe;
 import io.sparksr.partitioning.inference.BicubicOperator;
+import io.sparksr.pipeline.ImageJob;
+import io.sparksr.pipeline.ImageOutcome;
+import io.sparksr.pipeline.TileTask;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +18,8 @@ import org.junit.jupiter.api.Test;
 class UpscalePlannerTest {
 
   private static UpscaleJobConfig cfg() {
-    return new UpscaleJobConfig(List.of("in"), "out", 2, "bicubic", 64, null, null, 0.05, null,
-        Map.of()).forOperator(new BicubicOperator());
+    return UpscaleJobConfig.builder().inputs(List.of("in")).output("out").scale(2).model("bicubic")
+        .tileSize(64).partitionMegapixels(0.05).build().forOperator(new BicubicOperator());
   }
 
   private static Probe png(String path, int w, int h, int channels) {
@@ -42,7 +45,7 @@ class UpscalePlannerTest {
     assertThat(UpscalePlanner.extension("jpg", "file:/in/a.png", "png", false)).isEqualTo(".jpg");
     assertThat(UpscalePlanner.extension("png", "file:/in/a.png", "png", true)).isEqualTo(".tif");
 
-    UpscalePlan p = plan(cfg().withOutputNaming("jpg", "_big"), Map.of(),
+    UpscalePlan p = plan(cfg().toBuilder().format("jpg").suffix("_big").build(), Map.of(),
         png("file:/in/a.png", 10, 10, 3), png("file:/in/rgba.png", 10, 10, 4));
     assertThat(p.images()).singleElement().satisfies(im -> {
       assertThat(im.output()).isEqualTo("file:/o/a_big.jpg");
@@ -61,7 +64,7 @@ class UpscalePlannerTest {
     Probe c = png("file:/in/c.png", 10, 10, 3);
     Probe bad = new Probe("file:/in/bad.png", null, "bad.png: truncated");
     UpscalePlan p = plan(cfg(), Map.of("c_x2.png", 123L), a, b, c, bad);
-    assertThat(p.images()).extracting(ImageJob::input).containsExactly("file:/in/a.png");
+    assertThat(p.images()).extracting(j -> j.input().path()).containsExactly("file:/in/a.png");
     assertThat(p.settled()).extracting(ImageOutcome::input, ImageOutcome::status)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("file:/in2/a.png", ImageOutcome.FAILED),
@@ -71,15 +74,18 @@ class UpscalePlannerTest {
     assertThat(p.settled().get(1).outputBytes()).isEqualTo(123);
     assertThat(p.tasks()).hasSize(1);
 
-    UpscalePlan again = plan(cfg().withOverwrite(true), Map.of("c_x2.png", 123L), c);
+    UpscalePlan again = plan(cfg().toBuilder().overwrite(true)
+        .build(), Map.of("c_x2.png", 123L), c);
     assertThat(again.images()).hasSize(1);
     assertThat(again.settled()).isEmpty();
   }
 
   @Test
   void largeOutputsAreTiledTiffWithTilesOnTheTiffGridAndLargeSequentialInputsAreConverted() {
-    UpscaleJobConfig cfg = new UpscaleJobConfig(List.of("in"), "out", 3, "bicubic", 70, null, null,
-        0.05, null, Map.of()).forOperator(new BicubicOperator()).withThresholds(0.01, 0.002);
+    UpscaleJobConfig cfg = UpscaleJobConfig.builder().inputs(List.of("in")).output("out").scale(3)
+        .model("bicubic").tileSize(70).partitionMegapixels(0.05).build()
+        .forOperator(new BicubicOperator()).toBuilder().tiffThresholdMp(0.01)
+        .convertThresholdMp(0.002).build();
     // 40x40 at x3 = 14,400 output px > 10,000: tiled; 40x40 input = 1,600 px < 2,000: decoded
     UpscalePlan p = plan(cfg, Map.of(), png("file:/in/a.png", 40, 40, 3),
         png("file:/in/big.png", 60, 50, 3), png("file:/in/small.png", 20, 20, 3));
@@ -90,22 +96,22 @@ class UpscalePlannerTest {
     assertThat(a.output()).isEqualTo("file:/o/a_x3.tif");
     assertThat(a.format().formatName()).isEqualTo("tiff");
     assertThat(a.tileSize()).isEqualTo(64); // 70 rounded down to a multiple of 16
-    assertThat(a.partsDir()).startsWith("file:/o/.a_x3.tif.").endsWith(".parts");
-    assertThat(a.resumeParts()).isFalse();
-    String partsName = a.partsDir().substring("file:/o/".length());
+    assertThat(a.parts().dir()).startsWith("file:/o/.a_x3.tif.").endsWith(".parts");
+    assertThat(a.parts().resume()).isFalse();
+    String partsName = a.parts().dir().substring("file:/o/".length());
     UpscalePlan resumed = UpscalePlanner.plan(cfg, "file:/o/",
         List.of(png("file:/in/a.png", 40, 40, 3)), Map.of(), java.util.Set.of(partsName),
         Double.NaN, "x", 2, "file:/o/.sparksr-work");
-    assertThat(resumed.images().get(0).resumeParts()).isTrue();
+    assertThat(resumed.images().get(0).parts().resume()).isTrue();
     // another model's tiles live in another folder
     UpscalePlan other = UpscalePlanner.plan(cfg, "file:/o/",
         List.of(png("file:/in/a.png", 40, 40, 3)), Map.of(), java.util.Set.of(partsName),
         Double.NaN, "another-checksum", 2, "file:/o/.sparksr-work");
-    assertThat(other.images().get(0).resumeParts()).isFalse();
+    assertThat(other.images().get(0).parts().resume()).isFalse();
     assertThat(a.convert()).isFalse();
     assertThat(big.convert()).isTrue();
-    assertThat(big.regionReadable()).isTrue();
-    assertThat(big.source()).startsWith("file:/o/.sparksr-work/1-").endsWith(".tif");
+    assertThat(big.source().regionReadable()).isTrue();
+    assertThat(big.source().path()).startsWith("file:/o/.sparksr-work/1-").endsWith(".tif");
     assertThat(small.tiledOutput()).isFalse();
     assertThat(small.tileSize()).isEqualTo(70);
     assertThat(small.output()).isEqualTo("file:/o/small_x3.png");

@@ -1,0 +1,31 @@
+package io.sparksr.jobs.evaluate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.tiling.Rect;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The report's crops pick the detailed region. */
+class CropPanelsTest {
+
+  @Test
+  void theCropIsTheMostDetailedWindow() {
+    // flat grey with a noisy square at (120..160, 40..80): the crop must contain it
+    ImageTensor img = ImageTensor.zeros(3, 200, 240);
+    java.util.Arrays.fill(img.data(), 0.5f);
+    Random rnd = new Random(1);
+    for (int c = 0; c < 3; c++) {
+      for (int y = 40; y < 80; y++) {
+        for (int x = 120; x < 160; x++) {
+          img.set(c, y, x, rnd.nextFloat());
+        }
+      }
+    }
+    Rect r = CropPanels.pick(img);
+    assertThat(r.width()).isEqualTo(CropPanels.SIZE);
+    assertThat(r.contains(new Rect(120, 40, 40, 40))).as("crop %s", r).isTrue();
+    assertThat(CropPanels.pick(ImageTensor.zeros(1, 30, 50))).isEqualTo(new Rect(0, 0, 50, 30));
+  }
+}

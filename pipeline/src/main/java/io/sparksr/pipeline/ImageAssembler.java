@@ -1,0 +1,127 @@
+package io.sparksr.pipeline;
+
+import io.sparksr.io.ExifOrientation;
+import io.sparksr.io.Failures;
+import io.sparksr.io.HadoopFiles;
+import io.sparksr.io.ImageStore;
+import io.sparksr.io.TiledTiff;
+import io.sparksr.partitioning.image.Dihedral;
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.image.Quantized;
+import io.sparksr.partitioning.tiling.QuantizedStitcher;
+import io.sparksr.partitioning.tiling.TilePlan;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * Puts the upscaled tiles of one image together and writes it atomically: in memory as quantised
+ * samples ({@link QuantizedStitcher}, then turned upright by its EXIF orientation) for outputs
+ * encoded whole; for a tiled output, by concatenating the compressed part files behind a TIFF
+ * directory (the orientation becomes the TIFF tag), in constant memory. A tile that failed, or
+ * one that is missing, fails the image with the reason; nothing is written then.
+ */
+public final class ImageAssembler {
+  private ImageAssembler() {}
+
+  /** The image of these tile outputs (all of its tiles) stitched and written, or why not. */
+  public static ImageOutcome finish(Configuration c, Tiling tiling, List<TileOutput> tiles) {
+    if (tiles.isEmpty()) {
+      throw new IllegalArgumentException("no tiles to assemble");
+    }
+    long t0 = System.nanoTime();
+    ImageJob job = tiles.get(0).image();
+    double seconds = 0;
+    for (TileOutput t : tiles) {
+      seconds += t.seconds();
+    }
+    for (TileOutput t : tiles) {
+      if (t instanceof TileOutput.Failed f) {
+        return ImageOutcome.failed(job, "tile " + f.tile() + ": " + f.reason(), 0, seconds);
+      }
+    }
+    int count = 0;
+    try {
+      TilePlan plan = job.plan(tiling.halo(), tiling.scale());
+      count = plan.tiles().size();
+      ImageOutcome done = job.tiledOutput() ? assemble(c, tiling, job, plan, tiles)
+          : stitch(c, job, plan, tiles);
+      if (job.convert()) {
+        HadoopFiles.deleteRecursively(c, job.source().path());
+      }
+      return done.withWork(count, seconds + (System.nanoTime() - t0) / 1e9);
+    } catch (Exception e) {
+      return ImageOutcome.failed(job, Failures.reason(e), count,
+          seconds + (System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  private static ImageOutcome stitch(Configuration c, ImageJob job, TilePlan plan,
+      List<TileOutput> tiles) throws Exception {
+    QuantizedStitcher stitcher = new QuantizedStitcher(plan, job.format().channels(),
+        job.format().bitDepth());
+    for (TileOutput t : tiles) {
+      if (!(t instanceof TileOutput.Pixels p)) {
+        throw new IllegalStateException("tile " + t.tile() + " of an image encoded whole has no "
+            + "pixels: " + t);
+      }
+      stitcher.place(plan.tiles().get(p.tile()), p.pixels());
+    }
+    Quantized result = stitcher.result();
+    ImageStore store = new ImageStore(c);
+    long width = result.width();
+    long height = result.height();
+    int orientation = job.input().orientation();
+    if (orientation == 1) {
+      store.write(job.output(), result, job.format());
+    } else {
+      ImageTensor upright = Dihedral.apply(result.toTensor(),
+          ExifOrientation.toDihedral(orientation));
+      width = upright.width();
+      height = upright.height();
+      store.write(job.output(), upright, job.format());
+    }
+    return ImageOutcome.ok(job, width, height, HadoopFiles.size(c, job.output()),
+        job.format().formatName());
+  }
+
+  private static ImageOutcome assemble(Configuration c, Tiling tiling, ImageJob job,
+      TilePlan plan, List<TileOutput> tiles) throws Exception {
+    long[] counts = new long[plan.tiles().size()];
+    Arrays.fill(counts, -1);
+    for (TileOutput t : tiles) {
+      if (!(t instanceof TileOutput.Part p)) {
+        throw new IllegalStateException("tile " + t.tile() + " of a tiled output has no part "
+            + "file: " + t);
+      }
+      counts[p.tile()] = p.bytes();
+    }
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] < 0) {
+        throw new IllegalStateException("image incomplete: tile " + i + " of " + counts.length
+            + " was not produced");
+      }
+    }
+    boolean big = TiledTiff.write(c, job.output(), layout(job, tiling.scale()), counts,
+        (i, out) -> HadoopFiles.copyTo(c, partPath(job, i), out), false);
+    HadoopFiles.deleteRecursively(c, job.parts().dir());
+    return ImageOutcome.ok(job, job.outputWidth(tiling.scale()), job.outputHeight(tiling.scale()),
+        HadoopFiles.size(c, job.output()), big ? "bigtiff" : "tiled-tiff");
+  }
+
+  /** The TIFF layout of a tiled output: one TIFF tile per upscaled tile core. */
+  public static TiledTiff.Layout layout(ImageJob im, int scale) {
+    return new TiledTiff.Layout(im.width() * scale, im.height() * scale, im.tileSize() * scale,
+        im.format().channels(), im.format().bitDepth(), true, im.format().iccProfile(),
+        im.input().orientation());
+  }
+
+  static String partName(int tile) {
+    return String.format("t%07d.bin", tile);
+  }
+
+  /** Where tile {@code tile} of a tiled output is kept until the image is assembled. */
+  public static String partPath(ImageJob im, int tile) {
+    return im.parts().dir() + "/" + partName(tile);
+  }
+}

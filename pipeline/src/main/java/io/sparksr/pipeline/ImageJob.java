@@ -1,0 +1,115 @@
+package io.sparksr.pipeline;
+
+import io.sparksr.io.PixelFormat;
+import io.sparksr.partitioning.tiling.TilePlan;
+import io.sparksr.partitioning.tiling.TilePlanner;
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * An input image accepted for upscaling: where its tiles are read from and how its output is
+ * written. Made by the upscale planner; every tile of the image carries it ({@link TileTask}).
+ *
+ * @param index    position in the run's list of images
+ * @param input    the input image as found (qualified path), its size and orientation
+ * @param source   where tiles are read from, and how
+ * @param output   the output file
+ * @param format   the output's format (codec, channels, bit depth, ICC profile)
+ * @param tileSize tile core size for this image, in input pixels
+ * @param parts    for an output written as a tiled (Big)TIFF assembled from compressed tiles:
+ *                 where those tiles go; {@code null} for an output encoded whole
+ */
+public record ImageJob(int index, Input input, Source source, String output, PixelFormat format,
+    int tileSize, Parts parts) implements Serializable {
+
+  /**
+   * The input file.
+   *
+   * @param path        qualified path
+   * @param width       width as stored (before the orientation is applied)
+   * @param height      height as stored
+   * @param bytes       file size
+   * @param orientation EXIF orientation 1..8, applied to the output
+   */
+  public record Input(String path, int width, int height, long bytes, int orientation)
+      implements Serializable {
+    public Input {
+      Objects.requireNonNull(path, "path");
+      if (orientation < 1 || orientation > 8) {
+        throw new IllegalArgumentException("'orientation' is " + orientation + " but must be 1..8");
+      }
+    }
+  }
+
+  /** How an image's tiles are read. */
+  public enum Access {
+    /** Decoded per partition: the band of rows the partition's tiles need (PNG, JPEG, BMP...). */
+    DECODE,
+    /** Read tile by tile, by region (tiled TIFF inputs). */
+    REGION,
+    /** First converted, streaming, to a tiled TIFF at {@link Source#path}, then read by region. */
+    CONVERT
+  }
+
+  /**
+   * Where tiles are read from.
+   *
+   * @param path   the input, or (for {@link Access#CONVERT}) its tiled-TIFF conversion
+   * @param access how
+   */
+  public record Source(String path, Access access) implements Serializable {
+    public Source {
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(access, "access");
+    }
+
+    public boolean regionReadable() {
+      return access != Access.DECODE;
+    }
+  }
+
+  /**
+   * The compressed tiles of a tiled output.
+   *
+   * @param dir    the folder of its part files
+   * @param resume the folder exists (an interrupted run): tiles already in it are reused
+   */
+  public record Parts(String dir, boolean resume) implements Serializable {}
+
+  public ImageJob {
+    Objects.requireNonNull(input, "input");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(output, "output");
+    Objects.requireNonNull(format, "format");
+  }
+
+  public int width() {
+    return input.width();
+  }
+
+  public int height() {
+    return input.height();
+  }
+
+  public boolean tiledOutput() {
+    return parts != null;
+  }
+
+  public boolean convert() {
+    return source.access() == Access.CONVERT;
+  }
+
+  /** The image's tiles at this halo and scale. */
+  public TilePlan plan(int halo, int scale) {
+    return TilePlanner.plan(input.width(), input.height(), tileSize, halo, scale);
+  }
+
+  /** Output width as displayed (orientations 5 to 8 swap the sides). */
+  public long outputWidth(int scale) {
+    return (long) (input.orientation() >= 5 ? input.height() : input.width()) * scale;
+  }
+
+  public long outputHeight(int scale) {
+    return (long) (input.orientation() >= 5 ? input.width() : input.height()) * scale;
+  }
+}

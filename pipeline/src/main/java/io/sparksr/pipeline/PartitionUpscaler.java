@@ -1,0 +1,229 @@
+package io.sparksr.pipeline;
+
+import io.sparksr.io.Failures;
+import io.sparksr.io.HadoopFiles;
+import io.sparksr.io.ImageStore;
+import io.sparksr.io.TiledTiff;
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.image.Quantized;
+import io.sparksr.partitioning.inference.TileBatcher;
+import io.sparksr.partitioning.inference.TileOperator;
+import io.sparksr.partitioning.tiling.TileSpec;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tile pipeline of one partition of the upscale plan: read → batched inference → stitch and
+ * write, Spark-free (the upscale job's task, the bench's plain loop and the tests all run this).
+ * <ol>
+ *   <li><b>Read.</b> Consecutive tiles of one image share one read ({@link TileReader}: the band
+ *       of rows they span, or each tile's own region when the source allows it), padded by the
+ *       border policy.</li>
+ *   <li><b>Infer.</b> Tiles of one inference shape go through the operator in batches
+ *       ({@link TileBatcher}: memory budget, OOM halving, per-tile failures).</li>
+ *   <li><b>Keep.</b> Each upscaled core is quantised to the output's bit depth, or, for a tiled
+ *       output, compressed and written as a part file (tiles already there from an earlier run of
+ *       the same model and settings are not computed again).</li>
+ *   <li><b>Stitch.</b> An image whose every tile is in this partition is stitched and written
+ *       here as soon as its last tile is done ({@link ImageAssembler}); its pixels never leave
+ *       the partition and do not wait for the rest of it. Tiles of the other images are returned
+ *       as {@link TileOutput}s for the caller to bring together.</li>
+ * </ol>
+ * A failing image yields failed outputs for its tiles, never an exception that would stop the
+ * partition's other images.
+ */
+public final class PartitionUpscaler {
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionUpscaler.class);
+
+  /** Hears about every tile as it is settled (progress counters, test hooks). */
+  public interface Listener {
+    /**
+     * A tile's core is kept.
+     *
+     * @param computed false when an earlier run's part file was reused
+     */
+    void done(ImageJob image, TileSpec tile, boolean computed);
+
+    /** A tile failed. */
+    void failed(ImageJob image, TileSpec tile);
+
+    Listener NONE = new Listener() {
+      @Override
+      public void done(ImageJob image, TileSpec tile, boolean computed) {}
+
+      @Override
+      public void failed(ImageJob image, TileSpec tile) {}
+    };
+  }
+
+  private final Configuration conf;
+  private final ImageStore store;
+  private final TileOperator op;
+  private final Tiling tiling;
+  private final Listener listener;
+
+  public PartitionUpscaler(Configuration conf, TileOperator op, Tiling tiling, Listener listener) {
+    this.conf = conf;
+    this.store = new ImageStore(conf);
+    this.op = op;
+    this.tiling = tiling;
+    this.listener = listener;
+  }
+
+  /** A queued tile and its share of the read time. */
+  private record Queued(TileTask task, double readSeconds) {}
+
+  /**
+   * Upscales a partition's tiles (in plan order: an image's tiles are consecutive).
+   *
+   * @return the outcome of each image held whole, and the tile outputs of the others
+   */
+  public List<Upscaled> run(List<TileTask> tasks) {
+    Results out = new Results(tasks);
+    TileBatcher<Queued> batcher = new TileBatcher<>(op, tiling.scale(), tiling.standard(),
+        tiling.budgetBytes(), new TileBatcher.Sink<>() {
+          @Override
+          public void done(Queued q, TileSpec tile, ImageTensor core, double seconds)
+              throws Exception {
+            out.add(keep(q, tile, core, seconds));
+            listener.done(q.task().image(), tile, true);
+          }
+
+          @Override
+          public void failed(Queued q, TileSpec tile, Throwable error) {
+            out.add(new TileOutput.Failed(q.task().image(), tile.index(), Failures.reason(error)));
+            listener.failed(q.task().image(), tile);
+          }
+        });
+    int i = 0;
+    while (i < tasks.size()) {
+      int j = i;
+      while (j < tasks.size() && tasks.get(j).image().index() == tasks.get(i).image().index()) {
+        j++;
+      }
+      queueImageTiles(tasks.subList(i, j), batcher, out);
+      i = j;
+    }
+    batcher.flush();
+    if (batcher.halvings() > 0) {
+      LOG.warn("out of memory in a forward pass: batches were halved {} time(s); lower "
+          + "'batch-memory-mb' (now {} MiB)", batcher.halvings(), tiling.budgetBytes() >> 20);
+    }
+    return out.list();
+  }
+
+  /** The kept form of a tile's core: quantised samples, or a part file of a tiled output. */
+  private TileOutput keep(Queued q, TileSpec tile, ImageTensor core, double seconds)
+      throws IOException {
+    long t0 = System.nanoTime();
+    ImageJob im = q.task().image();
+    double spent = seconds + q.readSeconds();
+    if (im.tiledOutput()) {
+      byte[] bytes = TiledTiff.encodeTile(ImageAssembler.layout(im, tiling.scale()), core);
+      HadoopFiles.writeBytes(conf, ImageAssembler.partPath(im, tile.index()), bytes);
+      return new TileOutput.Part(im, tile.index(), bytes.length,
+          spent + (System.nanoTime() - t0) / 1e9);
+    }
+    Quantized q8 = Quantized.of(core, im.format().bitDepth());
+    return new TileOutput.Pixels(im, tile.index(), q8, spent + (System.nanoTime() - t0) / 1e9);
+  }
+
+  private void queueImageTiles(List<TileTask> tasks, TileBatcher<Queued> batcher, Results out) {
+    ImageJob im = tasks.get(0).image();
+    long t0 = System.nanoTime();
+    List<TileTask> todo = tasks;
+    try {
+      if (im.tiledOutput() && im.parts().resume()) {
+        todo = withoutDoneParts(im, tasks, out);
+      }
+      if (todo.isEmpty()) {
+        return;
+      }
+      List<TileSpec> specs = todo.stream().map(TileTask::tile).toList();
+      List<ImageTensor> padded = TileReader.readPadded(store, im, specs, tiling);
+      double share = (System.nanoTime() - t0) / 1e9 / todo.size();
+      for (int k = 0; k < todo.size(); k++) {
+        batcher.add(new Queued(todo.get(k), share), specs.get(k), padded.get(k));
+      }
+    } catch (Exception e) {
+      String why = Failures.reason(e);
+      for (TileTask t : todo) {
+        out.add(new TileOutput.Failed(im, t.tile().index(), why));
+        listener.failed(im, t.tile());
+      }
+    }
+  }
+
+  /** Tiles whose part file an earlier run left are outputs already. */
+  private List<TileTask> withoutDoneParts(ImageJob im, List<TileTask> tasks, Results out)
+      throws IOException {
+    Map<String, Long> parts = HadoopFiles.list(conf, im.parts().dir());
+    if (parts.isEmpty()) {
+      return tasks;
+    }
+    List<TileTask> todo = new ArrayList<>();
+    for (TileTask t : tasks) {
+      Long size = parts.get(ImageAssembler.partName(t.tile().index()));
+      if (size != null) {
+        out.add(new TileOutput.Part(im, t.tile().index(), size, 0));
+        listener.done(im, t.tile(), false);
+      } else {
+        todo.add(t);
+      }
+    }
+    return todo;
+  }
+
+  /**
+   * A partition's results: tile outputs of images other partitions share, and the outcomes of
+   * the images it holds whole, each assembled when its last tile arrives.
+   */
+  private final class Results {
+    private final List<Upscaled> out = new ArrayList<>();
+    /** Tiles so far of each image whose every tile is in this partition. */
+    private final Map<Integer, List<TileOutput>> whole = new HashMap<>();
+    private final Map<Integer, Integer> expected = new HashMap<>();
+
+    Results(List<TileTask> partition) {
+      Map<Integer, Integer> here = new HashMap<>();
+      Map<Integer, ImageJob> jobs = new HashMap<>();
+      for (TileTask t : partition) {
+        here.merge(t.image().index(), 1, Integer::sum);
+        jobs.putIfAbsent(t.image().index(), t.image());
+      }
+      here.forEach((image, n) -> {
+        if (n == jobs.get(image).plan(tiling.halo(), tiling.scale()).tiles().size()) {
+          whole.put(image, new ArrayList<>(n));
+          expected.put(image, n);
+        }
+      });
+    }
+
+    void add(TileOutput t) {
+      List<TileOutput> mine = whole.get(t.imageIndex());
+      if (mine == null) {
+        out.add(t);
+        return;
+      }
+      mine.add(t);
+      if (mine.size() == expected.get(t.imageIndex())) {
+        whole.remove(t.imageIndex());
+        out.add(ImageAssembler.finish(conf, tiling, mine));
+      }
+    }
+
+    List<Upscaled> list() {
+      if (!whole.isEmpty()) {
+        throw new IllegalStateException("images " + whole.keySet() + " lack tiles at the end of "
+            + "their partition");
+      }
+      return out;
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package io.sparksr.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sparksr.io.ImageStore;
+import io.sparksr.io.PixelFormat;
+import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.image.Quantized;
+import io.sparksr.partitioning.testing.Stencil;
+import io.sparksr.partitioning.testing.TestTensors;
+import io.sparksr.partitioning.tiling.BorderPolicy;
+import io.sparksr.partitioning.tiling.TileSpec;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The per-partition tile pipeline on real files, without Spark: whatever way an image's tiles are
+ * spread over partitions, the written output is the operator applied to the whole image (its
+ * independent definition, {@link Stencil#reference}), quantised to the output's bit depth.
+ */
+class PartitionUpscalerTest {
+  private static final int SCALE = 2;
+  private static final int HALO = 2;
+  private final Configuration conf = new Configuration();
+  private final ImageStore store = new ImageStore(conf);
+  @TempDir
+  Path tmp;
+
+  private ImageJob job(int index, String input, ImageTensor img, int tileSize, boolean tiled)
+      throws Exception {
+    store.write(input, img, PixelFormat.of("png", img.channels(), 8));
+    String output = tmp.resolve("out-" + index + (tiled ? ".tif" : ".png")).toString();
+    ImageJob.Parts parts = tiled
+        ? new ImageJob.Parts(tmp.resolve(".parts-" + index).toString(), false) : null;
+    return new ImageJob(index,
+        new ImageJob.Input(input, img.width(), img.height(), new File(input).length(), 1),
+        new ImageJob.Source(input, ImageJob.Access.DECODE), output,
+        PixelFormat.of(tiled ? "tiff" : "png", img.channels(), 8), tileSize, parts);
+  }
+
+  private static List<TileTask> tasks(ImageJob job) {
+    List<TileTask> out = new ArrayList<>();
+    for (TileSpec t : job.plan(HALO, SCALE).tiles()) {
+      out.add(new TileTask(job, t));
+    }
+    return out;
+  }
+
+  /** The operator on the whole input as decoded (8-bit PNG), quantised as the output is. */
+  private ImageTensor expected(Stencil op, ImageJob job) throws Exception {
+    ImageTensor decoded = store.read(job.input().path()).tensor();
+    return Quantized.of(op.reference(decoded, BorderPolicy.REFLECT), 8).toTensor();
+  }
+
+  @Test
+  void imagesHeldWholeAreWrittenInThePartitionAndSplitOnesAssembledAfter() throws Exception {
+    Random rnd = new Random(3);
+    Stencil op = Stencil.random(rnd, HALO, SCALE);
+    Tiling tiling = new Tiling(SCALE, BorderPolicy.REFLECT, HALO, 1L << 20, 16);
+    ImageTensor a = TestTensors.randomImage(rnd, 3, 30, 41);
+    ImageTensor b = TestTensors.randomImage(rnd, 1, 50, 37);
+    ImageJob ja = job(0, tmp.resolve("a.png").toString(), a, 16, false);
+    ImageJob jb = job(1, tmp.resolve("b.png").toString(), b, 16, false);
+    List<TileTask> bTiles = tasks(jb);
+    int cut = bTiles.size() / 2;
+    // partition 1: all of a and half of b; partition 2: the rest of b
+    List<TileTask> p1 = new ArrayList<>(tasks(ja));
+    p1.addAll(bTiles.subList(0, cut));
+    List<TileTask> p2 = new ArrayList<>(bTiles.subList(cut, bTiles.size()));
+    int[] done = {0};
+    PartitionUpscaler.Listener count = new PartitionUpscaler.Listener() {
+      @Override
+      public void done(ImageJob image, TileSpec tile, boolean computed) {
+        done[0]++;
+      }
+
+      @Override
+      public void failed(ImageJob image, TileSpec tile) {
+        throw new AssertionError("no tile fails here");
+      }
+    };
+    List<Upscaled> r1 = new PartitionUpscaler(conf, op, tiling, count).run(p1);
+    List<Upscaled> r2 = new PartitionUpscaler(conf, op, tiling, count).run(p2);
+    assertThat(done[0]).isEqualTo(p1.size() + p2.size());
+
+    ImageOutcome outA = (ImageOutcome) r1.stream().filter(u -> u.imageIndex() == 0)
+        .findFirst().orElseThrow();
+    assertThat(outA.ok()).as(outA.reason()).isTrue();
+    assertThat(outA.tiles()).isEqualTo(ja.plan(HALO, SCALE).tiles().size());
+    assertThat(outA.outputWidth()).isEqualTo(82);
+    assertThat(store.read(ja.output()).tensor()).isEqualTo(expected(op, ja));
+
+    List<TileOutput> bOut = new ArrayList<>();
+    for (Upscaled u : r1) {
+      if (u.imageIndex() == 1) {
+        bOut.add((TileOutput) u);
+      }
+    }
+    r2.forEach(u -> bOut.add((TileOutput) u));
+    assertThat(bOut).hasSize(bTiles.size()).allMatch(t -> t instanceof TileOutput.Pixels);
+    assertThat(new File(jb.output())).doesNotExist();
+    ImageOutcome outB = ImageAssembler.finish(conf, tiling, bOut);
+    assertThat(outB.ok()).as(outB.reason()).isTrue();
+    assertThat(store.read(jb.output()).tensor()).isEqualTo(expected(op, jb));
+  }
+
+  @Test
+  void aTiledOutputIsAssembledFromItsPartFiles() throws Exception {
+    Random rnd = new Random(4);
+    Stencil op = Stencil.random(rnd, HALO, SCALE);
+    Tiling tiling = new Tiling(SCALE, BorderPolicy.REFLECT, HALO, 1L << 20, 16);
+    ImageTensor img = TestTensors.randomImage(rnd, 3, 40, 45);
+    ImageJob j = job(0, tmp.resolve("t.png").toString(), img, 16, true);
+    List<TileTask> all = tasks(j);
+    List<Upscaled> first = new PartitionUpscaler(conf, op, tiling, PartitionUpscaler.Listener.NONE)
+        .run(all.subList(0, 3));
+    assertThat(first).allMatch(u -> u instanceof TileOutput.Part);
+    assertThat(Files.list(tmp.resolve(".parts-0"))).hasSize(3);
+    List<Upscaled> rest = new PartitionUpscaler(conf, op, tiling, PartitionUpscaler.Listener.NONE)
+        .run(all.subList(3, all.size()));
+    List<TileOutput> parts = new ArrayList<>();
+    first.forEach(u -> parts.add((TileOutput) u));
+    rest.forEach(u -> parts.add((TileOutput) u));
+    ImageOutcome out = ImageAssembler.finish(conf, tiling, parts);
+    assertThat(out.ok()).as(out.reason()).isTrue();
+    assertThat(out.format()).isEqualTo("tiled-tiff");
+    assertThat(store.read(j.output()).tensor()).isEqualTo(expected(op, j));
+    assertThat(tmp.resolve(".parts-0")).doesNotExist();
+  }
+
+  @Test
+  void anUnreadableImageFailsItsTilesAndNotTheOthers() throws Exception {
+    Random rnd = new Random(6);
+    Stencil op = Stencil.random(rnd, HALO, SCALE);
+    Tiling tiling = new Tiling(SCALE, BorderPolicy.REFLECT, HALO, 1L << 20, 16);
+    ImageTensor good = TestTensors.randomImage(rnd, 3, 20, 20);
+    ImageJob bad = job(0, tmp.resolve("bad.png").toString(), good, 16, false);
+    Files.write(tmp.resolve("bad.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+    ImageJob ok = job(1, tmp.resolve("ok.png").toString(), good, 16, false);
+    List<TileTask> tasks = new ArrayList<>(tasks(bad));
+    tasks.addAll(tasks(ok));
+    List<Upscaled> out = new PartitionUpscaler(conf, op, tiling, PartitionUpscaler.Listener.NONE)
+        .run(tasks);
+    ImageOutcome badOut = (ImageOutcome) out.get(0);
+    assertThat(badOut.isFailed()).isTrue();
+    assertThat(badOut.reason()).startsWith("tile 0: ").contains("bad.png");
+    assertThat(new File(bad.output())).doesNotExist();
+    ImageOutcome okOut = (ImageOutcome) out.get(1);
+    assertThat(okOut.ok()).isTrue();
+    assertThat(store.read(ok.output()).tensor()).isEqualTo(expected(op, ok));
+  }
+}
