@@ -29,7 +29,7 @@ public class BenchJobTest extends SharedSpark {
     Path in = tmp.newFolder("in").toPath();
     BenchImages.write(in.resolve("a.png"), 150, 97);
     BenchImages.write(in.resolve("b.png"), 64, 130);
-    TileOperator op = ModelRegistry.load("bicubic");
+    TileOperator op = ModelRegistry.load("bicubic", new Configuration());
     String out = tmp.getRoot() + "/job";
     UpscaleJobConfig jc = new UpscaleJobConfig(List.of(in.toString()), out, 3, "bicubic", 48,
         null, null, 0.2, null, Map.of()).forOperator(op);
