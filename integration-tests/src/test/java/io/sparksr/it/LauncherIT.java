@@ -31,7 +31,8 @@ class LauncherIT {
     assertThat(got.tensor().width()).isEqualTo(in.tensor().width() * 3);
     // the shipped network (the default model), 160x120 in 80 px tiles = 4 tiles with a 38 px
     // halo: within one 8-bit level of one whole-image pass
-    io.sparksr.partitioning.inference.TileOperator op = io.sparksr.model.ModelRegistry.load("default");
+    io.sparksr.partitioning.inference.TileOperator op =
+        io.sparksr.model.ModelRegistry.load("default", new Configuration());
     io.sparksr.partitioning.image.ImageTensor whole = Quantized.of(
         io.sparksr.partitioning.inference.TileUpscaler.upscaleWhole(op, in.tensor(), 3, op.radius(),
             op.defaultBorder()), 8).toTensor();

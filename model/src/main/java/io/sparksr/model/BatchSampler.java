@@ -122,11 +122,4 @@ public final class BatchSampler {
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     return z ^ (z >>> 31);
   }
-
-  /** Scales with their pool sizes, for logs. */
-  public Map<Integer, Integer> poolSizes() {
-    Map<Integer, Integer> m = new TreeMap<>();
-    pools.forEach((s, p) -> m.put(s, p.size()));
-    return m;
-  }
 }

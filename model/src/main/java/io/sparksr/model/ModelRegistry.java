@@ -3,10 +3,8 @@ package io.sparksr.model;
 import io.sparksr.partitioning.inference.BicubicOperator;
 import io.sparksr.partitioning.inference.TileOperator;
 import java.io.IOException;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 
@@ -35,17 +33,14 @@ public final class ModelRegistry {
 
   private ModelRegistry() {}
 
-  /** The names of the built-in operators, in registration order. */
-  public static Set<String> builtInNames() {
-    return Collections.unmodifiableSet(BUILT_IN.keySet());
-  }
-
-  /** Whether {@code name} is a built-in operator. */
-  public static boolean isBuiltIn(String name) {
-    return BUILT_IN.containsKey(name);
-  }
-
-  /** {@link #load(String, Configuration)} with a default Hadoop configuration. */
+  /**
+   * {@link #load(String, Configuration)} with a fresh Hadoop configuration, which ignores the
+   * job's (file system settings, credentials): kept only for the callers being rewritten with
+   * the upscale path; everything else passes the job's configuration.
+   *
+   * @deprecated pass the job's configuration to {@link #load(String, Configuration)}
+   */
+  @Deprecated(forRemoval = true)
   public static TileOperator load(String name) {
     return load(name, new Configuration());
   }

@@ -158,19 +158,10 @@ public final class SrModel implements TileOperator {
     return upscale(tiles, scale);
   }
 
-  /**
-   * Estimated peak bytes one more {@code height x width} tile adds to a forward pass: float32
-   * activations of about 4C + 4 channels per LR pixel (a PLKSR block holds x, its 2C expansion and
-   * the attention branch at once) and 8 values per HR pixel (the r^2 x 3 output of the upsampling
-   * conv, the bicubic skip, their sum and the Java copies). Fitted to the default model (C = 32)
-   * on the oneDNN CPU build: a 332 x 332 tile at x4 measured 107-109 MB of peak RSS per tile at
-   * batch 1-2 (this gives 114 MB), at x2 62-76 MB (72 MB).
-   */
+  /** {@link Architecture#workingBytes}. */
   @Override
   public long workingBytes(int height, int width, int scale) {
-    long lr = (long) height * width;
-    long hr = lr * scale * scale;
-    return Float.BYTES * (lr * (4L * featureChannels() + 4) + hr * 8);
+    return arch.workingBytes(height, width, scale);
   }
 
   /**
@@ -185,11 +176,6 @@ public final class SrModel implements TileOperator {
   int tilesPerPass(int height, int width, int scale) {
     long per = 2 * Math.max(1, workingBytes(height, width, scale));
     return (int) Math.max(1, Math.min(Integer.MAX_VALUE, ForwardLanes.cacheBytes() / per));
-  }
-
-  /** C, the feature channels of the encoder (64 when the architecture does not say). */
-  public int featureChannels() {
-    return arch.config() instanceof io.sparksr.model.arch.IgConvPlksrConfig c ? c.channels() : 64;
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.sparksr.model;
 
+import io.sparksr.model.arch.Architecture;
 import io.sparksr.partitioning.image.ImageTensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -177,22 +178,23 @@ public final class Throughput {
   }
 
   /**
-   * One forward pass of the model's graph built in NHWC or NCHW ({@code IgConvPlksr} only), on
-   * the calling thread, over a batch of random side×side tiles; the same weights either way.
+   * One forward pass of the model's graph built in NHWC or NCHW (NCHW only for architectures
+   * with an {@link Architecture#nchwGraph()}), on the calling thread, over a batch of random
+   * side×side tiles; the same weights either way.
    */
   public static Measure forwardLayout(SrModel model, int scale, int side, int batch,
       boolean nchw, int reps, int warmup) {
-    if (!(model.architecture() instanceof io.sparksr.model.arch.IgConvPlksr arch)) {
-      throw new IllegalArgumentException("layouts are measured for igconv-plksr models only");
-    }
-    org.nd4j.autodiff.samediff.SameDiff g = nchw ? arch.inferenceGraphNchw(model.weights())
+    Architecture arch = model.architecture();
+    Architecture.NchwGraph nchwGraph = !nchw ? null : arch.nchwGraph().orElseThrow(() ->
+        new IllegalArgumentException("architecture '" + arch.name() + "' has no NCHW graph"));
+    org.nd4j.autodiff.samediff.SameDiff g = nchw ? nchwGraph.inferenceGraph(model.weights())
         : arch.inferenceGraph(model.weights(), arch.graphVariant(side));
     Nd4j.getRandom().setSeed(7);
     INDArray lr = Nd4j.rand(DataType.FLOAT, batch, side, side, 3);
-    java.util.Map<String, INDArray> x = nchw ? arch.inferenceInputsNchw(lr.permute(0, 3, 1, 2))
+    java.util.Map<String, INDArray> x = nchw ? nchwGraph.inferenceInputs(lr.permute(0, 3, 1, 2))
         : arch.inferenceInputs(lr);
-    String name = io.sparksr.model.arch.Architecture.outputName(scale);
-    double flops = model.architecture().flopsPerOutputPixel(scale) * (double) side * side * scale
+    String name = Architecture.outputName(scale);
+    double flops = arch.flopsPerOutputPixel(scale) * (double) side * side * scale
         * scale * batch;
     return new Measure(String.format(java.util.Locale.ROOT, "x%d %d² ×%d %s", scale, side, batch,
         nchw ? "NCHW" : "NHWC"), time(reps, warmup, () -> g.output(

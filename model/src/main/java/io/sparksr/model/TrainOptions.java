@@ -36,11 +36,6 @@ public record TrainOptions(
         epsilon, emaDecay);
   }
 
-  public TrainOptions withLearningRate(double peak, double min) {
-    return new TrainOptions(seed, peak, min, warmupSteps, totalSteps, beta1, beta2, epsilon,
-        emaDecay);
-  }
-
   public TrainOptions withEmaDecay(double d) {
     return new TrainOptions(seed, learningRate, minLearningRate, warmupSteps, totalSteps, beta1,
         beta2, epsilon, d);

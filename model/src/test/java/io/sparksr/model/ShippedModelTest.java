@@ -30,7 +30,7 @@ class ShippedModelTest {
     Path set5 = Path.of(System.getProperty("sparksr.repo.root", "..")).toAbsolutePath()
         .getParent().resolve("shared/datasets/Set5").normalize();
     assumeTrue(Files.isDirectory(set5), "skipped: no ../shared/datasets");
-    TileOperator model = ModelRegistry.load(ModelRegistry.DEFAULT);
+    TileOperator model = ModelRegistry.load(ModelRegistry.DEFAULT, new Configuration());
     ImageStore store = new ImageStore(new Configuration());
     MetricAccumulator sr = new MetricAccumulator();
     MetricAccumulator bicubic = new MetricAccumulator();

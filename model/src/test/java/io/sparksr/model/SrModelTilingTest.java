@@ -72,16 +72,17 @@ class SrModelTilingTest {
 
   @Test
   void registryResolvesBuiltInsBundlePathsAndDefault() throws Exception {
-    assertThat(ModelRegistry.load("bicubic").radius()).isEqualTo(2);
+    assertThat(ModelRegistry.load("bicubic", new Configuration()).radius()).isEqualTo(2);
     String path = dir.resolve("r.srm").toUri().toString();
     SrTrainer t = SrTrainer.create(TestModels.tiny(), TrainOptions.defaults(10));
     t.toBundle(Provenance.none(), false).write(new Configuration(), path);
-    TileOperator op = ModelRegistry.load(path);
+    TileOperator op = ModelRegistry.load(path, new Configuration());
     assertThat(op).isInstanceOf(SrModel.class);
     assertThat(op.radius()).isEqualTo(TestModels.tiny().radius());
-    assertThatThrownBy(() -> ModelRegistry.load(dir.resolve("nope.srm").toString()))
+    assertThatThrownBy(() -> ModelRegistry.load(dir.resolve("nope.srm").toString(),
+        new Configuration()))
         .hasMessageContaining("'model' is '").hasMessageContaining("nope.srm");
-    TileOperator def = ModelRegistry.load(ModelRegistry.DEFAULT);
+    TileOperator def = ModelRegistry.load(ModelRegistry.DEFAULT, new Configuration());
     assertThat(def.supportsScale(2) && def.supportsScale(3) && def.supportsScale(4)).isTrue();
     assertThat(def.radius()).isEqualTo(((SrModel) def).architecture().radius());
     assertThat(def.apply(TestModels.noise(6, 7, 1), 3).width()).isEqualTo(21);

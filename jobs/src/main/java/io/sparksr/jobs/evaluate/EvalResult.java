@@ -11,6 +11,10 @@ import org.apache.spark.sql.types.StructType;
  * model that throws) carry the reason in {@code error} and NaN metrics; they are not counted in
  * the means and are computed again by the next run.
  *
+ * <p>Made with {@link #builder()} (named values; a record cannot hide its canonical constructor,
+ * which is the builder's); the components stay flat, in column order, because a row is read back
+ * from the results.parquet files of earlier runs.
+ *
  * @param runId      the run that computed the row
  * @param dataset    data set name
  * @param image      HR file name
@@ -63,9 +67,8 @@ public record EvalResult(String runId, String dataset, String image, String path
 
   /** A row that could not be computed. */
   static EvalResult failed(String runId, EvalUnit u, Setting s, String error) {
-    return new EvalResult(runId, u.dataset(), u.image(), u.path(), u.scale(), u.model(), s.name(),
-        s.tileSize(), s.selfEnsemble(), Double.NaN, Double.NaN, 0, 0, 0, 0, 0, 0, 0, error,
-        System.currentTimeMillis());
+    return builder().runId(runId).unit(u).setting(s).error(error)
+        .finishedAt(System.currentTimeMillis()).build();
   }
 
   public boolean ok() {
@@ -90,14 +93,17 @@ public record EvalResult(String runId, String dataset, String image, String path
   /** Reads a row of {@link #SCHEMA} (by column name, so column order does not matter). */
   public static EvalResult fromRow(Row r) {
     int e = r.fieldIndex("error");
-    return new EvalResult(r.getAs("run_id"), r.getAs("dataset"), r.getAs("image"),
-        r.getAs("path"), r.<Integer>getAs("scale"), r.getAs("model"), r.getAs("setting"),
-        r.<Integer>getAs("tile_size"), r.<Boolean>getAs("self_ensemble"),
-        r.<Double>getAs("psnr"), r.<Double>getAs("ssim"), r.<Double>getAs("seconds"),
-        r.<Integer>getAs("hr_width"), r.<Integer>getAs("hr_height"),
-        r.<Integer>getAs("lr_width"), r.<Integer>getAs("lr_height"),
-        r.<Integer>getAs("channels"), r.<Integer>getAs("tiles"),
-        r.isNullAt(e) ? null : r.getString(e), r.<Long>getAs("finished_at"));
+    return builder().runId(r.getAs("run_id")).dataset(r.getAs("dataset"))
+        .image(r.getAs("image")).path(r.getAs("path")).scale(r.<Integer>getAs("scale"))
+        .model(r.getAs("model")).settingName(r.getAs("setting"))
+        .tileSize(r.<Integer>getAs("tile_size")).selfEnsemble(r.<Boolean>getAs("self_ensemble"))
+        .psnr(r.<Double>getAs("psnr")).ssim(r.<Double>getAs("ssim"))
+        .seconds(r.<Double>getAs("seconds"))
+        .hrWidth(r.<Integer>getAs("hr_width")).hrHeight(r.<Integer>getAs("hr_height"))
+        .lrWidth(r.<Integer>getAs("lr_width")).lrHeight(r.<Integer>getAs("lr_height"))
+        .channels(r.<Integer>getAs("channels")).tiles(r.<Integer>getAs("tiles"))
+        .error(r.isNullAt(e) ? null : r.getString(e)).finishedAt(r.<Long>getAs("finished_at"))
+        .build();
   }
 
   /**
@@ -112,5 +118,183 @@ public record EvalResult(String runId, String dataset, String image, String path
       return a.finishedAt() > b.finishedAt() ? a : b;
     }
     return a.runId().compareTo(b.runId()) >= 0 ? a : b;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Named setters, keyed like the columns. Always required: run_id, dataset, image, path, scale,
+   * model, setting, tile_size, self_ensemble, finished_at. A row without an error also needs every
+   * metric and size; a failed row defaults them to NaN (psnr, ssim) and 0.
+   */
+  public static final class Builder {
+    private String runId;
+    private String dataset;
+    private String image;
+    private String path;
+    private Integer scale;
+    private String model;
+    private String setting;
+    private Integer tileSize;
+    private Boolean selfEnsemble;
+    private Double psnr;
+    private Double ssim;
+    private Double seconds;
+    private Integer hrWidth;
+    private Integer hrHeight;
+    private Integer lrWidth;
+    private Integer lrHeight;
+    private Integer channels;
+    private Integer tiles;
+    private String error;
+    private Long finishedAt;
+
+    private Builder() {}
+
+    public Builder runId(String v) {
+      runId = v;
+      return this;
+    }
+
+    /** dataset, image, path, scale and model of the unit. */
+    public Builder unit(EvalUnit u) {
+      return dataset(u.dataset()).image(u.image()).path(u.path()).scale(u.scale())
+          .model(u.model());
+    }
+
+    public Builder dataset(String v) {
+      dataset = v;
+      return this;
+    }
+
+    public Builder image(String v) {
+      image = v;
+      return this;
+    }
+
+    public Builder path(String v) {
+      path = v;
+      return this;
+    }
+
+    public Builder scale(int v) {
+      scale = v;
+      return this;
+    }
+
+    public Builder model(String v) {
+      model = v;
+      return this;
+    }
+
+    /** setting (its name), tile_size and self_ensemble. */
+    public Builder setting(Setting s) {
+      return settingName(s.name()).tileSize(s.tileSize()).selfEnsemble(s.selfEnsemble());
+    }
+
+    /** The setting column as stored ({@link Setting#name()} when written). */
+    public Builder settingName(String v) {
+      setting = v;
+      return this;
+    }
+
+    public Builder tileSize(int v) {
+      tileSize = v;
+      return this;
+    }
+
+    public Builder selfEnsemble(boolean v) {
+      selfEnsemble = v;
+      return this;
+    }
+
+    public Builder psnr(double v) {
+      psnr = v;
+      return this;
+    }
+
+    public Builder ssim(double v) {
+      ssim = v;
+      return this;
+    }
+
+    public Builder seconds(double v) {
+      seconds = v;
+      return this;
+    }
+
+    public Builder hrWidth(int v) {
+      hrWidth = v;
+      return this;
+    }
+
+    public Builder hrHeight(int v) {
+      hrHeight = v;
+      return this;
+    }
+
+    public Builder lrWidth(int v) {
+      lrWidth = v;
+      return this;
+    }
+
+    public Builder lrHeight(int v) {
+      lrHeight = v;
+      return this;
+    }
+
+    public Builder channels(int v) {
+      channels = v;
+      return this;
+    }
+
+    public Builder tiles(int v) {
+      tiles = v;
+      return this;
+    }
+
+    public Builder error(String v) {
+      error = v;
+      return this;
+    }
+
+    public Builder finishedAt(long v) {
+      finishedAt = v;
+      return this;
+    }
+
+    /** @throws IllegalStateException naming the first missing column */
+    public EvalResult build() {
+      boolean ok = error == null;
+      return new EvalResult(need(runId, "run_id"), need(dataset, "dataset"), need(image, "image"),
+          need(path, "path"), need(scale, "scale"), need(model, "model"),
+          need(setting, "setting"), need(tileSize, "tile_size"),
+          need(selfEnsemble, "self_ensemble"), metric(psnr, "psnr", ok, Double.NaN),
+          metric(ssim, "ssim", ok, Double.NaN), metric(seconds, "seconds", ok, 0.0),
+          metric(hrWidth, "hr_width", ok, 0), metric(hrHeight, "hr_height", ok, 0),
+          metric(lrWidth, "lr_width", ok, 0), metric(lrHeight, "lr_height", ok, 0),
+          metric(channels, "channels", ok, 0), metric(tiles, "tiles", ok, 0), error,
+          need(finishedAt, "finished_at"));
+    }
+
+    private static <T> T need(T v, String column) {
+      if (v == null) {
+        throw new IllegalStateException("an EvalResult needs '" + column + "' but it is not set");
+      }
+      return v;
+    }
+
+    private static <T> T metric(T v, String column, boolean ok, T failedDefault) {
+      if (v != null) {
+        return v;
+      }
+      if (ok) {
+        throw new IllegalStateException("an EvalResult without an error needs '" + column
+            + "' but it is not set");
+      }
+      return failedDefault;
+    }
   }
 }

@@ -129,10 +129,11 @@ final class EvaluateFunctions {
           if (u.crops() && !ModelNames.isBicubic(u.model())) {
             writeModelCrop(store, u, s, p, sr.image());
           }
-          out.add(new EvalResult(runId, u.dataset(), u.image(), u.path(), u.scale(), u.model(),
-              s.name(), s.tileSize(), s.selfEnsemble(), score.psnr(), score.ssim(), seconds,
-              p.hr().width(), p.hr().height(), p.lr().width(), p.lr().height(),
-              p.hr().channels(), sr.tiles(), null, System.currentTimeMillis()));
+          out.add(EvalResult.builder().runId(runId).unit(u).setting(s).psnr(score.psnr())
+              .ssim(score.ssim()).seconds(seconds).hrWidth(p.hr().width())
+              .hrHeight(p.hr().height()).lrWidth(p.lr().width()).lrHeight(p.lr().height())
+              .channels(p.hr().channels()).tiles(sr.tiles())
+              .finishedAt(System.currentTimeMillis()).build());
         } catch (Exception e) {
           out.add(EvalResult.failed(runId, u, s, Failures.reason(e)));
         }

@@ -2,6 +2,7 @@ package io.sparksr.jobs.train;
 
 import io.sparksr.jobs.SparkOptions;
 import io.sparksr.jobs.SparkSessions;
+import io.sparksr.jobs.train.TrainJobConfig.Defaults;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -31,38 +32,38 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue from --output on the same trajectory.")
   boolean resume;
 
-  @Option(names = "--max-minutes", defaultValue = "0", paramLabel = "<min>",
+  @Option(names = "--max-minutes", defaultValue = "" + Defaults.MAX_MINUTES, paramLabel = "<min>",
       description = "Stop (after a checkpoint) after this many minutes; 0 = no limit.")
   double maxMinutes;
 
-  @Option(names = "--max-steps", defaultValue = "0", paramLabel = "<n>",
+  @Option(names = "--max-steps", defaultValue = "" + Defaults.MAX_STEPS, paramLabel = "<n>",
       description = "Stop at this step; 0 = the end of the schedule.")
   long maxSteps;
 
-  @Option(names = "--total-steps", defaultValue = "300000", paramLabel = "<n>",
+  @Option(names = "--total-steps", defaultValue = "" + Defaults.TOTAL_STEPS, paramLabel = "<n>",
       description = "Length of the cosine learning-rate schedule (default: ${DEFAULT-VALUE}).")
   long totalSteps;
 
-  @Option(names = "--batch-size", defaultValue = "16", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--batch-size", defaultValue = "" + Defaults.BATCH_SIZE, description = "Default: ${DEFAULT-VALUE}.")
   int batchSize;
 
-  @Option(names = "--crop", defaultValue = "48", paramLabel = "<px>",
+  @Option(names = "--crop", defaultValue = "" + Defaults.CROP, paramLabel = "<px>",
       description = "LR crop inside the stored patches (default: ${DEFAULT-VALUE}).")
   int crop;
 
-  @Option(names = "--lr", defaultValue = "5e-4", description = "Peak learning rate (default: "
+  @Option(names = "--lr", defaultValue = "" + Defaults.LR, description = "Peak learning rate (default: "
       + "${DEFAULT-VALUE}).")
   double lr;
 
-  @Option(names = "--min-lr", defaultValue = "1e-6", description = "Final learning rate "
+  @Option(names = "--min-lr", defaultValue = "" + Defaults.MIN_LR, description = "Final learning rate "
       + "(default: ${DEFAULT-VALUE}).")
   double minLr;
 
-  @Option(names = "--warmup-steps", defaultValue = "1000", description = "Default: "
+  @Option(names = "--warmup-steps", defaultValue = "" + Defaults.WARMUP_STEPS, description = "Default: "
       + "${DEFAULT-VALUE}.")
   long warmupSteps;
 
-  @Option(names = "--scales", split = ",", defaultValue = "2,3,4",
+  @Option(names = "--scales", split = ",", defaultValue = Defaults.SCALES,
       description = "Scales, one per batch drawn uniformly (default: ${DEFAULT-VALUE}).")
   List<Integer> scales;
 
@@ -71,26 +72,24 @@ public final class TrainCommand implements Callable<Integer> {
           + "../shared/datasets/Set5. Unset: no validation.")
   String val;
 
-  @Option(names = "--val-every", defaultValue = "2000", paramLabel = "<steps>",
+  @Option(names = "--val-every", defaultValue = "" + Defaults.VAL_EVERY, paramLabel = "<steps>",
       description = "Default: ${DEFAULT-VALUE}.")
   long valEvery;
 
-  @Option(names = "--log-every", defaultValue = "100", paramLabel = "<steps>",
+  @Option(names = "--log-every", defaultValue = "" + Defaults.LOG_EVERY, paramLabel = "<steps>",
       description = "Default: ${DEFAULT-VALUE}.")
   long logEvery;
 
-  @Option(names = "--checkpoint-minutes", defaultValue = "10", paramLabel = "<min>",
+  @Option(names = "--checkpoint-minutes", defaultValue = "" + Defaults.CHECKPOINT_MINUTES, paramLabel = "<min>",
       description = "Save the bundle at least this often (default: ${DEFAULT-VALUE}).")
   double checkpointMinutes;
 
-  @Option(names = "--ema-decay", defaultValue = "0.999", description = "EMA of the weights "
+  @Option(names = "--ema-decay", defaultValue = "" + Defaults.EMA_DECAY, description = "EMA of the weights "
       + "used for inference; 0 = raw weights (default: ${DEFAULT-VALUE}).")
   double emaDecay;
 
-  @Option(names = "--seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--seed", defaultValue = "" + Defaults.SEED, description = "Default: ${DEFAULT-VALUE}.")
   long seed;
-
-
 
   @CommandLine.Mixin
   SparkOptions sparkOptions;
@@ -98,12 +97,15 @@ public final class TrainCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  /** The options as a config; a YAML key or option not given takes {@link Defaults}. */
   TrainJobConfig toConfig() {
     try {
-      return new TrainJobConfig(data, output, modelConfig, resume, maxMinutes, maxSteps,
-          totalSteps, batchSize, crop, lr, minLr, warmupSteps, scales, val, valEvery, logEvery,
-          checkpointMinutes, emaDecay, seed, sparkOptions.master(),
-          sparkOptions.conf());
+      return TrainJobConfig.builder().data(data).output(output).modelConfig(modelConfig)
+          .resume(resume).maxMinutes(maxMinutes).maxSteps(maxSteps).totalSteps(totalSteps)
+          .batchSize(batchSize).crop(crop).lr(lr).minLr(minLr).warmupSteps(warmupSteps)
+          .scales(scales).val(val).valEvery(valEvery).logEvery(logEvery)
+          .checkpointMinutes(checkpointMinutes).emaDecay(emaDecay).seed(seed)
+          .master(sparkOptions.master()).sparkConf(sparkOptions.conf()).build();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }

@@ -134,7 +134,7 @@ public final class TrainJob {
     }
     Architecture arch;
     if (cfg.modelConfig() == null) {
-      arch = Architectures.create(io.sparksr.model.arch.IgConvPlksr.NAME, null);
+      arch = Architectures.create(Architectures.defaultName(), null);
     } else {
       try (InputStream in = Files.newInputStream(Path.of(cfg.modelConfig()))) {
         arch = Architectures.fromYaml(in, cfg.modelConfig());

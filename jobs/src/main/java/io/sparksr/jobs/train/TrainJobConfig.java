@@ -1,11 +1,16 @@
 package io.sparksr.jobs.train;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The resolved settings of one training run, checked before Spark starts.
+ * The resolved settings of one training run, checked before Spark starts. Made with
+ * {@link #builder()} (named values; the canonical constructor, which a record cannot hide, is for
+ * the builder only). Every option's default is a constant of {@link Defaults}: the builder starts
+ * from them and {@code TrainCommand}'s options name them, so the command line, a YAML file that
+ * omits a key and a program get the same value.
  *
  * @param data              prepare output (Parquet); its train split is used
  * @param output            the model bundle to write (also the resume checkpoint)
@@ -26,6 +31,8 @@ import java.util.Map;
  * @param checkpointMinutes save the bundle at least this often
  * @param emaDecay          EMA of the weights used for inference (0 = raw weights)
  * @param seed              seed of batches and initialisation
+ * @param master            Spark master (null = the session's default)
+ * @param sparkConf         extra Spark settings
  */
 public record TrainJobConfig(String data, String output, String modelConfig, boolean resume,
     double maxMinutes, long maxSteps, long totalSteps, int batchSize, int crop, double lr,
@@ -101,5 +108,176 @@ public record TrainJobConfig(String data, String output, String modelConfig, boo
     }
     scales = List.copyOf(scales);
     sparkConf = sparkConf == null ? Map.of() : Map.copyOf(sparkConf);
+  }
+
+  /** The one place of each option's default (constants, so picocli's annotations can name them). */
+  public static final class Defaults {
+    public static final double MAX_MINUTES = 0;
+    public static final long MAX_STEPS = 0;
+    /** The schedule of the shipped model (MODEL.md, conf/train/default.yaml). */
+    public static final long TOTAL_STEPS = 60_000;
+    public static final int BATCH_SIZE = 16;
+    public static final int CROP = 48;
+    public static final double LR = 5e-4;
+    public static final double MIN_LR = 1e-6;
+    public static final long WARMUP_STEPS = 1000;
+    /** Comma-separated, as on the command line. */
+    public static final String SCALES = "2,3,4";
+    public static final long VAL_EVERY = 1000;
+    public static final long LOG_EVERY = 100;
+    public static final double CHECKPOINT_MINUTES = 10;
+    public static final double EMA_DECAY = 0.999;
+    public static final long SEED = 0;
+
+    private Defaults() {}
+
+    /** {@link #SCALES} as a list. */
+    public static List<Integer> scales() {
+      return Arrays.stream(SCALES.split(",")).map(Integer::valueOf).toList();
+    }
+  }
+
+  /** A builder holding {@link Defaults}; {@code data} and {@code output} have none. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Named setters, one per option; {@link #build()} checks the whole. */
+  public static final class Builder {
+    private String data;
+    private String output;
+    private String modelConfig;
+    private boolean resume;
+    private double maxMinutes = Defaults.MAX_MINUTES;
+    private long maxSteps = Defaults.MAX_STEPS;
+    private long totalSteps = Defaults.TOTAL_STEPS;
+    private int batchSize = Defaults.BATCH_SIZE;
+    private int crop = Defaults.CROP;
+    private double lr = Defaults.LR;
+    private double minLr = Defaults.MIN_LR;
+    private long warmupSteps = Defaults.WARMUP_STEPS;
+    private List<Integer> scales = Defaults.scales();
+    private String val;
+    private long valEvery = Defaults.VAL_EVERY;
+    private long logEvery = Defaults.LOG_EVERY;
+    private double checkpointMinutes = Defaults.CHECKPOINT_MINUTES;
+    private double emaDecay = Defaults.EMA_DECAY;
+    private long seed = Defaults.SEED;
+    private String master;
+    private Map<String, String> sparkConf = Map.of();
+
+    private Builder() {}
+
+    public Builder data(String v) {
+      data = v;
+      return this;
+    }
+
+    public Builder output(String v) {
+      output = v;
+      return this;
+    }
+
+    public Builder modelConfig(String v) {
+      modelConfig = v;
+      return this;
+    }
+
+    public Builder resume(boolean v) {
+      resume = v;
+      return this;
+    }
+
+    public Builder maxMinutes(double v) {
+      maxMinutes = v;
+      return this;
+    }
+
+    public Builder maxSteps(long v) {
+      maxSteps = v;
+      return this;
+    }
+
+    public Builder totalSteps(long v) {
+      totalSteps = v;
+      return this;
+    }
+
+    public Builder batchSize(int v) {
+      batchSize = v;
+      return this;
+    }
+
+    public Builder crop(int v) {
+      crop = v;
+      return this;
+    }
+
+    public Builder lr(double v) {
+      lr = v;
+      return this;
+    }
+
+    public Builder minLr(double v) {
+      minLr = v;
+      return this;
+    }
+
+    public Builder warmupSteps(long v) {
+      warmupSteps = v;
+      return this;
+    }
+
+    public Builder scales(List<Integer> v) {
+      scales = v;
+      return this;
+    }
+
+    public Builder val(String v) {
+      val = v;
+      return this;
+    }
+
+    public Builder valEvery(long v) {
+      valEvery = v;
+      return this;
+    }
+
+    public Builder logEvery(long v) {
+      logEvery = v;
+      return this;
+    }
+
+    public Builder checkpointMinutes(double v) {
+      checkpointMinutes = v;
+      return this;
+    }
+
+    public Builder emaDecay(double v) {
+      emaDecay = v;
+      return this;
+    }
+
+    public Builder seed(long v) {
+      seed = v;
+      return this;
+    }
+
+    public Builder master(String v) {
+      master = v;
+      return this;
+    }
+
+    public Builder sparkConf(Map<String, String> v) {
+      sparkConf = v;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException naming the key, the value and the rule */
+    public TrainJobConfig build() {
+      return new TrainJobConfig(data, output, modelConfig, resume, maxMinutes, maxSteps,
+          totalSteps, batchSize, crop, lr, minLr, warmupSteps, scales, val, valEvery, logEvery,
+          checkpointMinutes, emaDecay, seed, master, sparkConf);
+    }
   }
 }

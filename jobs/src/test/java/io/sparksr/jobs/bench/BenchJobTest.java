@@ -29,7 +29,7 @@ public class BenchJobTest extends SharedSpark {
     Path in = tmp.newFolder("in").toPath();
     BenchImages.write(in.resolve("a.png"), 150, 97);
     BenchImages.write(in.resolve("b.png"), 64, 130);
-    TileOperator op = ModelRegistry.load("bicubic");
+    TileOperator op = ModelRegistry.load("bicubic", new Configuration());
     String out = tmp.getRoot() + "/job";
     UpscaleJobConfig jc = UpscaleJobConfig.builder().inputs(List.of(in.toString())).output(out)
         .scale(3).model("bicubic").tileSize(48).partitionMegapixels(0.2).build().forOperator(op);

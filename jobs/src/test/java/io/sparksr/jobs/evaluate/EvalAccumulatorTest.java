@@ -12,8 +12,10 @@ import org.junit.jupiter.api.Test;
 class EvalAccumulatorTest {
 
   static EvalResult row(String image, double psnr, double ssim, double seconds, String error) {
-    return new EvalResult("run", "Set5", image, "/d/" + image, 2, "bicubic", "whole", 0, false,
-        psnr, ssim, seconds, 100, 50, 50, 25, 3, 1, error, 1L);
+    return EvalResult.builder().runId("run").dataset("Set5").image(image).path("/d/" + image)
+        .scale(2).model("bicubic").setting(new Setting(0, false)).psnr(psnr).ssim(ssim)
+        .seconds(seconds).hrWidth(100).hrHeight(50).lrWidth(50).lrHeight(25).channels(3).tiles(1)
+        .error(error).finishedAt(1L).build();
   }
 
   @Test
@@ -64,14 +66,20 @@ class EvalAccumulatorTest {
     assertThat(r.secondsMean()).isNaN();
   }
 
+  private static EvalResult okRow(String runId, double psnr, long finishedAt) {
+    return EvalResult.builder().runId(runId).dataset("S").image("i").path("p").scale(2).model("m")
+        .setting(new Setting(0, false)).psnr(psnr).ssim(0.9).seconds(1).hrWidth(1).hrHeight(1)
+        .lrWidth(1).lrHeight(1).channels(3).tiles(1).finishedAt(finishedAt).build();
+  }
+
   @Test
   void theRowThatCountsIsOkThenNewest() {
-    EvalResult old = new EvalResult("a", "S", "i", "p", 2, "m", "whole", 0, false, 30, 0.9, 1, 1,
-        1, 1, 1, 3, 1, null, 10L);
-    EvalResult newer = new EvalResult("b", "S", "i", "p", 2, "m", "whole", 0, false, 31, 0.9, 1,
-        1, 1, 1, 1, 3, 1, null, 20L);
-    EvalResult failed = new EvalResult("c", "S", "i", "p", 2, "m", "whole", 0, false, Double.NaN,
-        Double.NaN, 0, 0, 0, 0, 0, 0, 0, "boom", 30L);
+    EvalResult old = okRow("a", 30, 10L);
+    EvalResult newer = okRow("b", 31, 20L);
+    EvalResult failed = EvalResult.builder().runId("c").dataset("S").image("i").path("p")
+        .scale(2).model("m").setting(new Setting(0, false)).psnr(Double.NaN).ssim(Double.NaN)
+        .seconds(0).hrWidth(0).hrHeight(0).lrWidth(0).lrHeight(0).channels(0).tiles(0)
+        .error("boom").finishedAt(30L).build();
     assertThat(EvalResult.preferred(old, newer)).isSameAs(newer);
     assertThat(EvalResult.preferred(newer, old)).isSameAs(newer);
     assertThat(EvalResult.preferred(failed, old)).isSameAs(old);

@@ -23,8 +23,10 @@ class EvalReportTest {
         summary("Set5", 2, "hdfs://nn/m/<net>.srm", "whole+x8", 36.25, 0.9510, 7.5),
         summary("Set5", 4, "bicubic", "whole", 28.43, 0.8110, 0.002),
         summary("Other", 2, "bicubic", "whole", 30.0, 0.9, 0.01));
-    EvalResult failed = new EvalResult("r1", "Set5", "bad.png", "/d/bad.png", 2, "bicubic",
-        "whole", 0, false, Double.NaN, Double.NaN, 0, 0, 0, 0, 0, 0, 0, "decode <error>", 1L);
+    EvalResult failed = EvalResult.builder().runId("r1").dataset("Set5").image("bad.png")
+        .path("/d/bad.png").scale(2).model("bicubic").setting(new Setting(0, false))
+        .psnr(Double.NaN).ssim(Double.NaN).seconds(0).hrWidth(0).hrHeight(0).lrWidth(0)
+        .lrHeight(0).channels(0).tiles(0).error("decode <error>").finishedAt(1L).build();
     return new EvalReport.Input("r1", "2025-01-01T00:00:00Z", 12.5, 7, 3,
         List.of("Set5", "Other"), s, AnchorsTest.load(), "conf/anchors/published.yaml",
         List.of(new EvalReport.CropSet("Set5", "baby.png", 2, List.of(

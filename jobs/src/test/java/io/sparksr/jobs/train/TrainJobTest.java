@@ -60,8 +60,10 @@ public class TrainJobTest extends SharedSpark {
   }
 
   private TrainJobConfig config(String out, boolean resume, long maxSteps, String valDir) {
-    return new TrainJobConfig(data, out, modelYaml, resume, 0, maxSteps, 40, 4, 8, 2e-3, 1e-5, 4,
-        List.of(2, 3, 4), valDir, 5, 2, 10, 0.9, 11, null, Map.of());
+    return TrainJobConfig.builder().data(data).output(out).modelConfig(modelYaml).resume(resume)
+        .maxMinutes(0).maxSteps(maxSteps).totalSteps(40).batchSize(4).crop(8).lr(2e-3)
+        .minLr(1e-5).warmupSteps(4).scales(List.of(2, 3, 4)).val(valDir).valEvery(5).logEvery(2)
+        .checkpointMinutes(10).emaDecay(0.9).seed(11).master(null).sparkConf(Map.of()).build();
   }
 
   @Test

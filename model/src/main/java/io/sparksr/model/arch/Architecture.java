@@ -1,8 +1,10 @@
 package io.sparksr.model.arch;
 
+import io.sparksr.model.onnx.OnnxExport;
 import io.sparksr.partitioning.tiling.BorderPolicy;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -57,6 +59,29 @@ public interface Architecture {
   /** Multiply-adds x 2 per output (HR) pixel of the inference graph at {@code scale}. */
   double flopsPerOutputPixel(int scale);
 
+  /** C, the feature channels the network works with at LR resolution. */
+  int featureChannels();
+
+  /**
+   * Estimated peak bytes one more {@code height x width} LR tile adds to a forward pass of the
+   * inference graph at {@code scale} (what a model of this architecture answers as
+   * {@code TileOperator.workingBytes}, which sizes batches and forward passes).
+   */
+  long workingBytes(int height, int width, int scale);
+
+  /**
+   * The inference graph in NCHW, if the architecture builds one (to measure the layouts against
+   * each other); empty by default.
+   */
+  default Optional<NchwGraph> nchwGraph() {
+    return Optional.empty();
+  }
+
+  /** The architecture's ONNX form ({@code OnnxExporter}); empty: it cannot be exported. */
+  default Optional<OnnxExport> onnxExport() {
+    return Optional.empty();
+  }
+
   /** A fresh training graph with parameters initialised deterministically from {@code seed}. */
   SameDiff trainingGraph(long seed);
 
@@ -102,6 +127,17 @@ public interface Architecture {
     float[] d = c.data().asFloat();
     c.close();
     return inferenceInputs(d, (int) lrNhwc.size(0), (int) lrNhwc.size(1), (int) lrNhwc.size(2));
+  }
+
+  /**
+   * An NCHW twin of the general inference graph: input {@code [B, 3, h, w]}, outputs
+   * {@link #outputName} {@code [B, 3, rh, rw]}, over the same instantiated weights.
+   */
+  interface NchwGraph {
+    SameDiff inferenceGraph(Map<String, INDArray> weights);
+
+    /** The graph's placeholders for an NCHW RGB batch {@code [B, 3, h, w]}. */
+    Map<String, INDArray> inferenceInputs(INDArray lrNchw);
   }
 
   /** Output variable of the inference graph for {@code scale}: {@code [B, h*r, w*r, 3]}. */

@@ -15,7 +15,8 @@ import java.util.function.Function;
 
 /**
  * The architecture registry (BasicSR's ARCH_REGISTRY): a stable name -> how to build the network
- * from its config. Adding an architecture is one class, one line here and one YAML in conf/model/.
+ * from its config. Adding an architecture is one class, one line here and one YAML in conf/model/;
+ * the first line registers the default ({@link #defaultName()}).
  *
  * <p>A model spec (YAML or JSON) is an object with {@code arch: <name>} and the architecture's own
  * keys next to it; unknown keys are an error.
@@ -40,6 +41,14 @@ public final class Architectures {
   private static <C> void register(String name, Class<C> type, C defaults,
       Function<C, Architecture> f) {
     REGISTRY.put(name, new Entry(type, defaults, o -> f.apply(type.cast(o))));
+  }
+
+  /**
+   * The architecture built when no model spec is given ({@code train} without
+   * {@code --model-config}): the first registered.
+   */
+  public static String defaultName() {
+    return REGISTRY.keySet().iterator().next();
   }
 
   /** The registered names. */

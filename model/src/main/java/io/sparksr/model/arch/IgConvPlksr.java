@@ -1,5 +1,6 @@
 package io.sparksr.model.arch;
 
+import io.sparksr.model.onnx.OnnxExport;
 import io.sparksr.partitioning.image.Resize;
 import io.sparksr.partitioning.tiling.BorderPolicy;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -66,7 +68,7 @@ public final class IgConvPlksr implements Architecture {
   static final String SKIP_KERNEL = "skip_kernel";
   static final String KERNEL = "kernel";
 
-  private static final int SKIP_SIZE = 5;
+  static final int SKIP_SIZE = 5;
 
   /**
    * The inference graph's second placeholder: the LR batch mirrored by 2 pixels
@@ -152,6 +154,48 @@ public final class IgConvPlksr implements Architecture {
     // per HR pixel: its share of the encoder, the 3 outputs of the K_r conv and of the skip conv
     double macs = (double) perLr / r2 + 3 * 9 * c + 3 * SKIP_SIZE * SKIP_SIZE * 3;
     return 2 * macs;
+  }
+
+  /** C, {@link IgConvPlksrConfig#channels()}. */
+  @Override
+  public int featureChannels() {
+    return cfg.channels();
+  }
+
+  /**
+   * Float32 activations of about 4C + 4 channels per LR pixel (a PLKSR block holds x, its 2C
+   * expansion and the attention branch at once) and 8 values per HR pixel (the r^2 x 3 output of
+   * the upsampling conv, the bicubic skip, their sum and the Java copies). Fitted to the default
+   * model (C = 32) on the oneDNN CPU build: a 332 x 332 tile at x4 measured 107-109 MB of peak RSS
+   * per tile at batch 1-2 (this gives 114 MB), at x2 62-76 MB (72 MB).
+   */
+  @Override
+  public long workingBytes(int height, int width, int scale) {
+    long lr = (long) height * width;
+    long hr = lr * scale * scale;
+    return Float.BYTES * (lr * (4L * featureChannels() + 4) + hr * 8);
+  }
+
+  /** The NCHW graph of {@link #inferenceGraphNchw} and its inputs. */
+  @Override
+  public Optional<NchwGraph> nchwGraph() {
+    return Optional.of(new NchwGraph() {
+      @Override
+      public SameDiff inferenceGraph(Map<String, INDArray> weights) {
+        return inferenceGraphNchw(weights);
+      }
+
+      @Override
+      public Map<String, INDArray> inferenceInputs(INDArray lrNchw) {
+        return inferenceInputsNchw(lrNchw);
+      }
+    });
+  }
+
+  /** {@link IgConvPlksrOnnx}. */
+  @Override
+  public Optional<OnnxExport> onnxExport() {
+    return Optional.of(new IgConvPlksrOnnx(cfg));
   }
 
   // ---------------------------------------------------------------- parameters
