@@ -34,18 +34,6 @@ public final class ModelRegistry {
   private ModelRegistry() {}
 
   /**
-   * {@link #load(String, Configuration)} with a fresh Hadoop configuration, which ignores the
-   * job's (file system settings, credentials): kept only for the callers being rewritten with
-   * the upscale path; everything else passes the job's configuration.
-   *
-   * @deprecated pass the job's configuration to {@link #load(String, Configuration)}
-   */
-  @Deprecated(forRemoval = true)
-  public static TileOperator load(String name) {
-    return load(name, new Configuration());
-  }
-
-  /**
    * The operator for {@code name}: a built-in, {@value #DEFAULT} or a bundle path.
    *
    * @throws IllegalArgumentException naming the model and why it cannot be loaded

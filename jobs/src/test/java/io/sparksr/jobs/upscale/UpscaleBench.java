@@ -60,7 +60,7 @@ public final class UpscaleBench {
   // batch: one JVM, the shipped model, TileBatcher with different budgets
 
   static void batch(int tiles) {
-    TileOperator op = ModelRegistry.load("default");
+    TileOperator op = ModelRegistry.load("default", new Configuration());
     int r = op.radius();
     System.out.printf(Locale.ROOT, "load: %s%n", loadAverage());
     System.out.println("| tile (padded) | scale | budget MiB | batch | forward passes | s per tile "

@@ -183,7 +183,7 @@ public class UpscaleJobTest extends SharedSpark {
     store.write(d + "/photo.png", image(rnd, 3, 150, 170), PixelFormat.of("png", 3, 8));
     store.write(d + "/gray.png", image(rnd, 1, 90, 100), PixelFormat.of("png", 1, 8));
     String out = tmp.getRoot() + "/out-net";
-    TileOperator op = ModelRegistry.load("default");
+    TileOperator op = ModelRegistry.load("default", new Configuration());
     // batch memory for 3 full tiles: edge tiles are grown to the full shape and batched with them
     long perTile = op.workingBytes(96 + 2 * op.radius(), 96 + 2 * op.radius(), 3);
     UpscaleJobConfig cfg = UpscaleJobConfig.builder().inputs(List.of(d)).output(out).scale(3)
@@ -220,7 +220,7 @@ public class UpscaleJobTest extends SharedSpark {
     for (String name : List.of("butterfly", "bird")) {
       Files.copy(set5.resolve(name + ".png"), Path.of(d, name + ".png"));
     }
-    TileOperator op = ModelRegistry.load("default");
+    TileOperator op = ModelRegistry.load("default", new Configuration());
     String out = tmp.getRoot() + "/out-set5";
     UpscaleJobResult r = UpscaleJob.run(spark(), UpscaleJobConfig.builder().inputs(List.of(d))
         .output(out).scale(2).model("default").tileSize(96).partitionMegapixels(0.3).build()
@@ -282,7 +282,7 @@ public class UpscaleJobTest extends SharedSpark {
     store.write(d + "/a.png", image(rnd, 3, 40, 50), PixelFormat.of("png", 3, 8));
     Files.write(Path.of(d, "bad.png"), new byte[] {1, 2, 3});
     String out = tmp.getRoot() + "/out-dry";
-    TileOperator op = ModelRegistry.load("default");
+    TileOperator op = ModelRegistry.load("default", new Configuration());
     UpscaleJobConfig cfg = UpscaleJobConfig.builder().inputs(List.of(d)).output(out).scale(4)
         .model("default").tileSize(128).partitionMegapixels(16).build().forOperator(op).toBuilder()
         .dryRun(true).build();
