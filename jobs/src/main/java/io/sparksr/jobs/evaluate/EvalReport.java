@@ -1,5 +1,6 @@
 package io.sparksr.jobs.evaluate;
 
+import io.sparksr.jobs.report.Charts;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -17,6 +18,9 @@ import java.util.TreeSet;
  */
 final class EvalReport {
   static final String TITLE = "sparksr evaluation";
+  static final int CHART_WIDTH = 620;
+  static final int CHART_HEIGHT = 320;
+  private static final String Y_LABEL = "PSNR (dB, Y)";
 
   private EvalReport() {}
 
@@ -192,52 +196,62 @@ final class EvalReport {
   }
 
   static String psnrVsScale(Input in, String dataset) {
-    List<SvgCharts.Series> series = new ArrayList<>();
+    List<Charts.Series> series = new ArrayList<>();
     List<Integer> scales = scales(in, dataset);
     int c = 0;
     for (Map.Entry<String, List<EvalSummary>> e : seriesOf(in, dataset).entrySet()) {
-      List<SvgCharts.Point> pts = new ArrayList<>();
+      List<Charts.Point> pts = new ArrayList<>();
       for (EvalSummary s : e.getValue()) {
-        pts.add(new SvgCharts.Point(s.scale(), s.result().psnr(), "\u00d7" + s.scale()));
+        pts.add(new Charts.Point(s.scale(), s.result().psnr(), "\u00d7" + s.scale()));
       }
-      series.add(new SvgCharts.Series(legend(e.getKey()),
-          SvgCharts.PALETTE[c++ % SvgCharts.PALETTE.length], true, false, pts));
+      series.add(new Charts.Series(legend(e.getKey()),
+          Charts.PALETTE[c++ % Charts.PALETTE.length], Charts.Look.LINE, pts));
     }
     int g = 0;
     for (String method : in.anchors().methods()) {
-      List<SvgCharts.Point> pts = new ArrayList<>();
+      List<Charts.Point> pts = new ArrayList<>();
       for (int s : scales) {
         for (Anchors.Anchor a : in.anchors().of(dataset, s)) {
           if (a.method().equals(method)) {
-            pts.add(new SvgCharts.Point(s, a.psnr(), "\u00d7" + s));
+            pts.add(new Charts.Point(s, a.psnr(), "\u00d7" + s));
           }
         }
       }
       if (!pts.isEmpty()) {
-        series.add(new SvgCharts.Series(legend(method + " (published)"),
-            SvgCharts.GREYS[g++ % SvgCharts.GREYS.length], true, true, pts));
+        series.add(new Charts.Series(legend(method + " (published)"),
+            Charts.GREYS[g++ % Charts.GREYS.length], Charts.Look.DASHED, pts));
       }
     }
     List<Double> ticks = new ArrayList<>();
     scales.forEach(s -> ticks.add((double) s));
-    return SvgCharts.chart(dataset + ": PSNR vs scale", "scale", "PSNR (dB, Y)", series, false,
-        ticks);
+    Charts.Axis x = new Charts.Axis("scale", false, ticks, t -> "\u00d7" + Math.round(t));
+    String title = dataset + ": PSNR vs scale";
+    return Charts.svg(Charts.xy(title, x, Charts.Axis.linear(Y_LABEL), series), CHART_WIDTH,
+        CHART_HEIGHT, svgId(dataset, "psnr_vs_scale"));
   }
 
   static String psnrVsTime(Input in, String dataset) {
-    List<SvgCharts.Series> series = new ArrayList<>();
+    List<Charts.Series> series = new ArrayList<>();
     int c = 0;
     for (Map.Entry<String, List<EvalSummary>> e : seriesOf(in, dataset).entrySet()) {
-      List<SvgCharts.Point> pts = new ArrayList<>();
+      List<Charts.Point> pts = new ArrayList<>();
       for (EvalSummary s : e.getValue()) {
-        pts.add(new SvgCharts.Point(s.result().secondsMean(), s.result().psnr(),
+        pts.add(new Charts.Point(s.result().secondsMean(), s.result().psnr(),
             "\u00d7" + s.scale()));
       }
-      series.add(new SvgCharts.Series(legend(e.getKey()),
-          SvgCharts.PALETTE[c++ % SvgCharts.PALETTE.length], false, false, pts));
+      series.add(new Charts.Series(legend(e.getKey()),
+          Charts.PALETTE[c++ % Charts.PALETTE.length], Charts.Look.MARKERS, pts));
     }
-    return SvgCharts.chart(dataset + ": PSNR vs inference time", "mean inference time per image",
-        "PSNR (dB, Y)", series, true, null);
+    Charts.Axis x = new Charts.Axis("mean inference time per image", true, null,
+        t -> t >= 1 ? Charts.trim(t) + " s" : Charts.trim(t * 1000) + " ms");
+    String title = dataset + ": PSNR vs inference time";
+    return Charts.svg(Charts.xy(title, x, Charts.Axis.linear(Y_LABEL), series), CHART_WIDTH,
+        CHART_HEIGHT, svgId(dataset, "psnr_vs_time"));
+  }
+
+  /** An id unique within the page (data set names are unique, their safe forms nearly so). */
+  private static String svgId(String dataset, String kind) {
+    return "c" + Integer.toHexString(dataset.hashCode()) + "-" + kind;
   }
 
   private static String legend(String s) {
@@ -527,8 +541,23 @@ final class EvalReport {
     return String.format(Locale.ROOT, "%.2f s", s);
   }
 
+  /** XML/HTML text escaping. */
   static String esc(String s) {
-    return SvgCharts.esc(s == null ? "" : s);
+    if (s == null) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder(s.length());
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '<' -> sb.append("&lt;");
+        case '>' -> sb.append("&gt;");
+        case '&' -> sb.append("&amp;");
+        case '"' -> sb.append("&quot;");
+        case '\'' -> sb.append("&#39;");
+        default -> sb.append(c);
+      }
+    }
+    return sb.toString();
   }
 
   private static String mdEsc(String s) {

@@ -1,6 +1,9 @@
 package io.sparksr.jobs.evaluate;
 
+import io.sparksr.jobs.Csv;
 import java.io.Serializable;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /** One row of summary.csv: the means of one data set, scale, model and setting. */
@@ -22,36 +25,25 @@ public record EvalSummary(SummaryKey key, EvalAccumulator.Result result) impleme
     return key.setting();
   }
 
-  static String csvHeader() {
-    return "dataset,scale,model,setting,images,failed,psnr,ssim,psnr_min,psnr_max,"
-        + "seconds_mean,seconds_total,output_mp_per_s";
+  static final List<String> CSV_HEADER = List.of("dataset", "scale", "model", "setting",
+      "images", "failed", "psnr", "ssim", "psnr_min", "psnr_max", "seconds_mean",
+      "seconds_total", "output_mp_per_s");
+
+  /** summary.csv: the header and a row per summary. */
+  static String csv(List<EvalSummary> summaries) {
+    return Csv.text(CSV_HEADER, summaries.stream().map(EvalSummary::csvRow).toList());
   }
 
-  String csvRow() {
+  List<String> csvRow() {
     EvalAccumulator.Result r = result;
-    return String.join(",", Csv.field(key.dataset()), Integer.toString(key.scale()),
-        Csv.field(key.model()), Csv.field(key.setting()), Long.toString(r.images()),
-        Long.toString(r.failed()), num("%.4f", r.psnr()), num("%.6f", r.ssim()),
-        num("%.4f", r.psnrMin()), num("%.4f", r.psnrMax()), num("%.6f", r.secondsMean()),
-        num("%.3f", r.secondsTotal()), num("%.3f", r.megapixelsPerSecond()));
+    return Arrays.asList(key.dataset(), Integer.toString(key.scale()), key.model(),
+        key.setting(), Long.toString(r.images()), Long.toString(r.failed()), num("%.4f", r.psnr()),
+        num("%.6f", r.ssim()), num("%.4f", r.psnrMin()), num("%.4f", r.psnrMax()),
+        num("%.6f", r.secondsMean()), num("%.3f", r.secondsTotal()),
+        num("%.3f", r.megapixelsPerSecond()));
   }
 
   private static String num(String format, double v) {
     return Double.isFinite(v) ? String.format(Locale.ROOT, format, v) : Double.toString(v);
-  }
-
-  /** CSV quoting (RFC 4180). */
-  static final class Csv {
-    private Csv() {}
-
-    static String field(String s) {
-      if (s == null) {
-        return "";
-      }
-      if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
-        return '"' + s.replace("\"", "\"\"") + '"';
-      }
-      return s;
-    }
   }
 }

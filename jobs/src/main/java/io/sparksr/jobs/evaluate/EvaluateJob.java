@@ -121,9 +121,7 @@ public final class EvaluateJob {
     List<EvalSummary> summaries = HadoopFiles.exists(hadoop, results)
         ? summarize(readResults(spark, results)) : new ArrayList<>();
     summaries.sort(order(cfg));
-    StringBuilder csv = new StringBuilder(EvalSummary.csvHeader()).append('\n');
-    summaries.forEach(s -> csv.append(s.csvRow()).append('\n'));
-    HadoopFiles.writeText(hadoop, output + "/" + SUMMARY, csv.toString());
+    HadoopFiles.writeText(hadoop, output + "/" + SUMMARY, EvalSummary.csv(summaries));
 
     // 6. the report: charts, crops that exist, Markdown and HTML
     double seconds = (System.nanoTime() - start) / 1e9;

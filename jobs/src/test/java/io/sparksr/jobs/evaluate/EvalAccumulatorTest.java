@@ -99,7 +99,8 @@ class EvalAccumulatorTest {
   void summaryRowsAreCsv() {
     EvalSummary s = new EvalSummary(new SummaryKey("Set5", 2, "/m/a,b.srm", "whole"),
         new EvalAccumulator().add(row("x", 33.5, 0.9, 0.5, null)).result());
-    assertThat(EvalSummary.csvHeader().split(",")).hasSize(13);
-    assertThat(s.csvRow()).startsWith("Set5,2,\"/m/a,b.srm\",whole,1,0,33.5000,0.900000,");
+    String[] lines = EvalSummary.csv(List.of(s)).split("\n");
+    assertThat(lines[0].split(",")).hasSize(13);
+    assertThat(lines[1]).startsWith("Set5,2,\"/m/a,b.srm\",whole,1,0,33.5000,0.900000,");
   }
 }

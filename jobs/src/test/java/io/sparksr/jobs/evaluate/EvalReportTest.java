@@ -2,9 +2,15 @@ package io.sparksr.jobs.evaluate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
 
 /** Report rendering from a hand-made input: tables, anchors, self-ensemble, crops, escaping. */
 class EvalReportTest {
@@ -62,7 +68,8 @@ class EvalReportTest {
         .contains("<img src=\"crops/Set5/baby_x2_hr.png\" alt=\"HR\">")
         .contains("&lt;net&gt;").doesNotContain("<net>")
         .contains("decode &lt;error&gt;")
-        .contains("<svg xmlns=\"http://www.w3.org/2000/svg\"")
+        .contains("<svg class=\"chart\" role=\"img\" aria-label=\"Set5: PSNR vs scale\"")
+        .contains("xmlns='http://www.w3.org/2000/svg'")
         .contains("id=\"ref-vdsr\"");
     // Set5 before Other (command-line order), and x2 before x4
     assertThat(html.indexOf("<h2>Set5</h2>")).isLessThan(html.indexOf("<h2>Other</h2>"));
@@ -95,7 +102,38 @@ class EvalReportTest {
     assertThat(charts).containsOnlyKeys("Set5_psnr_vs_scale.svg", "Set5_psnr_vs_time.svg",
         "Other_psnr_vs_scale.svg", "Other_psnr_vs_time.svg");
     assertThat(charts.get("Set5_psnr_vs_scale.svg")).contains("VDSR (published)")
-        .contains("stroke-dasharray").contains("<polyline");
-    assertThat(charts.get("Set5_psnr_vs_time.svg")).contains("<circle").contains(" ms</text>");
+        .contains("stroke-dasharray");
+    assertThat(charts.get("Set5_psnr_vs_time.svg")).contains(" ms</text>");
+    // read back as XML: every chart is one <svg class="chart">; a tooltip per point; the
+    // scale axis has exactly the scales as ticks, the time axis is labelled in ms/s
+    for (Map.Entry<String, String> c : charts.entrySet()) {
+      Document doc = xml(c.getValue());
+      assertThat(doc.getDocumentElement().getAttribute("class")).as(c.getKey()).isEqualTo("chart");
+    }
+    Document scale = xml(charts.get("Set5_psnr_vs_scale.svg"));
+    // Set5: <net> whole (x2), <net> whole+x8 (x2), bicubic (x2, x4), then the anchors Bicubic
+    // (x2, x4), FSRCNN (x2, x4), VDSR (x2, x4)
+    assertThat(texts(scale, "title")).hasSize(4 + 6).contains("bicubic (whole) \u00d74: 28.43",
+        "VDSR (published) \u00d72: 37.53");
+    assertThat(texts(scale, "text")).contains("\u00d72", "\u00d74", "<net> (whole+x8)")
+        .doesNotContain("\u00d73");
+    Document time = xml(charts.get("Set5_psnr_vs_time.svg"));
+    assertThat(texts(time, "title")).hasSize(4).contains("<net> (whole+x8) \u00d72: 36.25");
+  }
+
+  private static Document xml(String svg) throws Exception {
+    DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+    f.setNamespaceAware(true);
+    return f.newDocumentBuilder().parse(new ByteArrayInputStream(
+        svg.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static List<String> texts(Document doc, String tag) {
+    NodeList nodes = doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", tag);
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < nodes.getLength(); i++) {
+      out.add(nodes.item(i).getTextContent());
+    }
+    return out;
   }
 }

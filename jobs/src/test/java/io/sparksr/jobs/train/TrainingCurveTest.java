@@ -1,0 +1,66 @@
+package io.sparksr.jobs.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The curve CSV read on resume and written back byte for byte; the PNG chart. */
+class TrainingCurveTest {
+  private static final Path SHIPPED = Path.of("../docs/training/default.curve.csv");
+
+  @Test
+  void theShippedCurveIsReadAndWrittenBackByteForByteAndAppendedTo(@TempDir Path tmp)
+      throws Exception {
+    String shipped = Files.readString(SHIPPED, StandardCharsets.UTF_8);
+    Path csv = tmp.resolve("m.srm.curve.csv");
+    Files.writeString(csv, shipped);
+    TrainingCurve curve = new TrainingCurve(new Configuration(), csv.toString(),
+        tmp.resolve("m.srm.curve.png").toString());
+    curve.resume(Long.MAX_VALUE);
+    List<String> lines = shipped.lines().toList();
+    assertThat(lines.get(0)).isEqualTo(TrainingCurve.HEADER);
+    assertThat(curve.points()).hasSize(lines.size() - 1);
+    // independent reading of a validation row: its last three cells are the PSNRs
+    String validated = lines.stream().filter(l -> !l.endsWith(",,,")).skip(1).findFirst()
+        .orElseThrow();
+    String[] cells = validated.split(",", -1);
+    TrainingCurve.Point p = curve.points().stream()
+        .filter(q -> q.step() == Long.parseLong(cells[0])).filter(q -> !Double.isNaN(q.psnr2()))
+        .findFirst().orElseThrow();
+    assertThat(p.psnr2()).isEqualTo(Double.parseDouble(cells[5]));
+    assertThat(p.psnr4()).isEqualTo(Double.parseDouble(cells[7]));
+
+    curve.add(new TrainingCurve.Point(99_999, 1234.5, 0.025, 1e-6, 20.5, Double.NaN,
+        Double.NaN, Double.NaN));
+    curve.write();
+    String written = Files.readString(csv, StandardCharsets.UTF_8);
+    assertThat(written).startsWith(shipped)
+        .endsWith("\n99999,1234.500,0.0250000,1.00000e-06,20.5000,,,\n");
+    BufferedImage png = ImageIO.read(tmp.resolve("m.srm.curve.png").toFile());
+    assertThat(png.getWidth()).isEqualTo(900);
+    assertThat(png.getHeight()).isEqualTo(420);
+  }
+
+  @Test
+  void aResumedRunKeepsOnlyTheRowsUpToItsStep(@TempDir Path tmp) throws Exception {
+    Path csv = tmp.resolve("c.csv");
+    Files.writeString(csv, TrainingCurve.HEADER + "\n100,1.000,0.0300000,,,,,\n"
+        + "200,2.000,,0.000100000,,33.0000,,\n300,3.000,0.0200000,,,,,\n");
+    TrainingCurve curve = new TrainingCurve(new Configuration(), csv.toString(),
+        tmp.resolve("c.png").toString());
+    curve.resume(200);
+    assertThat(curve.points()).extracting(TrainingCurve.Point::step).containsExactly(100L, 200L);
+    assertThat(curve.points().get(1).loss()).isNaN();
+    assertThat(curve.points().get(1).psnr2()).isEqualTo(33.0);
+    assertThat(TrainingCurve.csv(curve.points())).isEqualTo(TrainingCurve.HEADER
+        + "\n100,1.000,0.0300000,,,,,\n200,2.000,,0.000100000,,33.0000,,\n");
+  }
+}
