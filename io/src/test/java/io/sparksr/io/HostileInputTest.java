@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.sparksr.partitioning.image.ImageTensor;
 import io.sparksr.partitioning.tiling.Rect;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.zip.CRC32;
-import java.util.zip.Deflater;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,14 +32,14 @@ class HostileInputTest {
 
   @Test
   void pngBombFailsOnItsHeaderAtEveryEntryPoint() throws Exception {
-    Path f = Files.write(dir.resolve("bomb.png"), pngHeaderOnly(65535, 65535));
+    Path f = Files.write(dir.resolve("bomb.png"), HostileBytes.pngHeaderOnly(65535, 65535));
     assertThat(Files.size(f)).isLessThan(1024);
     assertBomb(f, "65535x65535", "4294.8 MP");
   }
 
   @Test
   void tiffJpegAndBmpBombsFailOnTheirHeaders() throws Exception {
-    assertBomb(Files.write(dir.resolve("bomb.tif"), tiffHeaderOnly(100_000, 100_000)),
+    assertBomb(Files.write(dir.resolve("bomb.tif"), HostileBytes.tiffHeaderOnly(100_000, 100_000)),
         "100000x100000", "10000.0 MP");
     byte[] jpeg = encoded("jpeg", 3);
     int sof = sofOffset(jpeg);
@@ -72,7 +68,7 @@ class HostileInputTest {
     assertThat(e.reason()).contains("30x20 pixels (0.0 MP)").contains("limit of 0.0005 MP");
     assertThat(store.read(ok.toString()).tensor().width()).isEqualTo(30);
     // the default lets the header of a 40000x40000 scan through (then read by region)
-    Path scan = Files.write(dir.resolve("scan.png"), pngHeaderOnly(40000, 40000));
+    Path scan = Files.write(dir.resolve("scan.png"), HostileBytes.pngHeaderOnly(40000, 40000));
     ImageInfo info = store.info(scan.toString());
     assertThat((long) info.width() * info.height()).isEqualTo(1_600_000_000L);
     assertThat(ImageStore.DEFAULT_MAX_MEGAPIXELS).isGreaterThanOrEqualTo(1600)
@@ -82,7 +78,7 @@ class HostileInputTest {
   @Test
   void aWholeDecodeThatCannotFitTheHeapIsRefusedBeforeDecoding() throws Exception {
     // 20000 x 20000 RGB passes the pixel limit, but 0.4 G pixels x 3 x (4 + 1) bytes = 6 GB
-    Path scan = Files.write(dir.resolve("scan.png"), pngHeaderOnly(20000, 20000));
+    Path scan = Files.write(dir.resolve("scan.png"), HostileBytes.pngHeaderOnly(20000, 20000));
     assertThat(Runtime.getRuntime().maxMemory()).as("test heap").isLessThan(6_000_000_000L);
     ImageDecodeException e = catchThrowableOfType(() -> store.read(scan.toString()),
         ImageDecodeException.class);
@@ -180,67 +176,6 @@ class HostileInputTest {
       }
     } finally {
       Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Byte makers, shared with the fuzz test
-
-  /** A PNG of the given header size: IHDR, one tiny IDAT (a few zero rows), IEND. */
-  static byte[] pngHeaderOnly(int width, int height) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-    ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height)
-        .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
-    chunk(out, "IHDR", ihdr.array());
-    Deflater d = new Deflater();
-    d.setInput(new byte[4096]);
-    d.finish();
-    byte[] buf = new byte[8192];
-    int n = d.deflate(buf);
-    d.end();
-    chunk(out, "IDAT", java.util.Arrays.copyOf(buf, n));
-    chunk(out, "IEND", new byte[0]);
-    return out.toByteArray();
-  }
-
-  private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
-    byte[] t = type.getBytes(StandardCharsets.US_ASCII);
-    out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-    out.writeBytes(t);
-    out.writeBytes(data);
-    CRC32 crc = new CRC32();
-    crc.update(t);
-    crc.update(data);
-    out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-  }
-
-  /** A little-endian grey TIFF with one 16-byte strip whose header claims width x height. */
-  static byte[] tiffHeaderOnly(int width, int height) {
-    int entries = 9;
-    int dataAt = 8 + 2 + entries * 12 + 4;
-    ByteBuffer b = ByteBuffer.allocate(dataAt + 16).order(ByteOrder.LITTLE_ENDIAN);
-    b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
-    b.putShort((short) entries);
-    tiffEntry(b, 256, 4, width);
-    tiffEntry(b, 257, 4, height);
-    tiffEntry(b, 258, 3, 8);
-    tiffEntry(b, 259, 3, 1);
-    tiffEntry(b, 262, 3, 1);
-    tiffEntry(b, 273, 4, dataAt);
-    tiffEntry(b, 277, 3, 1);
-    tiffEntry(b, 278, 4, height);
-    tiffEntry(b, 279, 4, 16);
-    b.putInt(0);
-    return b.array();
-  }
-
-  private static void tiffEntry(ByteBuffer b, int tag, int type, int value) {
-    b.putShort((short) tag).putShort((short) type).putInt(1);
-    if (type == 3) {
-      b.putShort((short) value).putShort((short) 0);
-    } else {
-      b.putInt(value);
     }
   }
 

@@ -3,6 +3,8 @@ package io.sparksr.jobs.evaluate;
 import io.sparksr.io.HadoopConf;
 import io.sparksr.io.HadoopFiles;
 import io.sparksr.io.ImageStore;
+import io.sparksr.jobs.ParquetAppend;
+import io.sparksr.jobs.RunIds;
 import io.sparksr.jobs.evaluate.EvalPlanner.CropSpec;
 import io.sparksr.jobs.evaluate.EvalPlanner.DatasetImages;
 import io.sparksr.jobs.evaluate.EvalPlanner.EvalPlan;
@@ -17,8 +19,6 @@ import io.sparksr.jobs.evaluate.EvaluateFunctions.Preferred;
 import io.sparksr.pipeline.OperatorCache;
 import java.io.IOException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,13 +26,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +68,7 @@ public final class EvaluateJob {
     cfg.checkModels(m -> OperatorCache.get(m, hadoop));
     String output = HadoopFiles.qualify(hadoop, cfg.output()).replaceAll("/+$", "");
     String results = output + "/" + RESULTS;
-    String runId = newRunId();
+    String runId = RunIds.next();
 
     // 1. the HR images of each data set, the published anchors
     ImageStore store = new ImageStore(hadoop);
@@ -108,7 +106,7 @@ public final class EvaluateJob {
           .collect();
       LOG.info("evaluate run {}: {} row(s) computed in {} partition(s) in {} s", runId,
           computed.size(), groups.size(), String.format("%.1f", (System.nanoTime() - t0) / 1e9));
-      appendResults(spark, results, computed);
+      appendResults(hadoop, results, runId, computed);
     }
     List<EvalResult> failures = new ArrayList<>();
     for (EvalResult r : computed) {
@@ -149,19 +147,12 @@ public final class EvaluateJob {
     return spark.read().schema(EvalResult.SCHEMA).parquet(results).javaRDD().map(new FromRow());
   }
 
-  /**
-   * Appends rows as one new Parquet file: a single write task, whose output Spark's committer
-   * moves into results.parquet with one rename at job commit.
-   */
-  static void appendResults(SparkSession spark, String results, List<EvalResult> rows) {
+  /** Appends this run's rows as one new Parquet file ({@link ParquetAppend}). */
+  static void appendResults(Configuration hadoop, String results, String runId,
+      List<EvalResult> rows) throws IOException {
     List<Row> out = new ArrayList<>(rows.size());
     rows.forEach(r -> out.add(r.toRow()));
-    spark.createDataFrame(out, EvalResult.SCHEMA)
-        .coalesce(1)
-        .write()
-        .mode(SaveMode.Append)
-        .option("compression", "zstd")
-        .parquet(results);
+    ParquetAppend.append(hadoop, results, runId, EvalResult.SCHEMA, out);
   }
 
   /** Means per data set, scale, model and setting: one row per key counts (the preferred one). */
@@ -223,12 +214,5 @@ public final class EvaluateJob {
     }
     int us = panel.lastIndexOf('_');
     return us > 0 ? panel.substring(0, us) + " (" + panel.substring(us + 1) + ")" : panel;
-  }
-
-  /** A sortable, unique run id: UTC time plus 24 random bits. */
-  static String newRunId() {
-    return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
-        .format(Instant.now()) + "-" + String.format("%06x",
-        ThreadLocalRandom.current().nextInt(1 << 24));
   }
 }

@@ -1,9 +1,12 @@
 package io.sparksr.jobs.upscale;
 
 import io.sparksr.io.HadoopFiles;
+import io.sparksr.jobs.Csv;
+import io.sparksr.jobs.ParquetAppend;
 import io.sparksr.pipeline.ImageOutcome;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
@@ -14,7 +17,7 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Step 6: the run's manifest, one row per input ({@link ImageOutcome}): appended to
- * {@code manifest.parquet/} (one file per run, {@link ManifestParquet}) and written as
+ * {@code manifest.parquet/} (one file per run, {@link ParquetAppend}) and written as
  * {@code _manifest.csv} (this run's rows).
  */
 final class Manifest {
@@ -42,14 +45,14 @@ final class Manifest {
       List<ImageOutcome> outcomes) throws IOException {
     long now = System.currentTimeMillis();
     List<Row> rows = new ArrayList<>(outcomes.size());
-    StringBuilder csv = new StringBuilder(csvHeader()).append('\n');
+    List<List<Object>> csv = new ArrayList<>(outcomes.size());
     for (ImageOutcome o : outcomes) {
       rows.add(row(o, runId, now));
-      csv.append(csvRow(o)).append('\n');
+      csv.add(csvRow(o));
     }
-    ManifestParquet.append(hadoop, output + "/" + UpscaleJob.MANIFEST_PARQUET, runId, SCHEMA,
+    ParquetAppend.append(hadoop, output + "/" + UpscaleJob.MANIFEST_PARQUET, runId, SCHEMA,
         rows);
-    HadoopFiles.writeText(hadoop, output + "/" + UpscaleJob.MANIFEST, csv.toString());
+    HadoopFiles.writeText(hadoop, output + "/" + UpscaleJob.MANIFEST, Csv.text(CSV_HEADER, csv));
   }
 
   static Row row(ImageOutcome o, String runId, long finishedAt) {
@@ -58,27 +61,14 @@ final class Manifest {
         o.format(), o.tiles(), o.seconds());
   }
 
-  static String csvHeader() {
-    return "input,output,status,width,height,output_width,output_height,tiles,reason,"
-        + "input_bytes,output_bytes,format,seconds";
-  }
+  /** The columns of {@code _manifest.csv}. */
+  static final List<String> CSV_HEADER = List.of("input", "output", "status", "width", "height",
+      "output_width", "output_height", "tiles", "reason", "input_bytes", "output_bytes", "format",
+      "seconds");
 
-  static String csvRow(ImageOutcome o) {
-    return String.join(",", csv(o.input()), csv(o.output()), o.status(),
-        Integer.toString(o.width()), Integer.toString(o.height()),
-        Long.toString(o.outputWidth()), Long.toString(o.outputHeight()),
-        Integer.toString(o.tiles()), csv(o.reason()), Long.toString(o.inputBytes()),
-        Long.toString(o.outputBytes()), csv(o.format()),
-        String.format(Locale.ROOT, "%.3f", o.seconds()));
-  }
-
-  private static String csv(String s) {
-    if (s == null) {
-      return "";
-    }
-    if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
-      return '"' + s.replace("\"", "\"\"") + '"';
-    }
-    return s;
+  static List<Object> csvRow(ImageOutcome o) {
+    return Arrays.asList(o.input(), o.output(), o.status(), o.width(), o.height(),
+        o.outputWidth(), o.outputHeight(), o.tiles(), o.reason(), o.inputBytes(), o.outputBytes(),
+        o.format(), String.format(Locale.ROOT, "%.3f", o.seconds()));
   }
 }

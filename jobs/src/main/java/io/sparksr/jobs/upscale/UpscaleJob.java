@@ -3,6 +3,7 @@ package io.sparksr.jobs.upscale;
 import io.sparksr.io.HadoopConf;
 import io.sparksr.io.HadoopFiles;
 import io.sparksr.io.ImageStore;
+import io.sparksr.jobs.RunIds;
 import io.sparksr.jobs.upscale.UpscalePlanner.Probe;
 import io.sparksr.model.SrModel;
 import io.sparksr.partitioning.inference.TileOperator;
@@ -13,8 +14,6 @@ import io.sparksr.pipeline.TileTask;
 import io.sparksr.pipeline.Tiling;
 import io.sparksr.pipeline.Upscaled;
 import java.io.IOException;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -22,7 +21,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -72,8 +70,7 @@ public final class UpscaleJob {
       LOG.warn("'halo' is {} but the model's receptive-field radius is {}: tiles will show seams "
           + "(the output differs from whole-image inference)", resolved.halo(), op.radius());
     }
-    String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-        + "-" + UUID.randomUUID().toString().substring(0, 4);
+    String runId = RunIds.next();
     LOG.info("upscale run {}: {}", runId, resolved);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     // a copy: the pixel limit is this run's, not the shared context's

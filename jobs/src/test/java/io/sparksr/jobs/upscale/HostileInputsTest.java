@@ -6,6 +6,7 @@ import io.sparksr.io.CmykFixtures;
 import io.sparksr.io.DecodedImage;
 import io.sparksr.io.ExifOrientation;
 import io.sparksr.io.HadoopFiles;
+import io.sparksr.io.HostileBytes;
 import io.sparksr.io.ImageStore;
 import io.sparksr.io.PixelFormat;
 import io.sparksr.jobs.SharedSpark;
@@ -32,8 +33,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
-import java.util.zip.Deflater;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriter;
@@ -179,10 +178,10 @@ public class HostileInputsTest extends SharedSpark {
       Files.write(in.resolve("cut" + cut + ".tif"), Arrays.copyOf(tiff, cut));
       expect.put("cut" + cut + ".tif", failed("cannot decode"));
     }
-    Files.write(in.resolve("bomb.png"), pngBomb(65535, 65535));
+    Files.write(in.resolve("bomb.png"), HostileBytes.pngHeaderOnly(65535, 65535));
     expect.put("bomb.png", failed("header claims 65535x65535 pixels (4294.8 MP), more than the "
         + "limit of 2500 MP"));
-    Files.write(in.resolve("bomb.tif"), tiffBomb(100_000, 100_000));
+    Files.write(in.resolve("bomb.tif"), HostileBytes.tiffHeaderOnly(100_000, 100_000));
     expect.put("bomb.tif", failed("header claims 100000x100000 pixels (10000.0 MP), more than "
         + "the limit of 2500 MP"));
 
@@ -461,53 +460,5 @@ public class HostileInputsTest extends SharedSpark {
     out.write(payload);
     out.write(jpeg, app0End, jpeg.length - app0End);
     return out.toByteArray();
-  }
-
-  /** Signature, an IHDR claiming width x height, one tiny IDAT, IEND: a few hundred bytes. */
-  private static byte[] pngBomb(int width, int height) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-    chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8)
-        .put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0).array());
-    Deflater d = new Deflater(9);
-    d.setInput(new byte[1 << 16]);
-    d.finish();
-    byte[] buf = new byte[1 << 12];
-    int n = d.deflate(buf);
-    d.end();
-    chunk(out, "IDAT", Arrays.copyOf(buf, n));
-    chunk(out, "IEND", new byte[0]);
-    return out.toByteArray();
-  }
-
-  private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
-    byte[] t = type.getBytes(StandardCharsets.US_ASCII);
-    out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-    out.writeBytes(t);
-    out.writeBytes(data);
-    CRC32 crc = new CRC32();
-    crc.update(t);
-    crc.update(data);
-    out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-  }
-
-  /** A grey TIFF whose header claims width x height, with one 16-byte strip. */
-  private static byte[] tiffBomb(int width, int height) {
-    int entries = 9;
-    int dataAt = 8 + 2 + entries * 12 + 4;
-    ByteBuffer b = ByteBuffer.allocate(dataAt + 16).order(ByteOrder.LITTLE_ENDIAN);
-    b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8).putShort((short) entries);
-    int[][] tags = {{256, 4, width}, {257, 4, height}, {258, 3, 8}, {259, 3, 1}, {262, 3, 1},
-        {273, 4, dataAt}, {277, 3, 1}, {278, 4, height}, {279, 4, 16}};
-    for (int[] t : tags) {
-      b.putShort((short) t[0]).putShort((short) t[1]).putInt(1);
-      if (t[1] == 3) {
-        b.putShort((short) t[2]).putShort((short) 0);
-      } else {
-        b.putInt(t[2]);
-      }
-    }
-    b.putInt(0);
-    return b.array();
   }
 }

@@ -1,4 +1,4 @@
-package io.sparksr.jobs.upscale;
+package io.sparksr.jobs;
 
 import io.sparksr.io.AtomicFiles;
 import java.io.IOException;
@@ -22,18 +22,20 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Writes one run's manifest rows as one Parquet file into the run-appended
- * {@code manifest.parquet/} folder, with parquet-hadoop directly: a Spark SQL write of these few
- * rows costs a Spark job, and in a fresh JVM ~3 s of Spark SQL start-up (measured: 2.7-3.1 s of
- * a 5.5 s run of 8 photos), for what takes milliseconds here. The file is written atomically
- * (hidden temporary name, then renamed), so readers ({@code spark.read.parquet(folder)}) never see a
- * partial file. Columns: the {@link StructType}'s string, int, long and double fields, required
- * unless nullable.
+ * Appends one run's rows, collected on the driver, as one Parquet file (zstd) to a folder that
+ * grows by one file per run (upscale's {@code manifest.parquet/}, evaluate's
+ * {@code results.parquet/}), with parquet-hadoop directly: a Spark SQL write of these few rows
+ * costs a Spark job, and in a fresh JVM ~3 s of Spark SQL start-up (measured: 2.7-3.1 s of a 5.5 s
+ * upscale run of 8 photos), for what takes milliseconds here. The file is written atomically
+ * (hidden temporary name, then renamed), so readers ({@code spark.read.parquet(folder)}) never see
+ * a partial file. Columns: the {@link StructType}'s string, int, long, double and boolean fields,
+ * required unless nullable.
  */
-final class ManifestParquet {
-  private ManifestParquet() {}
+public final class ParquetAppend {
+  private ParquetAppend() {}
 
-  static void append(Configuration conf, String folder, String runId, StructType schema,
+  /** Writes {@code rows} as {@code <folder>/part-<runId>.zstd.parquet}. */
+  public static void append(Configuration conf, String folder, String runId, StructType schema,
       List<Row> rows) throws IOException {
     MessageType parquet = parquetSchema(schema);
     String path = folder + "/part-" + runId + ".zstd.parquet";
@@ -60,6 +62,8 @@ final class ManifestParquet {
               g.append(name, row.getInt(i));
             } else if (t.equals(DataTypes.LongType)) {
               g.append(name, row.getLong(i));
+            } else if (t.equals(DataTypes.BooleanType)) {
+              g.append(name, row.getBoolean(i));
             } else {
               g.append(name, row.getDouble(i));
             }
@@ -70,7 +74,7 @@ final class ManifestParquet {
     });
   }
 
-  static MessageType parquetSchema(StructType schema) {
+  public static MessageType parquetSchema(StructType schema) {
     Types.MessageTypeBuilder b = Types.buildMessage();
     for (StructField f : schema.fields()) {
       Type.Repetition rep = f.nullable() ? Type.Repetition.OPTIONAL : Type.Repetition.REQUIRED;
@@ -84,9 +88,11 @@ final class ManifestParquet {
         b.primitive(PrimitiveTypeName.INT64, rep).named(f.name());
       } else if (t.equals(DataTypes.DoubleType)) {
         b.primitive(PrimitiveTypeName.DOUBLE, rep).named(f.name());
+      } else if (t.equals(DataTypes.BooleanType)) {
+        b.primitive(PrimitiveTypeName.BOOLEAN, rep).named(f.name());
       } else {
         throw new IllegalArgumentException("column " + f.name() + " has type " + t
-            + "; the manifest writer knows string, int, long and double");
+            + "; the writer knows string, int, long, double and boolean");
       }
     }
     return b.named("spark_schema");
