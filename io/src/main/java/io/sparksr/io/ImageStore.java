@@ -113,6 +113,12 @@ import org.w3c.dom.Node;
  * <p>The decoder is chosen from the file's bytes, not its extension (a JPEG named .png decodes as
  * JPEG and reports {@code jpeg}). An instance holds only the configuration and is thread-safe; it is
  * cheap and not serializable: create one per task from the job's Hadoop configuration.
+ *
+ * <p><b>Why one long class:</b> it is the one door to image files. Each codec's quirks (PNG
+ * metadata, JPEG colour spaces, TIFF regions, BMP) need the same checks (header limits, errors that
+ * name the path, atomic writes) at every entry point; spreading the codecs over classes would
+ * spread those rules too. Pixel layout conversions live apart in {@link Pixels}, CMYK in
+ * {@link CmykJpeg}, EXIF orientation in {@link ExifOrientation}, tiled TIFF in {@link TiledTiff}.
  */
 public final class ImageStore {
   private static final Logger LOG = LoggerFactory.getLogger(ImageStore.class);

@@ -15,6 +15,8 @@ import java.util.TreeSet;
  * path, so the page opens from disk). Per data set and scale: a table of this run's models next to
  * the published anchors, then the crops; per data set: PSNR vs scale and PSNR vs inference time;
  * then the self-ensemble's gain and cost, failures and references. Pure: text in, text out.
+ * Long because the page is: each section is one method, in page order; charts are drawn by
+ * {@link io.sparksr.jobs.report.Charts}.
  */
 final class EvalReport {
   static final String TITLE = "sparksr evaluation";

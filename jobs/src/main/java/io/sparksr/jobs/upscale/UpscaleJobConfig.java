@@ -14,7 +14,8 @@ import java.util.Set;
  * The resolved settings of one upscale run, made by a {@link Builder} (named setters: no two
  * values of one type can be swapped by position; each default is the builder's initial value, the
  * one place it is set). Checked by {@link Builder#build}, before Spark starts; checks that need the
- * model (scale served, default halo) are made by {@link #forOperator}.
+ * model (scale served, default halo) are made by {@link #forOperator}. The file is long only
+ * because a builder repeats each of the twenty settings as a field, an accessor and a setter.
  *
  * <ul>
  * <li>{@code inputs}:     files, directories or globs (any Hadoop FS)

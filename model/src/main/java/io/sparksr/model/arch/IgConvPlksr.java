@@ -58,6 +58,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * dihedral group acting jointly on the taps and the sub-pixel grid (flip ky with i, kx with j,
  * transpose (ky, kx) with (i, j)). It is part of the training graph too, so instantiation folds it in
  * at no inference cost and training and inference compute the same function.
+ *
+ * <p><b>Why one long class:</b> the training graph, the inference graph (and its two-phase form of
+ * the large-kernel conv) and the cost model (FLOPs, working memory) must describe the same network
+ * variable by variable; kept in one file, a change to a block cannot miss one of them. Its config
+ * is {@link IgConvPlksrConfig}, its ONNX form {@link IgConvPlksrOnnx}.
  */
 public final class IgConvPlksr implements Architecture {
   public static final String NAME = "igconv-plksr";
