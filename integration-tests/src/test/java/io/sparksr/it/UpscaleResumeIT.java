@@ -58,7 +58,7 @@ class UpscaleResumeIT {
 
     Launcher.Run dry = Launcher.sparksr(concat(common, "--dry-run"));
     assertThat(dry.exitCode()).as(dry.stderr()).isEqualTo(1); // bad.png is unreadable
-    assertThat(dry.stdout()).contains("4 input(s): 3 to upscale, 0 skipped (output exists), 1 "
+    assertThat(dry.stdout()).contains("4 file(s) found: 3 to upscale, 0 skipped (output exists), 1 "
         + "failed before starting").contains("tiles in").contains("uncompressed")
         .contains("1 output(s) above 0.05 MP: tiled TIFF")
         .contains("1 input(s) above 0.01 MP without random access").contains("dry run");

@@ -109,6 +109,47 @@ public final class HadoopFiles {
     return out;
   }
 
+  /**
+   * What a folder tree holds.
+   *
+   * @param files         every file below the folder, by its path below it ('/'-separated), with
+   *                      its size; hidden folders (names starting with '.') are not entered
+   * @param hiddenFolders the paths below the folder of its hidden folders (not entered)
+   */
+  public record Tree(Map<String, Long> files, java.util.Set<String> hiddenFolders) {}
+
+  /** The tree below folder {@code dir}; empty when it does not exist. */
+  public static Tree listTree(Configuration conf, String dir) throws IOException {
+    Path p = new Path(dir);
+    Map<String, Long> files = new TreeMap<>();
+    java.util.Set<String> hidden = new java.util.TreeSet<>();
+    try {
+      listTree(AtomicFiles.fileSystem(conf, p), p, "", files, hidden);
+    } catch (FileNotFoundException e) {
+      return new Tree(files, hidden);
+    } catch (IOException e) {
+      throw new IOException("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+    return new Tree(files, hidden);
+  }
+
+  private static void listTree(FileSystem fs, Path dir, String rel, Map<String, Long> files,
+      java.util.Set<String> hidden) throws IOException {
+    for (FileStatus st : fs.listStatus(dir)) {
+      String name = st.getPath().getName();
+      String childRel = rel.isEmpty() ? name : rel + "/" + name;
+      if (st.isDirectory()) {
+        if (name.startsWith(".")) {
+          hidden.add(childRel);
+        } else {
+          listTree(fs, st.getPath(), childRel, files, hidden);
+        }
+      } else {
+        files.put(childRel, st.getLen());
+      }
+    }
+  }
+
   /** The names of the folders directly in folder {@code dir}; empty when it does not exist. */
   public static java.util.Set<String> listFolders(Configuration conf, String dir)
       throws IOException {

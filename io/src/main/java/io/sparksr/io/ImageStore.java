@@ -22,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
@@ -325,90 +324,18 @@ public final class ImageStore {
   // Listing
 
   /**
-   * Expands inputs into image paths. Each input is a file (taken as is), a directory (its image
-   * files, not recursive) or a glob (the image files it matches, and those of the directories it
-   * matches). Image files have an extension of {@link #IMAGE_EXTENSIONS}; names starting with
-   * {@code .} or {@code _} (hidden, temporary) are skipped. Returns fully qualified paths, sorted,
-   * without duplicates.
+   * The image files of {@code inputs} by {@link InputListing}'s rules (folders walked recursively,
+   * files named as inputs taken as they are, hidden names skipped): fully qualified paths, sorted,
+   * without duplicates. Runs that account for the files they ignore use {@link InputListing}.
    *
    * @throws FileNotFoundException naming the first input that yields no image
    */
   public List<String> expand(List<String> inputs) throws IOException {
-    TreeSet<String> out = new TreeSet<>();
-    for (String input : inputs) {
-      Path p = new Path(input);
-      FileSystem fs = AtomicFiles.fileSystem(conf, p);
-      Set<String> found = new TreeSet<>();
-      try {
-        if (input.chars().anyMatch(ch -> "*?[{".indexOf(ch) >= 0)) {
-          FileStatus[] matches = fs.globStatus(p);
-          for (FileStatus st : matches == null ? new FileStatus[0] : matches) {
-            addImages(fs, st, found);
-          }
-        } else {
-          FileStatus st = fs.getFileStatus(p);
-          if (st.isDirectory()) {
-            addImages(fs, st, found);
-          } else {
-            found.add(st.getPath().toString());
-          }
-        }
-      } catch (FileNotFoundException e) {
-        throw new FileNotFoundException("input '" + input + "' does not exist");
-      } catch (IOException e) {
-        throw new IOException("cannot list input '" + input + "': " + e.getMessage(), e);
-      }
-      if (found.isEmpty()) {
-        throw new FileNotFoundException("input '" + input + "' matches no image file (extensions "
-            + new TreeSet<>(IMAGE_EXTENSIONS.keySet()) + ", names not starting with '.' or '_')");
-      }
-      out.addAll(found);
+    List<String> out = new ArrayList<>();
+    for (InputListing.Found f : InputListing.list(conf, inputs).images()) {
+      out.add(f.path());
     }
-    return new ArrayList<>(out);
-  }
-
-  private static void addImages(FileSystem fs, FileStatus st, Set<String> out) throws IOException {
-    if (st.isDirectory()) {
-      for (FileStatus child : fs.listStatus(st.getPath())) {
-        if (child.isFile() && isImageName(child.getPath().getName())) {
-          out.add(child.getPath().toString());
-        }
-      }
-      if (fs instanceof RawLocalFileSystem local) {
-        addUnstattable(local, st.getPath(), out);
-      }
-    } else if (isImageName(st.getPath().getName())) {
-      out.add(st.getPath().toString());
-    }
-  }
-
-  /**
-   * Hadoop's local listing silently drops entries it cannot stat (dangling or looping symbolic
-   * links): they are added here by name, so that decoding them fails with a reason ("no such
-   * file") instead of the input vanishing from the run without a trace.
-   */
-  private static void addUnstattable(RawLocalFileSystem fs, Path dir, Set<String> out)
-      throws IOException {
-    java.nio.file.Path d = fs.pathToFile(dir).toPath();
-    try (java.nio.file.DirectoryStream<java.nio.file.Path> entries =
-        java.nio.file.Files.newDirectoryStream(d)) {
-      for (java.nio.file.Path e : entries) {
-        String name = e.getFileName().toString();
-        if (isImageName(name) && java.nio.file.Files.isSymbolicLink(e)
-            && !java.nio.file.Files.exists(e)) {
-          out.add(new Path(dir, new Path(null, null, name)).toString());
-        }
-      }
-    } catch (java.nio.file.DirectoryIteratorException e) {
-      throw new IOException("cannot list " + dir + ": " + e.getCause().getMessage(), e);
-    }
-  }
-
-  private static boolean isImageName(String name) {
-    if (name.startsWith(".") || name.startsWith("_")) {
-      return false;
-    }
-    return IMAGE_EXTENSIONS.containsKey(extension(name));
+    return out;
   }
 
   private static String extension(String name) {

@@ -82,7 +82,7 @@ public final class ImageAssembler {
       store.write(job.output(), upright, job.format());
     }
     return ImageOutcome.ok(job, width, height, HadoopFiles.size(c, job.output()),
-        job.format().formatName());
+        job.format().formatName(), null);
   }
 
   private static ImageOutcome assemble(Configuration c, Tiling tiling, ImageJob job,
@@ -106,7 +106,7 @@ public final class ImageAssembler {
         (i, out) -> HadoopFiles.copyTo(c, partPath(job, i), out), false);
     HadoopFiles.deleteRecursively(c, job.parts().dir());
     return ImageOutcome.ok(job, job.outputWidth(tiling.scale()), job.outputHeight(tiling.scale()),
-        HadoopFiles.size(c, job.output()), big ? "bigtiff" : "tiled-tiff");
+        HadoopFiles.size(c, job.output()), big ? "bigtiff" : "tiled-tiff", null);
   }
 
   /** The TIFF layout of a tiled output: one TIFF tile per upscaled tile core. */

@@ -26,15 +26,17 @@ public record ImageJob(int index, Input input, Source source, String output, Pix
    * The input file.
    *
    * @param path        qualified path
+   * @param relative    its path below its input root, '/'-separated (the output mirrors it)
    * @param width       width as stored (before the orientation is applied)
    * @param height      height as stored
    * @param bytes       file size
    * @param orientation EXIF orientation 1..8, applied to the output
    */
-  public record Input(String path, int width, int height, long bytes, int orientation)
-      implements Serializable {
+  public record Input(String path, String relative, int width, int height, long bytes,
+      int orientation) implements Serializable {
     public Input {
       Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(relative, "relative");
       if (orientation < 1 || orientation > 8) {
         throw new IllegalArgumentException("'orientation' is " + orientation + " but must be 1..8");
       }

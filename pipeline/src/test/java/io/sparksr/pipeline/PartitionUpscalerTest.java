@@ -40,7 +40,8 @@ class PartitionUpscalerTest {
     ImageJob.Parts parts = tiled
         ? new ImageJob.Parts(tmp.resolve(".parts-" + index).toString(), false) : null;
     return new ImageJob(index,
-        new ImageJob.Input(input, img.width(), img.height(), new File(input).length(), 1),
+        new ImageJob.Input(input, new File(input).getName(), img.width(), img.height(),
+            new File(input).length(), 1),
         new ImageJob.Source(input, ImageJob.Access.DECODE), output,
         PixelFormat.of(tiled ? "tiff" : "png", img.channels(), 8), tileSize, parts);
   }

@@ -14,10 +14,22 @@ import java.util.Set;
 final class EvalPlanner {
   private EvalPlanner() {}
 
-  /** A data set's HR images (qualified paths, sorted). */
-  record DatasetImages(String name, List<String> paths) {
+  /**
+   * A data set's HR images: qualified paths (sorted) and each image's id in the rows, its path
+   * below the data set's folder (its file name when the folder is flat).
+   */
+  record DatasetImages(String name, List<String> paths, List<String> images) {
     DatasetImages {
       paths = List.copyOf(paths);
+      images = List.copyOf(images);
+      if (images.size() != paths.size()) {
+        throw new IllegalArgumentException(paths.size() + " paths but " + images.size() + " ids");
+      }
+    }
+
+    /** Images found directly in the data set's folder: ids are file names. */
+    DatasetImages(String name, List<String> paths) {
+      this(name, paths, paths.stream().map(EvalPlanner::imageName).toList());
     }
   }
 
@@ -45,7 +57,7 @@ final class EvalPlanner {
     for (DatasetImages ds : datasets) {
       for (int i = 0; i < ds.paths().size(); i++) {
         String path = ds.paths().get(i);
-        String image = imageName(path);
+        String image = ds.images().get(i);
         boolean crop = i < cropsPerDataset;
         for (int scale : scales) {
           boolean referencePending = crop;
@@ -105,13 +117,13 @@ final class EvalPlanner {
     return path.substring(path.lastIndexOf('/') + 1);
   }
 
-  /** File names that occur more than once in a data set (they would share result keys). */
+  /** Image ids that occur more than once in a data set (they would share result keys). */
   static Set<String> duplicateImageNames(DatasetImages ds) {
     Set<String> seen = new HashSet<>();
     Set<String> dup = new HashSet<>();
-    for (String p : ds.paths()) {
-      if (!seen.add(imageName(p))) {
-        dup.add(imageName(p));
+    for (String id : ds.images()) {
+      if (!seen.add(id)) {
+        dup.add(id);
       }
     }
     return dup;

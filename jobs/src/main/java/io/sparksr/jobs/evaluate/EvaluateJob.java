@@ -2,7 +2,7 @@ package io.sparksr.jobs.evaluate;
 
 import io.sparksr.io.HadoopConf;
 import io.sparksr.io.HadoopFiles;
-import io.sparksr.io.ImageStore;
+import io.sparksr.io.InputListing;
 import io.sparksr.jobs.ParquetAppend;
 import io.sparksr.jobs.RunIds;
 import io.sparksr.jobs.evaluate.EvalPlanner.CropSpec;
@@ -71,10 +71,12 @@ public final class EvaluateJob {
     String runId = RunIds.next();
 
     // 1. the HR images of each data set, the published anchors
-    ImageStore store = new ImageStore(hadoop);
     List<DatasetImages> datasets = new ArrayList<>();
     for (EvaluateJobConfig.Dataset d : cfg.datasets()) {
-      DatasetImages ds = new DatasetImages(d.name(), store.expand(List.of(d.path())));
+      List<InputListing.Found> found = InputListing.list(hadoop, List.of(d.path())).images();
+      DatasetImages ds = new DatasetImages(d.name(),
+          found.stream().map(InputListing.Found::path).toList(),
+          found.stream().map(InputListing.Found::relative).toList());
       if (!EvalPlanner.duplicateImageNames(ds).isEmpty()) {
         throw new IllegalArgumentException("'datasets' " + d.name() + "=" + d.path()
             + " has file names that occur twice " + EvalPlanner.duplicateImageNames(ds)

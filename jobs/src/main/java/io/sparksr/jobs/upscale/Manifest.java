@@ -37,7 +37,9 @@ final class Manifest {
       .add("output_bytes", DataTypes.LongType, false)
       .add("format", DataTypes.StringType, true)
       .add("tiles", DataTypes.IntegerType, false)
-      .add("seconds", DataTypes.DoubleType, false);
+      .add("seconds", DataTypes.DoubleType, false)
+      .add("relative_path", DataTypes.StringType, true)
+      .add("metadata", DataTypes.StringType, true);
 
   private Manifest() {}
 
@@ -58,17 +60,17 @@ final class Manifest {
   static Row row(ImageOutcome o, String runId, long finishedAt) {
     return RowFactory.create(runId, finishedAt, o.input(), o.output(), o.status(), o.reason(),
         o.width(), o.height(), o.inputBytes(), o.outputWidth(), o.outputHeight(), o.outputBytes(),
-        o.format(), o.tiles(), o.seconds());
+        o.format(), o.tiles(), o.seconds(), o.relative(), o.metadata());
   }
 
   /** The columns of {@code _manifest.csv}. */
   static final List<String> CSV_HEADER = List.of("input", "output", "status", "width", "height",
       "output_width", "output_height", "tiles", "reason", "input_bytes", "output_bytes", "format",
-      "seconds");
+      "seconds", "relative_path", "metadata");
 
   static List<Object> csvRow(ImageOutcome o) {
     return Arrays.asList(o.input(), o.output(), o.status(), o.width(), o.height(),
         o.outputWidth(), o.outputHeight(), o.tiles(), o.reason(), o.inputBytes(), o.outputBytes(),
-        o.format(), String.format(Locale.ROOT, "%.3f", o.seconds()));
+        o.format(), String.format(Locale.ROOT, "%.3f", o.seconds()), o.relative(), o.metadata());
   }
 }

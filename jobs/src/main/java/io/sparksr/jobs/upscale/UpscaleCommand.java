@@ -113,6 +113,16 @@ public final class UpscaleCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}).")
   double maxMegapixels;
 
+  @Option(names = "--flat",
+      description = "Write every output directly into the output folder (default: at its input's "
+          + "path below the input folder, e.g. out/2019/trip/IMG_0001_x2.jpg).")
+  boolean flat;
+
+  @Option(names = "--jpeg-quality", paramLabel = "<1-100>",
+      description = "Quality of JPEG outputs (default: the JPEG source's own, estimated from its "
+          + "quantisation tables, with its chroma subsampling; 95 for other sources).")
+  Integer jpegQuality;
+
   @CommandLine.Mixin
   SparkOptions sparkOptions;
 
@@ -129,7 +139,8 @@ public final class UpscaleCommand implements Callable<Integer> {
           .forwardPermits(forwardPermits).overwrite(overwrite).dryRun(dryRun)
           .format(UpscaleJobConfig.normalizeFormat(format)).suffix(suffix)
           .tiffThresholdMp(tiffThresholdMp).convertThresholdMp(convertThresholdMp)
-          .progressSeconds(progressSeconds).maxMegapixels(maxMegapixels)
+          .progressSeconds(progressSeconds).maxMegapixels(maxMegapixels).flat(flat)
+          .jpegQuality(jpegQuality)
           .master(sparkOptions.master()).sparkConf(sparkOptions.conf())
           .build();
       // the model is loaded as executors will load it: through the run's spark.hadoop.* settings

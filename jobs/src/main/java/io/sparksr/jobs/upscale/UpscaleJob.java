@@ -3,6 +3,7 @@ package io.sparksr.jobs.upscale;
 import io.sparksr.io.HadoopConf;
 import io.sparksr.io.HadoopFiles;
 import io.sparksr.io.ImageStore;
+import io.sparksr.io.InputListing;
 import io.sparksr.jobs.RunIds;
 import io.sparksr.jobs.upscale.UpscalePlanner.Probe;
 import io.sparksr.model.SrModel;
@@ -79,12 +80,13 @@ public final class UpscaleJob {
     Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));
     String output = HadoopFiles.qualify(hadoop, resolved.output()).replaceAll("/+$", "");
 
-    // 1. inputs and their headers (read on executors: a large archive has many), existing outputs
-    List<String> inputs = new ImageStore(hadoop).expand(resolved.inputs());
+    // 1. inputs (folders walked on the driver) and their headers (read on executors: a large
+    // archive has many), the files already in the output tree
+    InputListing.Listing listing = InputListing.list(hadoop, resolved.inputs());
+    List<InputListing.Found> inputs = listing.images();
     int slices = Math.max(1, Math.min(inputs.size(), jsc.defaultParallelism() * 4));
-    List<Probe> probes = jsc.parallelize(inputs, slices).map(new ProbeImage(conf))
-        .collect();
-    Map<String, Long> existing = HadoopFiles.list(hadoop, output);
+    List<Probe> probes = jsc.parallelize(inputs, slices).map(new ProbeImage(conf)).collect();
+    HadoopFiles.Tree existing = HadoopFiles.listTree(hadoop, output);
     List<int[]> sizes = probes.stream().filter(p -> p.info() != null)
         .map(p -> new int[] {p.info().width(), p.info().height()}).toList();
     UpscaleJobConfig cfg = resolved.resolveTileSize(sizes, jsc.defaultParallelism());
@@ -96,8 +98,8 @@ public final class UpscaleJob {
     long probed = System.nanoTime();
 
     // 2. the plan, on the driver
-    UpscalePlan plan = UpscalePlanner.plan(cfg, output, probes, existing,
-        HadoopFiles.listFolders(hadoop, output), flopsPerOutputPixel(op, cfg.scale()),
+    UpscalePlan plan = UpscalePlanner.plan(cfg, output, probes, listing.ignored(),
+        existing.files(), existing.hiddenFolders(), flopsPerOutputPixel(op, cfg.scale()),
         modelId(op), jsc.defaultParallelism(), output + "/" + WORK_DIR);
     String described = plan.describe(cfg);
     LOG.info("{}", described);
@@ -160,9 +162,10 @@ public final class UpscaleJob {
     UpscaleJobResult result = new UpscaleJobResult(runId, output, manifest, outcomes,
         plan.tasks().size(), partitions.size(), (System.nanoTime() - start) / 1e9, described,
         false);
-    LOG.info("upscale run {}: {} written, {} skipped, {} failed, {} s (probe {} s, plan {} s, "
-        + "convert {} s, infer and write {} s, manifest {} s)", runId, result.succeeded(),
-        result.skipped(), result.failed(), String.format("%.1f", result.seconds()),
+    LOG.info("upscale run {}: {} written, {} skipped, {} failed, {} ignored, {} s (probe {} s, "
+        + "plan {} s, convert {} s, infer and write {} s, manifest {} s)", runId,
+        result.succeeded(), result.skipped(), result.failed(), result.ignored(),
+        String.format("%.1f", result.seconds()),
         secs(start, probed), secs(probed, planned), secs(planned, converted),
         secs(converted, inferred), secs(inferred, manifested));
     return result;

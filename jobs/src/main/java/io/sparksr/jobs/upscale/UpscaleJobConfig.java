@@ -46,6 +46,10 @@ import java.util.Set;
  * <li>{@code maxMegapixels}: inputs whose header claims more megapixels fail (from the header,
  *                            before anything is allocated: decompression bombs); see
  *                            {@link ImageStore#DEFAULT_MAX_MEGAPIXELS}
+ * <li>{@code flat}: outputs directly in the output folder (default: each output at its input's
+ *                            path below its input root, folders created)
+ * <li>{@code jpegQuality}: JPEG output quality 1..100; null = the JPEG source's own (estimated
+ *                            from its quantisation tables), else 95
  * </ul>
  */
 public final class UpscaleJobConfig implements Serializable {
@@ -112,6 +116,8 @@ public final class UpscaleJobConfig implements Serializable {
   private final String master;
   private final Map<String, String> sparkConf;
   private final double maxMegapixels;
+  private final boolean flat;
+  private final Integer jpegQuality;
 
   private UpscaleJobConfig(Builder b) {
     this.inputs = b.inputs;
@@ -134,6 +140,8 @@ public final class UpscaleJobConfig implements Serializable {
     this.master = b.master;
     this.sparkConf = b.sparkConf;
     this.maxMegapixels = b.maxMegapixels;
+    this.flat = b.flat;
+    this.jpegQuality = b.jpegQuality;
   }
 
   public static Builder builder() {
@@ -163,6 +171,8 @@ public final class UpscaleJobConfig implements Serializable {
     b.master = master;
     b.sparkConf = sparkConf;
     b.maxMegapixels = maxMegapixels;
+    b.flat = flat;
+    b.jpegQuality = jpegQuality;
     return b;
   }
 
@@ -246,6 +256,14 @@ public final class UpscaleJobConfig implements Serializable {
     return maxMegapixels;
   }
 
+  public boolean flat() {
+    return flat;
+  }
+
+  public Integer jpegQuality() {
+    return jpegQuality;
+  }
+
   /** Named setters over the defaults; {@link #build} checks every rule. */
   public static final class Builder {
     private List<String> inputs;
@@ -268,6 +286,8 @@ public final class UpscaleJobConfig implements Serializable {
     private String master;
     private Map<String, String> sparkConf = Map.of();
     private double maxMegapixels = ImageStore.DEFAULT_MAX_MEGAPIXELS;
+    private boolean flat;
+    private Integer jpegQuality;
 
     private Builder() {}
 
@@ -371,6 +391,16 @@ public final class UpscaleJobConfig implements Serializable {
       return this;
     }
 
+    public Builder flat(boolean v) {
+      this.flat = v;
+      return this;
+    }
+
+    public Builder jpegQuality(Integer v) {
+      this.jpegQuality = v;
+      return this;
+    }
+
     /** The config, checked: each broken rule names the option, its value and the rule. */
     public UpscaleJobConfig build() {
       if (inputs == null || inputs.isEmpty()) {
@@ -432,6 +462,10 @@ public final class UpscaleJobConfig implements Serializable {
       if (!(maxMegapixels > 0)) {
         throw new IllegalArgumentException(
             "'max-megapixels' is " + maxMegapixels + " but must be > 0");
+      }
+      if (jpegQuality != null && (jpegQuality < 1 || jpegQuality > 100)) {
+        throw new IllegalArgumentException("'jpeg-quality' is " + jpegQuality
+            + " but must be in 1..100 (or unset: the source's quality)");
       }
       for (String in : inputs) {
         PathRules.checkDisjoint("output", output, "input", in);
@@ -515,6 +549,7 @@ public final class UpscaleJobConfig implements Serializable {
         + ", dryRun=" + dryRun + ", format=" + format + ", suffix=" + suffix
         + ", tiffThresholdMp=" + tiffThresholdMp + ", convertThresholdMp=" + convertThresholdMp
         + ", progressSeconds=" + progressSeconds + ", master=" + master
-        + ", sparkConf=" + sparkConf + ", maxMegapixels=" + maxMegapixels + "]";
+        + ", sparkConf=" + sparkConf + ", maxMegapixels=" + maxMegapixels + ", flat=" + flat
+        + ", jpegQuality=" + jpegQuality + "]";
   }
 }

@@ -3,6 +3,8 @@ package io.sparksr.jobs.upscale;
 import io.sparksr.pipeline.ImageOutcome;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What an upscale run did, image by image.
@@ -30,6 +32,11 @@ public record UpscaleJobResult(String runId, String output, String manifest,
     return images.stream().filter(ImageOutcome::isFailed).count();
   }
 
+  /** Files found under the inputs that were not read (not supported images). */
+  public long ignored() {
+    return images.stream().filter(ImageOutcome::ignored).count();
+  }
+
   /** The one-screen summary printed at the end of a run. */
   public String summary() {
     if (dryRun) {
@@ -47,8 +54,14 @@ public record UpscaleJobResult(String runId, String output, String manifest,
       }
     }
     sb.append(String.format(Locale.ROOT, "upscale run %s: %d image(s) written, %d failed, "
-        + "%d skipped, %d tiles in %d partitions, %.1f s%n", runId, succeeded(), failed(),
-        skipped(), tiles, partitions, seconds));
+        + "%d skipped, %d ignored (%d files found), %d tiles in %d partitions, %.1f s%n", runId,
+        succeeded(), failed(), skipped(), ignored(), images.size(), tiles, partitions, seconds));
+    Map<String, Long> why = new TreeMap<>();
+    images.stream().filter(ImageOutcome::ignored)
+        .forEach(o -> why.merge(o.reason(), 1L, Long::sum));
+    why.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(e -> sb.append(String.format(Locale.ROOT, "  ignored %,d: %s%n", e.getValue(),
+            e.getKey())));
     sb.append(String.format(Locale.ROOT, "  output: %,.1f MP in %s, %.2f MP/s wall, %.1f "
         + "executor-seconds%n", outPixels / 1e6, UpscalePlan.bytes(outBytes),
         seconds > 0 ? outPixels / 1e6 / seconds : 0, busy));

@@ -3,6 +3,7 @@ package io.sparksr.jobs.upscale;
 import io.sparksr.io.Failures;
 import io.sparksr.io.HadoopFiles;
 import io.sparksr.io.ImageStore;
+import io.sparksr.io.InputListing;
 import io.sparksr.jobs.upscale.UpscalePlanner.Probe;
 import io.sparksr.partitioning.inference.TileOperator;
 import io.sparksr.pipeline.ImageAssembler;
@@ -39,16 +40,18 @@ public final class UpscaleLoop {
       int threads) throws Exception {
     ImageStore store = new ImageStore(conf);
     String output = HadoopFiles.qualify(conf, cfg.output()).replaceAll("/+$", "");
+    InputListing.Listing listing = InputListing.list(conf, cfg.inputs());
     List<Probe> probes = new ArrayList<>();
-    for (String in : store.expand(cfg.inputs())) {
+    for (InputListing.Found in : listing.images()) {
       try {
-        probes.add(new Probe(in, store.info(in), null));
+        probes.add(new Probe(in.path(), in.relative(), store.info(in.path()), null));
       } catch (Exception e) {
-        probes.add(new Probe(in, null, Failures.reason(e)));
+        probes.add(new Probe(in.path(), in.relative(), null, Failures.reason(e)));
       }
     }
-    UpscalePlan plan = UpscalePlanner.plan(cfg, output, probes, HadoopFiles.list(conf, output),
-        HadoopFiles.listFolders(conf, output), Double.NaN, op.getClass().getName(), threads,
+    HadoopFiles.Tree existing = HadoopFiles.listTree(conf, output);
+    UpscalePlan plan = UpscalePlanner.plan(cfg, output, probes, listing.ignored(),
+        existing.files(), existing.hiddenFolders(), Double.NaN, op.getClass().getName(), threads,
         output + "/" + UpscaleJob.WORK_DIR);
     Tiling tiling = cfg.tiling();
     List<ImageOutcome> outcomes = new ArrayList<>(plan.settled());

@@ -11,7 +11,7 @@ import java.util.Locale;
  *
  * @param images              the images to upscale
  * @param settled             inputs decided on the driver: unreadable or colliding ones (failed),
- *                            existing outputs (skipped)
+ *                            existing outputs (skipped), files that are not images (ignored)
  * @param tasks               every tile of every image
  * @param partitions          the tiles packed into Spark partitions
  * @param outputPixels        output pixels of all images
@@ -39,13 +39,17 @@ record UpscalePlan(List<ImageJob> images, List<ImageOutcome> settled, List<TileT
     return settled.stream().filter(ImageOutcome::skipped).count();
   }
 
+  long ignoredCount() {
+    return settled.stream().filter(ImageOutcome::ignored).count();
+  }
+
   /** The one-screen description {@code --dry-run} prints. */
   String describe(UpscaleJobConfig cfg) {
     StringBuilder sb = new StringBuilder();
     int inputs = images.size() + settled.size();
-    sb.append(String.format(Locale.ROOT, "upscale plan: %,d input(s): %,d to upscale, %,d skipped "
-        + "(output exists), %,d failed before starting%n", inputs, images.size(), skippedCount(),
-        failedCount()));
+    sb.append(String.format(Locale.ROOT, "upscale plan: %,d file(s) found: %,d to upscale, %,d "
+        + "skipped (output exists), %,d failed before starting, %,d ignored (not a supported "
+        + "image)%n", inputs, images.size(), skippedCount(), failedCount(), ignoredCount()));
     sb.append(String.format(Locale.ROOT, "  model %s, x%d, tile %d + halo %d px, border %s%n",
         cfg.model(), cfg.scale(), cfg.tileSize(), cfg.halo(),
         cfg.border().name().toLowerCase(Locale.ROOT)));

@@ -1,6 +1,7 @@
 package io.sparksr.jobs.upscale;
 
 import io.sparksr.io.ImageInfo;
+import io.sparksr.io.InputListing;
 import io.sparksr.io.PixelFormat;
 import io.sparksr.partitioning.inference.TileBatcher;
 import io.sparksr.partitioning.tiling.CostPacker;
@@ -45,13 +46,25 @@ import java.util.Map;
 final class UpscalePlanner {
   private UpscalePlanner() {}
 
-  /** Header of one input, or why it cannot be read. */
-  record Probe(String path, ImageInfo info, String error) implements Serializable {}
+  /**
+   * Header of one input, or why it cannot be read.
+   *
+   * @param relative the input's path below its input root (the output mirrors it)
+   */
+  record Probe(String path, String relative, ImageInfo info, String error)
+      implements Serializable {
+
+    /** An input found directly in its root: its relative path is its name. */
+    Probe(String path, ImageInfo info, String error) {
+      this(path, path.substring(path.lastIndexOf('/') + 1), info, error);
+    }
+  }
 
   /**
    * @param outputDir           qualified output folder
-   * @param existing            names (and sizes) of the files already in the output folder
-   * @param existingFolders     names of the folders in it (compressed tiles of interrupted runs)
+   * @param existing            paths below the output folder (and sizes) of the files in it
+   * @param existingFolders     paths below it of its hidden folders (compressed tiles of
+   *                            interrupted runs)
    * @param flopsPerOutputPixel the model's, NaN when unknown
    * @param modelId             identifies the model's weights (name and checksum): names the
    *                            compressed-tile folders, so tiles of another model are never reused
@@ -61,46 +74,60 @@ final class UpscalePlanner {
   static UpscalePlan plan(UpscaleJobConfig cfg, String outputDir, List<Probe> probes,
       Map<String, Long> existing, java.util.Set<String> existingFolders,
       double flopsPerOutputPixel, String modelId, int parallelism, String workDir) {
+    return plan(cfg, outputDir, probes, List.of(), existing, existingFolders, flopsPerOutputPixel,
+        modelId, parallelism, workDir);
+  }
+
+  /** @param ignored files found under the inputs that are not read: rows with the reason */
+  static UpscalePlan plan(UpscaleJobConfig cfg, String outputDir, List<Probe> probes,
+      List<InputListing.Found> ignored, Map<String, Long> existing,
+      java.util.Set<String> existingFolders, double flopsPerOutputPixel, String modelId,
+      int parallelism, String workDir) {
     String dir = outputDir.replaceAll("/+$", "");
     List<ImageOutcome> settled = new ArrayList<>();
+    for (InputListing.Found f : ignored) {
+      settled.add(ImageOutcome.ignored(f.path(), f.relative(), -1, f.reason()));
+    }
     List<ImageJob> images = new ArrayList<>();
     Map<String, String> claimed = new HashMap<>();
     String setting = hash(cfg.model() + "|" + modelId + "|" + cfg.scale() + "|" + cfg.tileSize()
         + "|" + cfg.halo() + "|" + cfg.border());
     for (Probe p : probes) {
       if (p.error() != null) {
-        settled.add(ImageOutcome.failed(p.path(), outputPath(dir, p.path(), cfg.effectiveSuffix(),
-            extension(cfg.format(), p.path(), null, false)), p.error()));
+        settled.add(ImageOutcome.failed(p.path(), p.relative(), outputPath(dir, mirrored(cfg, p),
+            cfg.effectiveSuffix(), extension(cfg.format(), p.path(), null, false)), p.error()));
         continue;
       }
       ImageInfo info = p.info();
       long outPixels = (long) info.width() * info.height() * cfg.scale() * cfg.scale();
       boolean tiled = outPixels > cfg.tiffThresholdMp() * 1e6;
       String ext = extension(cfg.format(), p.path(), info.format().formatName(), tiled);
-      String out = outputPath(dir, p.path(), cfg.effectiveSuffix(), ext);
+      String rel = mirrored(cfg, p);
+      String out = outputPath(dir, rel, cfg.effectiveSuffix(), ext);
+      String relOut = out.substring(dir.length() + 1);
       String name = out.substring(out.lastIndexOf('/') + 1);
-      String unsafe = unsafeName(name);
+      String unsafe = unsafePath(relOut);
       if (unsafe != null) {
-        settled.add(ImageOutcome.failed(p.path(), out, "output name '" + name + "' " + unsafe));
+        settled.add(ImageOutcome.failed(p.path(), p.relative(), out, unsafe));
         continue;
       }
       if (claimed.containsKey(out)) {
-        settled.add(ImageOutcome.failed(p.path(), out,
+        settled.add(ImageOutcome.failed(p.path(), p.relative(), out,
             "output name collides with that of " + claimed.get(out)));
         continue;
       }
       claimed.put(out, p.path());
       PixelFormat format = info.format().withFormatName(formatOf(ext));
       if (format.formatName().equals("jpeg") && format.alpha()) {
-        settled.add(new ImageOutcome(p.path(), out, ImageOutcome.FAILED, "jpeg cannot store the "
-            + "alpha channel of this image: use --format png or tiff", info.width(), info.height(),
-            info.bytes(), 0, 0, -1, null, 0, 0, -1));
+        settled.add(new ImageOutcome(p.path(), p.relative(), out, ImageOutcome.FAILED, "jpeg "
+            + "cannot store the alpha channel of this image: use --format png or tiff",
+            info.width(), info.height(), info.bytes(), 0, 0, -1, null, 0, 0, null, -1));
         continue;
       }
-      if (!cfg.overwrite() && existing.containsKey(name)) {
-        settled.add(new ImageOutcome(p.path(), out, ImageOutcome.SKIPPED,
+      if (!cfg.overwrite() && existing.containsKey(relOut)) {
+        settled.add(new ImageOutcome(p.path(), p.relative(), out, ImageOutcome.SKIPPED,
             "output exists (use --overwrite to replace it)", info.width(), info.height(),
-            info.bytes(), 0, 0, existing.get(name), format.formatName(), 0, 0, -1));
+            info.bytes(), 0, 0, existing.get(relOut), format.formatName(), 0, 0, null, -1));
         continue;
       }
       boolean convert = !info.regionReadable()
@@ -109,13 +136,14 @@ final class UpscalePlanner {
       int index = images.size();
       String source = convert ? workDir.replaceAll("/+$", "") + "/" + index + "-"
           + hash(p.path() + "|" + info.bytes()) + ".tif" : p.path();
-      String partsName = "." + name + "." + setting + ".parts";
+      String relParts = relOut.substring(0, relOut.length() - name.length()) + "." + name + "."
+          + setting + ".parts";
       ImageJob.Parts parts = tiled
-          ? new ImageJob.Parts(dir + "/" + partsName, existingFolders.contains(partsName)) : null;
+          ? new ImageJob.Parts(dir + "/" + relParts, existingFolders.contains(relParts)) : null;
       ImageJob.Access access = convert ? ImageJob.Access.CONVERT
           : info.regionReadable() ? ImageJob.Access.REGION : ImageJob.Access.DECODE;
       images.add(new ImageJob(index,
-          new ImageJob.Input(p.path(), info.width(), info.height(), info.bytes(),
+          new ImageJob.Input(p.path(), p.relative(), info.width(), info.height(), info.bytes(),
               info.orientation()),
           new ImageJob.Source(source, access), out, format, tileSize, parts));
     }
@@ -144,11 +172,30 @@ final class UpscalePlanner {
   }
 
   /**
-   * Why an output name (the part after the output folder) cannot be used, or null. Names are the
-   * input's last path element plus suffix and extension, so they never hold a '/' (the suffix may
-   * not either) and can never leave the output folder; this check keeps it that way, and keeps
-   * outputs from replacing the run's own files.
+   * Why an output path (the part after the output folder) cannot be used, or null. It is the
+   * input's path below its root (or only its name, {@code --flat}) plus suffix and extension, so it
+   * can never leave the output folder; this check keeps it that way whatever the names hold (every
+   * element a plain name: no '.', '..', '\\' or NUL), and keeps outputs from replacing the run's
+   * own files.
    */
+  static String unsafePath(String relative) {
+    String[] parts = relative.split("/", -1);
+    for (int i = 0; i < parts.length; i++) {
+      String what = i == parts.length - 1 ? "output name '" + parts[i] + "' "
+          : "output folder '" + parts[i] + "' (in " + relative + ") ";
+      String unsafe = unsafeName(parts[i]);
+      if (unsafe != null) {
+        return what + unsafe;
+      }
+    }
+    if (parts.length == 1 && (relative.equals(UpscaleJob.MANIFEST)
+        || relative.equals(UpscaleJob.MANIFEST_PARQUET) || relative.equals(UpscaleJob.WORK_DIR))) {
+      return "output name '" + relative + "' is reserved for the run's own files";
+    }
+    return null;
+  }
+
+  /** Why one element of an output path cannot be used, or null. */
   static String unsafeName(String name) {
     if (name.isEmpty() || name.equals(".") || name.equals("..")) {
       return "is not a file name";
@@ -156,19 +203,25 @@ final class UpscalePlanner {
     if (name.indexOf('/') >= 0 || name.indexOf('\\') >= 0 || name.indexOf('\0') >= 0) {
       return "holds a path separator or NUL";
     }
-    if (name.equals(UpscaleJob.MANIFEST) || name.equals(UpscaleJob.MANIFEST_PARQUET)
-        || name.equals(UpscaleJob.WORK_DIR)) {
-      return "is reserved for the run's own files";
-    }
     return null;
   }
 
-  /** {@code <dir>/<name><suffix><ext>} for input {@code .../<name>.<ext of input>}. */
-  static String outputPath(String dir, String input, String suffix, String ext) {
-    String name = input.substring(input.lastIndexOf('/') + 1);
+  /** The part of the input's path the output mirrors: its path below its root, or its name. */
+  private static String mirrored(UpscaleJobConfig cfg, Probe p) {
+    return cfg.flat() ? p.relative().substring(p.relative().lastIndexOf('/') + 1) : p.relative();
+  }
+
+  /**
+   * {@code <dir>/<folders>/<name><suffix><ext>} for an input whose mirrored path is
+   * {@code <folders>/<name>.<ext of input>}.
+   */
+  static String outputPath(String dir, String relative, String suffix, String ext) {
+    int slash = relative.lastIndexOf('/');
+    String folders = relative.substring(0, slash + 1);
+    String name = relative.substring(slash + 1);
     int dot = name.lastIndexOf('.');
     String stem = dot > 0 ? name.substring(0, dot) : name;
-    return dir.replaceAll("/+$", "") + "/" + stem + suffix + ext;
+    return dir.replaceAll("/+$", "") + "/" + folders + stem + suffix + ext;
   }
 
   /**

@@ -142,4 +142,31 @@ public class EvaluateJobTest extends SharedSpark {
     assertThat(again.computed()).as("only the failed rows are retried").isEqualTo(2);
     assertThat(again.present()).isEqualTo(4);
   }
+
+  /**
+   * A data set stored as a tree: its images are found recursively and identified by their path
+   * below the data set's folder, so the same file name in two folders gives two rows.
+   */
+  @Test
+  public void aNestedDataSetIsWalkedAndRowsKeepTheRelativePath() throws Exception {
+    File in = tmp.newFolder("nested");
+    ImageStore store = new ImageStore(new Configuration());
+    Random rnd = new Random(4);
+    for (String rel : List.of("a/x.png", "b/x.png", "b/deeper/y.png")) {
+      float[] d = new float[3 * 24 * 32];
+      for (int i = 0; i < d.length; i++) {
+        d[i] = rnd.nextFloat();
+      }
+      store.write(in + "/" + rel, new ImageTensor(3, 24, 32, d), PixelFormat.of("png", 3, 8));
+    }
+    Files.writeString(Path.of(in.toString(), "b", "notes.txt"), "not an image");
+    String out = tmp.getRoot() + "/eval-nested";
+    EvaluateJobResult r = EvaluateJob.run(spark(), config(List.of(new EvaluateJobConfig.Dataset(
+        "Tree", in.toString())), List.of(2), 0, false, out));
+    assertThat(r.failures()).isEmpty();
+    assertThat(r.computed()).isEqualTo(3);
+    List<String> images = spark().read().parquet(r.results()).select("image").orderBy("image")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertThat(images).containsExactly("a/x.png", "b/deeper/y.png", "b/x.png");
+  }
 }

@@ -249,17 +249,19 @@ public class HostileInputsTest extends SharedSpark {
 
   @Test
   public void outputNamesThatCouldLeaveTheFolderOrHitTheRunsOwnFilesAreRefused() {
-    for (String bad : List.of("", ".", "..", "a/b.png", "..\\x.png", "a\0.png",
+    for (String bad : List.of("", ".", "..", "..\\x.png", "a\0.png", "../b.png", "a/../b.png",
+        "a//b.png", "a/./b.png", "../../etc/passwd_x2.png", "x\\..\\y/b.png",
         UpscaleJob.MANIFEST, UpscaleJob.MANIFEST_PARQUET, ".sparksr-work")) {
-      assertThat(UpscalePlanner.unsafeName(bad)).as("'%s'", bad).isNotNull();
+      assertThat(UpscalePlanner.unsafePath(bad)).as("'%s'", bad).isNotNull();
     }
     for (String fine : List.of("a.png", "..a_x2.png", "-rf_x2.png", "\u2215etc_x2.png",
-        "new\nline_x2.png", "c:d_x2.png")) {
-      assertThat(UpscalePlanner.unsafeName(fine)).as("'%s'", fine).isNull();
+        "new\nline_x2.png", "c:d_x2.png", "2019/trip/a_x2.png", "a/_manifest.csv",
+        "\u00e9t\u00e9/new\nline/..a_x2.png")) {
+      assertThat(UpscalePlanner.unsafePath(fine)).as("'%s'", fine).isNull();
     }
-    // the name is always the input's last element: no input can put a '/' into it
-    assertThat(UpscalePlanner.outputPath("file:/out", "file:/in/../../etc/passwd.png", "_x2",
-        ".png")).isEqualTo("file:/out/passwd_x2.png");
+    // the output mirrors the input's path below its root, which the listing builds from names
+    assertThat(UpscalePlanner.outputPath("file:/out", "2019/trip/a.png", "_x2", ".png"))
+        .isEqualTo("file:/out/2019/trip/a_x2.png");
   }
 
   // ---------------------------------------------------------------------------------------------

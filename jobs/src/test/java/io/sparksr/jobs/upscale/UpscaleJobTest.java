@@ -294,7 +294,7 @@ public class UpscaleJobTest extends SharedSpark {
     double perPixel = ((io.sparksr.model.SrModel) op).architecture().flopsPerOutputPixel(4);
     assertThat(op.radius()).isEqualTo(38);
     double flops = 128.0 * 128 * 16 * perPixel;
-    assertThat(r.summary()).contains("2 input(s): 1 to upscale, 0 skipped (output exists), 1 "
+    assertThat(r.summary()).contains("2 file(s) found: 1 to upscale, 0 skipped (output exists), 1 "
         + "failed before starting").contains("1 tiles in 1 partitions")
         .contains(String.format(java.util.Locale.ROOT, "%.3g FLOPs", flops))
         .contains("output: 0.0 MP, 93.8 KB uncompressed").contains("FAILED ")

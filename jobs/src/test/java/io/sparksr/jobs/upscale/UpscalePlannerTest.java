@@ -35,7 +35,7 @@ class UpscalePlannerTest {
 
   @Test
   void outputNamesFollowTheInputNamesFormatAndSuffix() {
-    assertThat(UpscalePlanner.outputPath("hdfs://nn/out/", "hdfs://nn/in/a.b.png", "_x4", ".png"))
+    assertThat(UpscalePlanner.outputPath("hdfs://nn/out/", "a.b.png", "_x4", ".png"))
         .isEqualTo("hdfs://nn/out/a.b_x4.png");
     assertThat(UpscalePlanner.extension(null, "file:/in/noext", null, false)).isEmpty();
     assertThat(UpscalePlanner.extension(null, "file:/in/a.PNG", "png", false)).isEqualTo(".PNG");
@@ -166,7 +166,7 @@ class UpscalePlannerTest {
     }
     assertThat(p.flops()).isEqualTo(inferred * 4 * 1000.0);
     String text = p.describe(cfg());
-    assertThat(text).contains("31 input(s): 31 to upscale, 0 skipped")
+    assertThat(text).contains("31 file(s) found: 31 to upscale, 0 skipped")
         .contains("50 tiles in " + p.partitions().size() + " partitions")
         .contains("estimated compute:").contains("FLOPs").contains("uncompressed");
   }

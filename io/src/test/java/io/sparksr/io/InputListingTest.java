@@ -1,0 +1,95 @@
+package io.sparksr.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.FileNotFoundException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Folders are walked recursively, globs keep their root, every file found is accounted for. */
+class InputListingTest {
+  private final Configuration conf = new Configuration();
+  @TempDir
+  Path tmp;
+
+  private Path touch(String rel) throws Exception {
+    Path p = tmp.resolve(rel);
+    Files.createDirectories(p.getParent());
+    return Files.write(p, new byte[] {1});
+  }
+
+  private static List<String> relatives(List<InputListing.Found> found) {
+    return found.stream().map(InputListing.Found::relative).toList();
+  }
+
+  @Test
+  void aFolderIsWalkedRecursivelyAndHiddenNamesAreNotRead() throws Exception {
+    touch("a/top.png");
+    touch("a/2019/trip/IMG_0001.JPG");
+    touch("a/2020/trip/IMG_0001.jpg");
+    touch("a/2020/trip/IMG_0001.CR2");
+    touch("a/.thumbs/x.png");
+    touch("a/_work/y.png");
+    touch("a/2020/.DS_Store");
+    touch("a/README");
+    InputListing.Listing l = InputListing.list(conf, List.of(tmp.resolve("a").toString()));
+    assertThat(relatives(l.images())).containsExactly("2019/trip/IMG_0001.JPG",
+        "2020/trip/IMG_0001.jpg", "top.png");
+    assertThat(relatives(l.ignored())).containsExactly("2020/trip/IMG_0001.CR2", "README");
+    assertThat(l.ignored().get(0).reason()).contains("camera raw");
+    assertThat(l.ignored().get(1).reason()).contains("no file extension");
+    assertThat(l.images()).allMatch(f -> f.root().equals(l.images().get(0).root())
+        && f.path().equals(f.root() + "/" + f.relative()));
+  }
+
+  @Test
+  void globsKeepThePathsBelowTheirLeadingPlainPart() throws Exception {
+    touch("arch/2019/trip/a.png");
+    touch("arch/2020/trip/b.png");
+    touch("arch/2020/home/c.png");
+    String base = tmp.resolve("arch").toString();
+    assertThat(relatives(InputListing.list(conf, List.of(base + "/**")).images()))
+        .containsExactly("2019/trip/a.png", "2020/home/c.png", "2020/trip/b.png");
+    assertThat(relatives(InputListing.list(conf, List.of(base + "/*/trip")).images()))
+        .containsExactly("2019/trip/a.png", "2020/trip/b.png");
+    // the root is arch/2020, the plain part before the first glob element
+    assertThat(relatives(InputListing.list(conf, List.of(base + "/2020/*/*.png")).images()))
+        .containsExactly("home/c.png", "trip/b.png");
+  }
+
+  @Test
+  void aFileGivenByNameIsReadWhateverItsExtensionAndCountsOnce() throws Exception {
+    Path gif = touch("in/anim.gif");
+    touch("in/p.png");
+    InputListing.Listing l = InputListing.list(conf, List.of(gif.toString(),
+        tmp.resolve("in").toString(), tmp.resolve("in/p.png").toString()));
+    assertThat(relatives(l.images())).containsExactly("anim.gif", "p.png");
+    assertThat(relatives(l.ignored())).as("found in the folder too, but named as an input")
+        .containsExactly("anim.gif");
+  }
+
+  @Test
+  void linksToFoldersAreNotFollowed() throws Exception {
+    touch("t/a/p.png");
+    Files.createSymbolicLink(tmp.resolve("t/a/loop"), tmp.resolve("t"));
+    InputListing.Listing l = InputListing.list(conf, List.of(tmp.resolve("t").toString()));
+    assertThat(relatives(l.images())).containsExactly("a/p.png");
+    assertThat(l.ignored()).singleElement().satisfies(f -> {
+      assertThat(f.relative()).isEqualTo("a/loop");
+      assertThat(f.reason()).contains("link to a folder");
+    });
+  }
+
+  @Test
+  void anInputWithoutImagesSaysWhatItHolds() throws Exception {
+    touch("docs/a.txt");
+    assertThatThrownBy(() -> InputListing.list(conf, List.of(tmp.resolve("docs").toString())))
+        .isInstanceOf(FileNotFoundException.class).hasMessageContaining("matches no image file")
+        .hasMessageContaining("a.txt");
+  }
+}
