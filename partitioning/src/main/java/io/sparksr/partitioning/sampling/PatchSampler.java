@@ -5,6 +5,12 @@ import io.sparksr.partitioning.image.ImageTensor;
 import io.sparksr.partitioning.image.Quantized;
 import io.sparksr.partitioning.image.Resize;
 import java.util.ArrayList;
+import io.sparksr.partitioning.degrade.DegradationParams;
+import io.sparksr.partitioning.degrade.DegradationSpec;
+import io.sparksr.partitioning.degrade.Degrader;
+import io.sparksr.partitioning.tiling.BorderPolicy;
+import io.sparksr.partitioning.tiling.Rect;
+import io.sparksr.partitioning.tiling.Tiles;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -18,8 +24,14 @@ import java.util.SplittableRandom;
  */
 public final class PatchSampler {
 
-  /** One patch pair as interleaved uint8 (H x W x C). */
-  public record Pair(int x, int y, int augment, byte[] lr, byte[] hr, float std) {}
+  /**
+   * One patch pair as interleaved uint8 (H x W x C).
+   *
+   * @param std         standard deviation of the clean (MATLAB-bicubic) LR patch
+   * @param degradation how the LR was made ({@link DegradationParams#clean()} for MATLAB bicubic)
+   */
+  public record Pair(int x, int y, int augment, byte[] lr, byte[] hr, float std,
+      DegradationParams degradation) {}
 
   /** The patches of one image at one scale and how many were dropped as flat. */
   public record Sample(int scale, int lrWidth, int lrHeight, List<Pair> pairs, int dropped) {}
@@ -62,6 +74,16 @@ public final class PatchSampler {
    * @param seed per (image, scale) seed for random positions
    */
   public Sample sample(ImageTensor hr, int scale, long seed) {
+    return sample(hr, scale, seed, DegradationSpec.clean());
+  }
+
+  /**
+   * The same patches (positions, HR, flat-patch filter on the clean LR) with each LR made by
+   * {@code spec}'s chain instead: per patch, parameters drawn from a seed derived from
+   * {@code seed} and the patch's position ({@link Degrader#draw}), applied to the HR patch with a
+   * context margin on every side (mirrored beyond the image), then cut to the patch.
+   */
+  public Sample sample(ImageTensor hr, int scale, long seed, DegradationSpec spec) {
     ImageTensor cropped = Resize.modcrop(hr, scale);
     ImageTensor lr = Quantized.of(Resize.imresize(cropped, 1.0 / scale), 8).toTensor();
     byte[] lrBytes = interleaved(lr);
@@ -79,12 +101,41 @@ public final class PatchSampler {
         continue;
       }
       byte[] hpatch = crop(hrBytes, cropped.width(), c, pos[0] * scale, pos[1] * scale, hp);
+      DegradationParams params = DegradationParams.clean();
+      if (!spec.isClean()) {
+        params = Degrader.draw(spec, patchSeed(seed, pos[0], pos[1]));
+        lp = degraded(cropped, scale, pos[0], pos[1], params);
+      }
       for (int d : augment) {
         pairs.add(new Pair(pos[0], pos[1], d, Dihedral.apply(lp, patchSize, c, d),
-            Dihedral.apply(hpatch, hp, c, d), std));
+            Dihedral.apply(hpatch, hp, c, d), std, params));
       }
     }
     return new Sample(scale, lr.width(), lr.height(), pairs, dropped);
+  }
+
+  /** A patch's degradation seed: the (image, scale) seed mixed with its LR position. */
+  public static long patchSeed(long seed, int x, int y) {
+    long z = seed ^ (0x9E3779B97F4A7C15L * (((long) x << 32) | (y & 0xffffffffL)) + 1);
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /**
+   * The degraded LR patch at LR (x, y): the HR patch and {@code margin} LR pixels around it
+   * (mirrored beyond the image) through {@link Degrader#apply}, cut back to the patch.
+   */
+  public byte[] degraded(ImageTensor modcropped, int scale, int x, int y, DegradationParams p) {
+    int m = p.margin();
+    Rect region = new Rect((x - m) * scale, (y - m) * scale, (patchSize + 2 * m) * scale,
+        (patchSize + 2 * m) * scale);
+    Rect inside = region.intersect(modcropped.bounds());
+    ImageTensor context = Tiles.pad(modcropped.crop(inside), inside, region, modcropped.width(),
+        modcropped.height(), BorderPolicy.REFLECT);
+    ImageTensor lr = Degrader.apply(context, scale, p);
+    ImageTensor core = lr.crop(new Rect(m, m, patchSize, patchSize));
+    return interleaved(core);
   }
 
   private List<int[]> positions(int w, int h, long seed) {

@@ -1,0 +1,110 @@
+package io.sparksr.partitioning.degrade;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A degradation preset: the distributions each patch's parameters are drawn from
+ * ({@link Degrader#draw}). A chain of up to two orders (Real-ESRGAN's "second-order"
+ * degradation), each: blur, resize, noise, JPEG; then a final resize to exactly the LR size and,
+ * optionally, a last JPEG. Probabilities are in [0, 1]; ranges are [min, max] drawn uniformly.
+ *
+ * @param name         the preset's name (a Parquet column of every row it makes)
+ * @param first        the first order
+ * @param secondProb   probability of applying the second order
+ * @param second       the second order
+ * @param finalJpegProb probability of a JPEG after the final resize
+ * @param finalJpeg    its quality range
+ */
+public record DegradationSpec(String name, Order first, double secondProb, Order second,
+    double finalJpegProb, Range finalJpeg) implements Serializable {
+
+  /** [min, max], drawn uniformly. */
+  public record Range(double min, double max) implements Serializable {
+    public Range {
+      if (!(min <= max)) {
+        throw new IllegalArgumentException("range [" + min + ", " + max + "] is empty");
+      }
+    }
+
+    double draw(java.util.SplittableRandom rnd) {
+      return min == max ? min : min + (max - min) * rnd.nextDouble();
+    }
+  }
+
+  /**
+   * One order of the chain.
+   *
+   * @param blurProb      probability of a blur
+   * @param kernels       the kernel families to draw from, equally likely: {@code iso},
+   *                      {@code aniso} (Gaussian), {@code generalized_iso},
+   *                      {@code generalized_aniso}, {@code plateau_iso}, {@code plateau_aniso}
+   * @param kernelSize    odd kernel sizes drawn from (min and max odd, inclusive)
+   * @param sigma         Gaussian sigma range (per axis for anisotropic kernels), in pixels
+   * @param betaGeneral   shape range of generalized Gaussian kernels
+   * @param betaPlateau   shape range of plateau kernels
+   * @param resizeUp      probability of an upscale by {@code upRange}
+   * @param resizeDown    probability of a downscale by {@code downRange} (else no resize)
+   * @param upRange       upscale factors
+   * @param downRange     downscale factors
+   * @param gaussianProb  probability of Gaussian noise
+   * @param poissonProb   probability of Poisson noise (tried only without Gaussian noise)
+   * @param noiseSigma    Gaussian noise sigma range, in 8-bit levels (x / 255)
+   * @param poissonScale  Poisson noise scale range (Real-ESRGAN's)
+   * @param grayNoiseProb probability that the noise is the same on all channels
+   * @param jpegProb      probability of a JPEG encode/decode
+   * @param jpeg          JPEG quality range (1..100)
+   */
+  public record Order(double blurProb, List<String> kernels, Range kernelSize, Range sigma,
+      Range betaGeneral, Range betaPlateau, double resizeUp, double resizeDown, Range upRange,
+      Range downRange, double gaussianProb, double poissonProb, Range noiseSigma,
+      Range poissonScale, double grayNoiseProb, double jpegProb, Range jpeg)
+      implements Serializable {
+    public Order {
+      kernels = List.copyOf(kernels);
+      for (String k : kernels) {
+        if (!Kernels.FAMILIES.contains(k)) {
+          throw new IllegalArgumentException("kernel '" + k + "' is not one of "
+              + Kernels.FAMILIES);
+        }
+      }
+      if (kernels.isEmpty() && blurProb > 0) {
+        throw new IllegalArgumentException("'kernels' is empty but 'blur-prob' is " + blurProb);
+      }
+      if (resizeUp + resizeDown > 1) {
+        throw new IllegalArgumentException("'resize-up' + 'resize-down' is "
+            + (resizeUp + resizeDown) + " but must be <= 1");
+      }
+      if (jpeg.min() < 1 || jpeg.max() > 100) {
+        throw new IllegalArgumentException("'jpeg' range " + jpeg + " must lie in 1..100");
+      }
+    }
+
+    /** An order that does nothing. */
+    public static Order none() {
+      Range zero = new Range(0, 0);
+      return new Order(0, List.of(), new Range(7, 7), zero, zero, zero, 0, 0, new Range(1, 1),
+          new Range(1, 1), 0, 0, zero, zero, 0, 0, new Range(95, 95));
+    }
+  }
+
+  public DegradationSpec {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(first, "first");
+    Objects.requireNonNull(second, "second");
+    if (finalJpeg.min() < 1 || finalJpeg.max() > 100) {
+      throw new IllegalArgumentException("'final-jpeg' range " + finalJpeg + " must lie in 1..100");
+    }
+  }
+
+  /** MATLAB bicubic only, as the clean data set has always been made. */
+  public static DegradationSpec clean() {
+    return new DegradationSpec("clean", Order.none(), 0, Order.none(), 0, new Range(95, 95));
+  }
+
+  /** Whether this preset degrades at all (else LR = MATLAB bicubic of the HR). */
+  public boolean isClean() {
+    return first.equals(Order.none()) && secondProb == 0 && finalJpegProb == 0;
+  }
+}
