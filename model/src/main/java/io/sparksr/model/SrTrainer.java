@@ -98,6 +98,59 @@ public final class SrTrainer {
     return new SrTrainer(arch, options, sd, ema, 0, 0);
   }
 
+  /**
+   * A new run that starts from a bundle's weights (fine-tuning): the bundle's architecture and its
+   * inference weights (the EMA when it has one, else its training graph's), fresh Adam state,
+   * step 0 and {@code options}' schedule. The EMA starts at those weights.
+   */
+  public static SrTrainer fineTune(ModelBundle bundle, String source, TrainOptions options)
+      throws IOException {
+    NativeBackend.configure();
+    options.validate();
+    Architecture arch = bundle.architecture();
+    Map<String, INDArray> init = bundle.ema();
+    if (init == null) {
+      if (!bundle.resumable()) {
+        throw new IOException("model bundle " + source + " has neither EMA weights nor a "
+            + "training graph: no weights to fine-tune from");
+      }
+      SameDiff old;
+      try {
+        old = SameDiff.load(new ByteArrayInputStream(bundle.trainingGraph()), false);
+      } catch (RuntimeException e) {
+        throw new IOException("model bundle " + source + ": cannot load the training graph: "
+            + e.getMessage(), e);
+      }
+      init = new LinkedHashMap<>();
+      for (SDVariable v : old.variables()) {
+        if (v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE) {
+          init.put(v.name(), v.getArr());
+        }
+      }
+    }
+    SameDiff sd = arch.trainingGraph(options.seed());
+    Map<String, INDArray> ema = options.emaDecay() > 0 ? new LinkedHashMap<>() : null;
+    for (SDVariable v : sd.variables()) {
+      if (v.getVariableType() != org.nd4j.autodiff.samediff.VariableType.VARIABLE) {
+        continue;
+      }
+      INDArray w = init.get(v.name());
+      if (w == null || !java.util.Arrays.equals(w.shape(), v.getArr().shape())) {
+        throw new IOException("model bundle " + source + " has no weights of shape "
+            + java.util.Arrays.toString(v.getArr().shape()) + " for variable '" + v.name()
+            + "' of its own architecture: cannot fine-tune from it");
+      }
+      v.getArr().assign(w);
+      if (ema != null) {
+        ema.put(v.name(), v.getArr().dup());
+      }
+    }
+    sd.setTrainingConfig(trainingConfig(arch, options));
+    LOG.info("fine-tuning {} model from {}: {} parameters; {}", arch.name(), source,
+        arch.parameterCount(), options);
+    return new SrTrainer(arch, options, sd, ema, 0, 0);
+  }
+
   /** Continues training from a bundle written by {@link #save} (any Hadoop file system). */
   public static SrTrainer resume(Configuration conf, String path) throws IOException {
     NativeBackend.configure();

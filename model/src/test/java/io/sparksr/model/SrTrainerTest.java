@@ -148,6 +148,31 @@ class SrTrainerTest {
     }
   }
 
+  /**
+   * Fine-tuning starts at the bundle's inference weights (its EMA) with a fresh schedule: the new
+   * run predicts what the bundle's model predicts, at step 0, and then trains.
+   */
+  @Test
+  void fineTuningStartsFromTheBundlesWeightsAtStepZero() throws Exception {
+    SrTrainer base = SrTrainer.create(TestModels.tiny(), TrainOptions.defaults(20));
+    base.fit(java.util.List.of(TestModels.noiseBatch(2, 2, 8, 1), TestModels.noiseBatch(3, 2, 8,
+        2), TestModels.noiseBatch(2, 2, 8, 3)).iterator());
+    ModelBundle bundle = ModelBundle.parse(base.toBundle(Provenance.none(), true).toBytes(), "b");
+    SrTrainer tuned = SrTrainer.fineTune(bundle, "b", TrainOptions.defaults(50));
+    assertThat(tuned.iteration()).isZero();
+    Map<String, INDArray> expected = bundle.ema();
+    Map<String, INDArray> got = tuned.instantiate();
+    Map<String, INDArray> baseWeights = bundle.inferenceWeights();
+    for (String k : got.keySet()) {
+      assertThat(got.get(k).sub(baseWeights.get(k)).amaxNumber().doubleValue()).as(k)
+          .isLessThan(1e-6);
+    }
+    assertThat(expected).isNotEmpty();
+    long before = tuned.iteration();
+    tuned.fit(java.util.List.of(TestModels.noiseBatch(2, 2, 8, 4)).iterator());
+    assertThat(tuned.iteration()).isEqualTo(before + 1);
+  }
+
   @Test
   void truncatedOrForeignFilesAreClearErrors() throws Exception {
     SrTrainer t = SrTrainer.create(TestModels.tiny(), TrainOptions.defaults(10));

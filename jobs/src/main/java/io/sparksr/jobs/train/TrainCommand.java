@@ -29,6 +29,11 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Architecture YAML (default: conf/model/default.yaml's built-in values).")
   String modelConfig;
 
+  @Option(names = "--init", paramLabel = "<bundle>",
+      description = "Start a new run from this bundle's weights ('default' or a bundle path: "
+          + "fine-tuning, fresh optimiser state and schedule); ignored with --resume.")
+  String init;
+
   @Option(names = "--resume", description = "Continue from --output on the same trajectory.")
   boolean resume;
 
@@ -100,7 +105,7 @@ public final class TrainCommand implements Callable<Integer> {
   /** The options as a config; a YAML key or option not given takes {@link Defaults}. */
   TrainJobConfig toConfig() {
     try {
-      return TrainJobConfig.builder().data(data).output(output).modelConfig(modelConfig)
+      return TrainJobConfig.builder().data(data).output(output).modelConfig(modelConfig).init(init)
           .resume(resume).maxMinutes(maxMinutes).maxSteps(maxSteps).totalSteps(totalSteps)
           .batchSize(batchSize).crop(crop).lr(lr).minLr(minLr).warmupSteps(warmupSteps)
           .scales(scales).val(val).valEvery(valEvery).logEvery(logEvery)

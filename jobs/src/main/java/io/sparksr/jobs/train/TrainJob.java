@@ -1,5 +1,6 @@
 package io.sparksr.jobs.train;
 
+import io.sparksr.model.ModelRegistry;
 import io.sparksr.io.HadoopFiles;
 import io.sparksr.model.BatchSampler;
 import io.sparksr.model.Provenance;
@@ -132,6 +133,16 @@ public final class TrainJob {
       throw new IllegalArgumentException("'output' " + output
           + " exists: pass --resume to continue it, or choose another output");
     }
+    TrainOptions options = new TrainOptions(cfg.seed(), cfg.lr(), cfg.minLr(),
+        (int) Math.max(1, cfg.warmupSteps()), (int) cfg.totalSteps(), 0.9, 0.99, 1e-8,
+        cfg.emaDecay());
+    if (cfg.init() != null && !cfg.init().isBlank()) {
+      if (cfg.modelConfig() != null) {
+        throw new IllegalArgumentException("'init' and 'model-config' are both set: a fine-tuned "
+            + "model keeps the architecture of its 'init' bundle (" + cfg.init() + ")");
+      }
+      return SrTrainer.fineTune(ModelRegistry.bundle(cfg.init(), conf), cfg.init(), options);
+    }
     Architecture arch;
     if (cfg.modelConfig() == null) {
       arch = Architectures.create(Architectures.defaultName(), null);
@@ -140,9 +151,6 @@ public final class TrainJob {
         arch = Architectures.fromYaml(in, cfg.modelConfig());
       }
     }
-    TrainOptions options = new TrainOptions(cfg.seed(), cfg.lr(), cfg.minLr(),
-        (int) Math.max(1, cfg.warmupSteps()), (int) cfg.totalSteps(), 0.9, 0.99, 1e-8,
-        cfg.emaDecay());
     return SrTrainer.create(arch, options);
   }
 

@@ -33,12 +33,16 @@ import java.util.Map;
  * @param seed              seed of batches and initialisation
  * @param master            Spark master (null = the session's default)
  * @param sparkConf         extra Spark settings
+ * @param init              a new run starts from this bundle's weights ({@code default} or a
+ *                          bundle path: fine-tuning) instead of a random initialisation; its
+ *                          architecture is used, fresh Adam state and schedule; null = random.
+ *                          Ignored by {@code resume}, which continues the output's own state
  */
 public record TrainJobConfig(String data, String output, String modelConfig, boolean resume,
     double maxMinutes, long maxSteps, long totalSteps, int batchSize, int crop, double lr,
     double minLr, long warmupSteps, List<Integer> scales, String val, long valEvery, long logEvery,
-    double checkpointMinutes, double emaDecay, long seed, String master, Map<String, String> sparkConf)
-    implements Serializable {
+    double checkpointMinutes, double emaDecay, long seed, String master, Map<String, String> sparkConf,
+    String init) implements Serializable {
 
   public TrainJobConfig {
     if (data == null || data.isBlank()) {
@@ -147,6 +151,7 @@ public record TrainJobConfig(String data, String output, String modelConfig, boo
     private String data;
     private String output;
     private String modelConfig;
+    private String init;
     private boolean resume;
     private double maxMinutes = Defaults.MAX_MINUTES;
     private long maxSteps = Defaults.MAX_STEPS;
@@ -175,6 +180,11 @@ public record TrainJobConfig(String data, String output, String modelConfig, boo
 
     public Builder output(String v) {
       output = v;
+      return this;
+    }
+
+    public Builder init(String v) {
+      init = v;
       return this;
     }
 
@@ -277,7 +287,7 @@ public record TrainJobConfig(String data, String output, String modelConfig, boo
     public TrainJobConfig build() {
       return new TrainJobConfig(data, output, modelConfig, resume, maxMinutes, maxSteps,
           totalSteps, batchSize, crop, lr, minLr, warmupSteps, scales, val, valEvery, logEvery,
-          checkpointMinutes, emaDecay, seed, master, sparkConf);
+          checkpointMinutes, emaDecay, seed, master, sparkConf, init);
     }
   }
 }

@@ -14,11 +14,12 @@ import java.util.Objects;
  * @param first        the first order
  * @param secondProb   probability of applying the second order
  * @param second       the second order
+ * @param finalModes   the resize modes the final resize to the LR size is drawn from
  * @param finalJpegProb probability of a JPEG after the final resize
  * @param finalJpeg    its quality range
  */
 public record DegradationSpec(String name, Order first, double secondProb, Order second,
-    double finalJpegProb, Range finalJpeg) implements Serializable {
+    List<String> finalModes, double finalJpegProb, Range finalJpeg) implements Serializable {
 
   /** [min, max], drawn uniformly. */
   public record Range(double min, double max) implements Serializable {
@@ -93,6 +94,16 @@ public record DegradationSpec(String name, Order first, double secondProb, Order
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(first, "first");
     Objects.requireNonNull(second, "second");
+    finalModes = List.copyOf(finalModes);
+    if (finalModes.isEmpty()) {
+      throw new IllegalArgumentException("'final-modes' is empty but must name a resize mode");
+    }
+    for (String m : finalModes) {
+      if (!Resampler.MODES.contains(m)) {
+        throw new IllegalArgumentException("'final-modes' has '" + m + "' but each must be one of "
+            + Resampler.MODES);
+      }
+    }
     if (finalJpeg.min() < 1 || finalJpeg.max() > 100) {
       throw new IllegalArgumentException("'final-jpeg' range " + finalJpeg + " must lie in 1..100");
     }
@@ -100,7 +111,8 @@ public record DegradationSpec(String name, Order first, double secondProb, Order
 
   /** MATLAB bicubic only, as the clean data set has always been made. */
   public static DegradationSpec clean() {
-    return new DegradationSpec("clean", Order.none(), 0, Order.none(), 0, new Range(95, 95));
+    return new DegradationSpec("clean", Order.none(), 0, Order.none(), List.of("matlab"), 0,
+        new Range(95, 95));
   }
 
   /** Whether this preset degrades at all (else LR = MATLAB bicubic of the HR). */

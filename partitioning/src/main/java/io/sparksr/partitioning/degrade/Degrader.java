@@ -31,7 +31,7 @@ public final class Degrader {
     DegradationParams.Stage first = stage(spec.first(), rnd);
     DegradationParams.Stage second = rnd.nextDouble() < spec.secondProb()
         ? stage(spec.second(), rnd) : DegradationParams.Stage.NONE;
-    String finalMode = Resampler.MODES.get(rnd.nextInt(Resampler.MODES.size()));
+    String finalMode = spec.finalModes().get(rnd.nextInt(spec.finalModes().size()));
     int finalJpeg = rnd.nextDouble() < spec.finalJpegProb()
         ? (int) Math.round(spec.finalJpeg().draw(rnd)) : 0;
     return new DegradationParams(spec.name(), seed, margin, first, second, finalMode, finalJpeg);

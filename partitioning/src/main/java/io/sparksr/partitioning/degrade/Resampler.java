@@ -6,12 +6,15 @@ import io.sparksr.partitioning.image.ImageTensor;
  * Resizing to an exact size by the modes of the degradation chain, with PyTorch
  * {@code F.interpolate}'s definitions (half-pixel centres, {@code align_corners=False}, borders
  * clamped): {@code bilinear} and {@code bicubic} (a = -0.75, no antialiasing, as Real-ESRGAN
- * degrades), and {@code area} (the mean of the input box under each output pixel).
+ * degrades), and {@code area} (the mean of the input box under each output pixel); and
+ * {@code matlab}: MATLAB's {@code imresize} bicubic (a = -0.5, antialiased when shrinking: the
+ * kernel widened by the factor, borders mirrored), as {@link io.sparksr.partitioning.image.Resize}
+ * computes it for integer factors, here at any exact output size.
  */
 public final class Resampler {
   /** The resize modes. */
   public static final java.util.List<String> MODES = java.util.List.of("bilinear", "bicubic",
-      "area");
+      "area", "matlab");
 
   private Resampler() {}
 
@@ -93,6 +96,29 @@ public final class Resampler {
             ws.add(cubic(k - f));
           }
         }
+        case "matlab" -> {
+          double f = (double) out / in;
+          double width = f < 1 ? 4 / f : 4;
+          double u = (o + 1) / f + 0.5 * (1 - 1 / f);
+          int left = (int) Math.floor(u - width / 2);
+          int n = (int) Math.ceil(width) + 2;
+          double sum = 0;
+          int first = ws.size();
+          for (int k = 0; k < n; k++) {
+            int j = left + k;
+            double d = u - j;
+            double wt = f < 1 ? f * io.sparksr.partitioning.image.Resize.cubic(f * d)
+                : io.sparksr.partitioning.image.Resize.cubic(d);
+            if (wt != 0) {
+              taps.add(new int[] {symmetric(j - 1, in)});
+              ws.add(wt);
+              sum += wt;
+            }
+          }
+          for (int t = first; t < ws.size(); t++) {
+            ws.set(t, ws.get(t) / sum);
+          }
+        }
         default -> throw new IllegalArgumentException("resize mode '" + mode + "' is not one of "
             + MODES);
       }
@@ -105,6 +131,13 @@ public final class Resampler {
       w[i] = ws.get(i);
     }
     return new Weights(start, idx, w);
+  }
+
+  /** Index i (0-based) mirrored into [0, n) repeating the edge (MATLAB's symmetric padding). */
+  private static int symmetric(int i, int n) {
+    int period = 2 * n;
+    int m = Math.floorMod(i, period);
+    return m < n ? m : period - 1 - m;
   }
 
   /** PyTorch's cubic convolution kernel, a = -0.75. */

@@ -23,7 +23,8 @@ class DegraderTest {
         new DegradationSpec.Range(1, 2), 0.3, 0.5, new DegradationSpec.Range(1, 1.4),
         new DegradationSpec.Range(0.5, 1), 0.5, 0.4, new DegradationSpec.Range(1, 10),
         new DegradationSpec.Range(0.05, 1), 0.4, 0.8, new DegradationSpec.Range(40, 95));
-    return new DegradationSpec("heavy", o, 0.7, o, 0.9, new DegradationSpec.Range(40, 95));
+    return new DegradationSpec("heavy", o, 0.7, o, Resampler.MODES, 0.9,
+        new DegradationSpec.Range(40, 95));
   }
 
   private static ImageTensor smooth(int c, int h, int w, long seed) {
@@ -182,6 +183,19 @@ class DegraderTest {
     for (String mode : Resampler.MODES) {
       for (float v : Resampler.resize(flat, 13, 5, mode).data()) {
         assertThat((double) v).as(mode).isCloseTo(0.3, within(1e-6));
+      }
+    }
+  }
+
+  @Test
+  void matlabModeIsImresizeAtIntegerFactors() {
+    ImageTensor img = TestTensors.randomImage(new Random(6), 3, 36, 48);
+    for (int s : new int[] {2, 3, 4}) {
+      ImageTensor mine = Resampler.resize(img, 48 / s, 36 / s, "matlab");
+      ImageTensor ref = io.sparksr.partitioning.image.Resize.imresize(img, 1.0 / s);
+      for (int i = 0; i < ref.data().length; i++) {
+        assertThat((double) mine.data()[i]).as("1/%d at %d", s, i)
+            .isCloseTo(ref.data()[i], within(1e-5));
       }
     }
   }
