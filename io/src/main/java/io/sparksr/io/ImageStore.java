@@ -1,5 +1,7 @@
 package io.sparksr.io;
 
+import io.sparksr.io.metadata.MetadataReport;
+import io.sparksr.io.metadata.OutputMetadata;
 import io.sparksr.partitioning.image.ImageTensor;
 import io.sparksr.partitioning.image.Quantized;
 import io.sparksr.partitioning.tiling.Rect;
@@ -74,10 +76,14 @@ import org.w3c.dom.Node;
  *
  * <p><b>Preserved</b> through {@link #read} + {@link #write} with the decoded {@link PixelFormat}:
  * format, grey vs colour, alpha, bit depth (where the format can hold it), and the ICC profile (PNG
- * {@code iCCP}, TIFF tag 34675, JPEG {@code APP2}; BMP drops it). <b>Not preserved:</b> palettes
- * (written as RGB(A): upscaling creates new colours), other metadata (EXIF, text, DPI, gamma
- * chunks), JPEG's quantisation tables and chroma subsampling (re-encoded at
- * {@link WriteOptions#jpegQuality()} with the JDK's 4:2:0 default), extra TIFF pages.
+ * {@code iCCP}, TIFF tag 34675, JPEG {@code APP2}; BMP drops it). <b>Metadata</b> (EXIF, XMP,
+ * IPTC, PNG text, TIFF descriptive tags, DPI) is carried only when the write's
+ * {@link WriteOptions} name the source's {@link io.sparksr.io.metadata.SourceMetadata} and/or a
+ * {@link io.sparksr.io.metadata.Derivation} (rules: {@link OutputMetadata}; the JPEG quality and
+ * chroma subsampling then follow the source JPEG unless overridden); without them none is, and
+ * JPEG is written at {@link WriteOptions#jpegQuality()} (default 0.95) with the JDK's 4:2:0.
+ * <b>Not preserved:</b> palettes (written as RGB(A): upscaling creates new colours), gamma
+ * chunks, extra TIFF pages.
  *
  * <p><b>Regions.</b> {@link #readRegion} decodes only the tiles or strips a TIFF region touches and
  * reads only their bytes, also on {@code hdfs://}. For other formats the decoder still decompresses
@@ -265,8 +271,9 @@ public final class ImageStore {
   // Writing
 
   /** {@link #write(String, ImageTensor, PixelFormat, WriteOptions)} with {@link WriteOptions#DEFAULTS}. */
-  public void write(String path, ImageTensor tensor, PixelFormat format) throws IOException {
-    write(path, tensor, format, WriteOptions.DEFAULTS);
+  public MetadataReport write(String path, ImageTensor tensor, PixelFormat format)
+      throws IOException {
+    return write(path, tensor, format, WriteOptions.DEFAULTS);
   }
 
   /**
@@ -274,14 +281,23 @@ public final class ImageStore {
    * {@code format.formatName()}, each sample quantised to {@code round(v * max)} clamped to
    * {@code [0, max]}, atomically (see the class comment). A path whose extension names another
    * format (x.png written as jpeg) is rejected.
+   *
+   * <p>With {@link WriteOptions#source()} or {@link WriteOptions#derivation()} set, the output
+   * carries the source's metadata and the provenance ({@link OutputMetadata} has the rules per
+   * format); metadata that cannot be carried never fails the write: it is listed as dropped.
+   *
+   * @return what happened to each metadata kind ({@link MetadataReport#none()} without metadata)
    */
-  public void write(String path, ImageTensor tensor, PixelFormat format, WriteOptions options)
-      throws IOException {
+  public MetadataReport write(String path, ImageTensor tensor, PixelFormat format,
+      WriteOptions options) throws IOException {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(tensor, "tensor");
     checkWrite(path, tensor, format, format.formatName());
+    OutputMetadata meta = OutputMetadata.of(options.source(), options.derivation(),
+        format.formatName(), tensor.width(), tensor.height());
     writeAtomically(path, out -> encode(path, out,
-        (sixteen, cs) -> Pixels.toImage(tensor, sixteen, cs), format, options, 0));
+        (sixteen, cs) -> Pixels.toImage(tensor, sixteen, cs), format, options, 0, meta));
+    return meta == null ? MetadataReport.none() : meta.report();
   }
 
   /**
@@ -290,15 +306,29 @@ public final class ImageStore {
    * copy of the image: the encoder's raster is filled from the samples directly. The result is
    * the same as writing {@code samples.toTensor()}.
    */
-  public void write(String path, Quantized samples, PixelFormat format) throws IOException {
+  public MetadataReport write(String path, Quantized samples, PixelFormat format)
+      throws IOException {
+    return write(path, samples, format, WriteOptions.DEFAULTS);
+  }
+
+  /**
+   * {@link #write(String, Quantized, PixelFormat)} with options: the JPEG quality and the metadata
+   * to carry, as {@link #write(String, ImageTensor, PixelFormat, WriteOptions)}.
+   */
+  public MetadataReport write(String path, Quantized samples, PixelFormat format,
+      WriteOptions options) throws IOException {
+    Objects.requireNonNull(options, "options");
     Objects.requireNonNull(samples, "samples");
     if (samples.channels() != format.channels()) {
       throw new IllegalArgumentException("samples for " + path + " have " + samples.channels()
           + " channels but 'format' " + format + " has " + format.channels());
     }
     checkWrite(path, null, format, format.formatName());
+    OutputMetadata meta = OutputMetadata.of(options.source(), options.derivation(),
+        format.formatName(), samples.width(), samples.height());
     writeAtomically(path, out -> encode(path, out,
-        (sixteen, cs) -> Pixels.toImage(samples, sixteen, cs), format, WriteOptions.DEFAULTS, 0));
+        (sixteen, cs) -> Pixels.toImage(samples, sixteen, cs), format, options, 0, meta));
+    return meta == null ? MetadataReport.none() : meta.report();
   }
 
   /**
@@ -317,7 +347,7 @@ public final class ImageStore {
     PixelFormat tiff = format.withFormatName("tiff");
     writeAtomically(path, out -> encode(path, out,
         (sixteen, cs) -> Pixels.toImage(tensor, sixteen, cs), tiff, WriteOptions.DEFAULTS,
-        tileSize));
+        tileSize, null));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -709,8 +739,9 @@ public final class ImageStore {
     BufferedImage toImage(boolean sixteenBit, ColorSpace cs);
   }
 
+  /** Encodes the image; {@code meta} (nullable) adds the source's metadata and the provenance. */
   private void encode(String path, ImageOutputStream out, ImageSource source, PixelFormat format,
-      WriteOptions options, int tileSize) throws IOException {
+      WriteOptions options, int tileSize, OutputMetadata meta) throws IOException {
     String name = format.formatName();
     if (!WRITABLE.contains(name)) {
       throw new ImageEncodeException(path,
@@ -735,7 +766,8 @@ public final class ImageStore {
       ImageWriteParam param = writer.getDefaultWriteParam();
       if (name.equals("jpeg")) {
         param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-        param.setCompressionQuality(options.jpegQuality());
+        param.setCompressionQuality(meta != null ? meta.jpegQuality(options.jpegQuality())
+            : options.jpegQuality() != null ? options.jpegQuality() : 0.95f);
       } else if (name.equals("tiff")) {
         // LZW, not Deflate: the JDK's TIFF Deflate encoder sizes its output buffer too small and
         // silently drops the last byte of every strip or tile that does not compress.
@@ -766,11 +798,108 @@ public final class ImageStore {
         root.appendChild(iccp);
         metadata.mergeTree(PNG_METADATA, root);
       }
+      if (meta != null) {
+        meta.icc(icc != null);
+        switch (name) {
+          case "jpeg" -> {
+            jpegWithMetadata(writer, image, param, meta, options, out);
+            return;
+          }
+          case "bmp" -> {
+            bmpWithResolution(writer, image, param, meta, out);
+            return;
+          }
+          case "png" -> {
+            if (metadata == null) {
+              metadata = writer.getDefaultImageMetadata(new ImageTypeSpecifier(image), param);
+            }
+            IIOMetadataNode root = new IIOMetadataNode(PNG_METADATA);
+            meta.addToPng(root);
+            metadata.mergeTree(PNG_METADATA, root);
+          }
+          default -> {
+            if (metadata == null) {
+              metadata = writer.getDefaultImageMetadata(new ImageTypeSpecifier(image), param);
+            }
+            TIFFDirectory dir = TIFFDirectory.createFromMetadata(metadata);
+            meta.addToTiff(dir);
+            metadata = dir.getAsMetadata();
+          }
+        }
+      }
       writer.setOutput(out);
       writer.write(null, new IIOImage(image, null, metadata), param);
     } finally {
       writer.dispose();
     }
+  }
+
+  /**
+   * A JPEG with the source's chroma subsampling and JFIF density, encoded in memory, then given
+   * EXIF / XMP / IPTC by {@link OutputMetadata#rewriteJpeg} (Commons Imaging rewrites segments of
+   * a complete file).
+   */
+  private static void jpegWithMetadata(ImageWriter writer, BufferedImage image,
+      ImageWriteParam param, OutputMetadata meta, WriteOptions options, ImageOutputStream out)
+      throws IOException {
+    String jpegFormat = "javax_imageio_jpeg_image_1.0";
+    IIOMetadata md = writer.getDefaultImageMetadata(new ImageTypeSpecifier(image), param);
+    Node root = md.getAsTree(jpegFormat);
+    int[] sampling = meta.jpegLumaSampling(options.jpegQuality());
+    int[] density = meta.jfifDensity();
+    for (Node n : descendants(root)) {
+      if (sampling != null && n.getNodeName().equals("componentSpec")
+          && n instanceof IIOMetadataNode c && c.getAttribute("componentId").equals("1")) {
+        c.setAttribute("HsamplingFactor", Integer.toString(sampling[0]));
+        c.setAttribute("VsamplingFactor", Integer.toString(sampling[1]));
+      }
+      if (density != null && n.getNodeName().equals("app0JFIF") && n instanceof IIOMetadataNode j) {
+        j.setAttribute("resUnits", Integer.toString(density[0]));
+        j.setAttribute("Xdensity", Integer.toString(density[1]));
+        j.setAttribute("Ydensity", Integer.toString(density[2]));
+      }
+    }
+    md.setFromTree(jpegFormat, root);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(image.getWidth() * image.getHeight());
+    try (ImageOutputStream mem = new javax.imageio.stream.MemoryCacheImageOutputStream(bytes)) {
+      writer.setOutput(mem);
+      writer.write(null, new IIOImage(image, null, md), param);
+    }
+    out.write(meta.rewriteJpeg(bytes.toByteArray()));
+  }
+
+  /** A BMP whose header (biXPelsPerMeter, biYPelsPerMeter at bytes 38..45) states the resolution. */
+  private static void bmpWithResolution(ImageWriter writer, BufferedImage image,
+      ImageWriteParam param, OutputMetadata meta, ImageOutputStream out) throws IOException {
+    int[] ppm = meta.bmpPixelsPerMetre();
+    if (ppm == null) {
+      writer.setOutput(out);
+      writer.write(null, new IIOImage(image, null, null), param);
+      return;
+    }
+    // the JDK encoder flushes as it goes: encode in memory, then set the two header fields
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(image.getWidth() * image.getHeight() * 3 + 64);
+    try (ImageOutputStream mem = new javax.imageio.stream.MemoryCacheImageOutputStream(bytes)) {
+      writer.setOutput(mem);
+      writer.write(null, new IIOImage(image, null, null), param);
+    }
+    byte[] bmp = bytes.toByteArray();
+    java.nio.ByteBuffer.wrap(bmp, 38, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .putInt(ppm[0]).putInt(ppm[1]);
+    out.write(bmp);
+  }
+
+  private static List<Node> descendants(Node root) {
+    List<Node> out = new ArrayList<>();
+    java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>(List.of(root));
+    while (!todo.isEmpty()) {
+      Node n = todo.pop();
+      out.add(n);
+      for (Node c = n.getFirstChild(); c != null; c = c.getNextSibling()) {
+        todo.add(c);
+      }
+    }
+    return out;
   }
 
   private static ColorSpace iccColorSpace(String path, byte[] icc, boolean gray)

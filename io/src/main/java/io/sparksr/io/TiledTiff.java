@@ -1,5 +1,9 @@
 package io.sparksr.io;
 
+import io.sparksr.io.metadata.Derivation;
+import io.sparksr.io.metadata.MetadataReport;
+import io.sparksr.io.metadata.OutputMetadata;
+import io.sparksr.io.metadata.SourceMetadata;
 import io.sparksr.partitioning.image.ImageTensor;
 import io.sparksr.partitioning.image.Quantized;
 import java.io.BufferedOutputStream;
@@ -9,7 +13,9 @@ import java.io.OutputStream;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.Deflater;
 import org.apache.hadoop.conf.Configuration;
 
@@ -29,7 +35,11 @@ import org.apache.hadoop.conf.Configuration;
  * written front to back in one pass (any Hadoop file system) once the byte count of every tile is
  * known. A file is BigTIFF when its size would exceed the 4 GiB of classic TIFF offsets (or when
  * asked). Tiles at the right and bottom edges are full tiles whose pixels outside the image are
- * zero (TIFF 6.0 section 15).
+ * zero (TIFF 6.0 section 15). With a {@link SourceMetadata} and/or {@link Derivation}
+ * ({@link #write(Configuration, String, Layout, long[], TileSource, boolean, SourceMetadata,
+ * Derivation)}) the directory also holds the entries {@link OutputMetadata#tiffEntries()} gives:
+ * descriptive ASCII tags, X/YResolution + ResolutionUnit, XMP (700) with the provenance, IPTC
+ * (33723), in tag order.
  *
  * <p>Samples are quantised as {@link Quantized#quantize} (round(clamp(v) * max)), the rule of every
  * other writer, so a tiled output holds the same samples a PNG of the same tensor would.
@@ -202,7 +212,11 @@ public final class TiledTiff {
 
   /** Whether a file of these tiles needs BigTIFF. */
   public static boolean needsBigTiff(Layout layout, long[] tileByteCounts) {
-    long size = directorySize(layout, false) + 8;
+    return needsBigTiff(layout, tileByteCounts, 0);
+  }
+
+  private static boolean needsBigTiff(Layout layout, long[] tileByteCounts, long metadataBytes) {
+    long size = directorySize(layout, false) + 8 + metadataBytes;
     for (long n : tileByteCounts) {
       size += n;
     }
@@ -220,12 +234,50 @@ public final class TiledTiff {
    */
   public static boolean write(Configuration conf, String path, Layout layout,
       long[] tileByteCounts, TileSource source, boolean bigTiff) throws IOException {
+    return write(conf, path, layout, tileByteCounts, source, bigTiff, List.of());
+  }
+
+  /**
+   * {@link #write(Configuration, String, Layout, long[], TileSource, boolean)} with the source's
+   * metadata and the provenance in the directory. The file is BigTIFF when {@code bigTiff} or
+   * {@link #needsBigTiff} says so.
+   *
+   * @param metadata   the source's metadata, or null
+   * @param derivation the provenance (and the resolution's scale), or null
+   * @return what happened to each metadata kind
+   */
+  public static MetadataReport write(Configuration conf, String path, Layout layout,
+      long[] tileByteCounts, TileSource source, boolean bigTiff, SourceMetadata metadata,
+      Derivation derivation) throws IOException {
+    OutputMetadata meta = OutputMetadata.of(metadata, derivation, "tiff", layout.width(),
+        layout.height());
+    if (meta == null) {
+      write(conf, path, layout, tileByteCounts, source, bigTiff);
+      return MetadataReport.none();
+    }
+    meta.icc(layout.iccProfile != null);
+    List<Entry> extra = new ArrayList<>();
+    for (OutputMetadata.TiffEntry t : meta.tiffEntries()) {
+      extra.add(entry(t));
+    }
+    write(conf, path, layout, tileByteCounts, source, bigTiff, extra);
+    return meta.report();
+  }
+
+  private static boolean write(Configuration conf, String path, Layout layout,
+      long[] tileByteCounts, TileSource source, boolean bigTiff, List<Entry> extra)
+      throws IOException {
     if (tileByteCounts.length != layout.tileCount()) {
       throw new IllegalArgumentException("'tileByteCounts' has " + tileByteCounts.length
           + " entries but the layout has " + layout.tileCount() + " tiles");
     }
-    boolean big = bigTiff || needsBigTiff(layout, tileByteCounts);
-    byte[] head = header(layout, tileByteCounts, big);
+    long metadataBytes = 0;
+    for (Entry x : extra) {
+      metadataBytes += 12 + x.value().length + 1;
+    }
+    boolean big = bigTiff || needsBigTiff(layout, tileByteCounts)
+        || needsBigTiff(layout, tileByteCounts, metadataBytes);
+    byte[] head = header(layout, tileByteCounts, big, extra);
     try {
       AtomicFiles.write(conf, path, (fs, tmp) -> {
         try (OutputStream out = new BufferedOutputStream(fs.create(tmp, false), 1 << 20)) {
@@ -277,16 +329,43 @@ public final class TiledTiff {
 
   private record Entry(int tag, int type, long count, byte[] value) {}
 
+  private static final int BYTE = 1;
+  private static final int ASCII = 2;
   private static final int SHORT = 3;
+  private static final int RATIONAL = 5;
   private static final int LONG = 4;
   private static final int UNDEFINED = 7;
   private static final int LONG8 = 16;
 
+  /** A metadata entry, little-endian. */
+  private static Entry entry(OutputMetadata.TiffEntry t) {
+    return switch (t.type()) {
+      case ASCII -> {
+        byte[] s = ((String) t.value()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] z = Arrays.copyOf(s, s.length + 1);
+        yield new Entry(t.tag(), ASCII, z.length, z);
+      }
+      case RATIONAL -> {
+        long[] r = (long[]) t.value();
+        yield new Entry(t.tag(), RATIONAL, 1, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
+            .putInt((int) r[0]).putInt((int) r[1]).array());
+      }
+      case SHORT -> new Entry(t.tag(), SHORT, 1,
+          le16(new short[] {(short) (int) (Integer) t.value()}));
+      default -> new Entry(t.tag(), t.type() == BYTE ? BYTE : UNDEFINED,
+          ((byte[]) t.value()).length, (byte[]) t.value());
+    };
+  }
+
   /** Header + IFD + out-of-line values, padded to an even length; tile data follows. */
   static byte[] header(Layout l, long[] counts, boolean big) {
+    return header(l, counts, big, List.of());
+  }
+
+  private static byte[] header(Layout l, long[] counts, boolean big, List<Entry> metadata) {
     int spp = l.channels();
     int n = l.tileCount();
-    java.util.List<Entry> e = new java.util.ArrayList<>();
+    List<Entry> e = new ArrayList<>();
     e.add(new Entry(256, LONG, 1, le32(l.width())));
     e.add(new Entry(257, LONG, 1, le32(l.height())));
     short[] bps = new short[spp];
@@ -305,8 +384,8 @@ public final class TiledTiff {
     }
     e.add(new Entry(322, LONG, 1, le32(l.tileSize())));
     e.add(new Entry(323, LONG, 1, le32(l.tileSize())));
-    int offsetsIndex = e.size();
-    e.add(null); // TileOffsets, filled once the data position is known
+    // TileOffsets: a placeholder of the right length, filled once the data position is known
+    e.add(new Entry(324, big ? LONG8 : LONG, n, new byte[n * (big ? 8 : 4)]));
     ByteBuffer bc = ByteBuffer.allocate(n * (big ? 8 : 4)).order(ByteOrder.LITTLE_ENDIAN);
     for (long c : counts) {
       if (big) {
@@ -322,6 +401,15 @@ public final class TiledTiff {
     if (l.iccProfile != null) {
       e.add(new Entry(TAG_ICC, UNDEFINED, l.iccProfile.length, l.iccProfile));
     }
+    for (Entry x : metadata) {
+      e.removeIf(old -> old.tag() == x.tag());
+      e.add(x);
+    }
+    e.sort(java.util.Comparator.comparingInt(Entry::tag)); // TIFF 6.0: ascending tags
+    int offsetsIndex = 0;
+    while (e.get(offsetsIndex).tag() != 324) {
+      offsetsIndex++;
+    }
     int entrySize = big ? 20 : 12;
     int inline = big ? 8 : 4;
     long ifdStart = big ? 16 : 8;
@@ -329,7 +417,7 @@ public final class TiledTiff {
     // out-of-line values: every value longer than the inline slot, in entry order
     long extra = 0;
     for (int i = 0; i < e.size(); i++) {
-      long len = i == offsetsIndex ? (long) n * (big ? 8 : 4) : e.get(i).value().length;
+      long len = e.get(i).value().length;
       if (len > inline) {
         extra += len + (len & 1);
       }

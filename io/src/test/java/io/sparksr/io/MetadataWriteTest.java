@@ -1,0 +1,435 @@
+package io.sparksr.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparksr.io.metadata.Derivation;
+import io.sparksr.io.metadata.MetadataReport;
+import io.sparksr.io.metadata.SourceMetadata;
+import io.sparksr.partitioning.image.ImageTensor;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.stream.ImageOutputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Node;
+
+/**
+ * Metadata carried through {@link ImageStore#write} and {@link TiledTiff#write}: sources are made
+ * and outputs read back with exiftool, an independent reader (skipped without it).
+ */
+class MetadataWriteTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static boolean exiftool;
+
+  @TempDir
+  Path dir;
+
+  private final Configuration conf = new Configuration();
+  private final ImageStore store = new ImageStore(conf);
+
+  @BeforeAll
+  static void findExiftool() {
+    exiftool = available("exiftool", "-ver");
+  }
+
+  private static void requireExiftool() {
+    assumeTrue(exiftool, "skipped: exiftool not installed (apt-get install libimage-exiftool-perl)");
+  }
+
+  private static Derivation derivation(String source) {
+    return new Derivation("sparksr 0.1.0", "plksr-x2", "ab12cd", 2, 128, 16, "run-7", source);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  @Test
+  void jpegKeepsExifIptcXmpWithUprightOrientationDoubledDpiAndNoThumbnail() throws Exception {
+    requireExiftool();
+    Path src = jpegSource();
+    SourceMetadata meta = SourceMetadata.read(conf, src.toString());
+    assertThat(meta.problems()).isEmpty();
+    Path out = dir.resolve("out.jpg");
+    // orientation 6: the 20x30 stored pixels are 30x20 upright, 60x40 at x2
+    MetadataReport report = store.write(out.toString(),
+        io.sparksr.partitioning.image.Quantized.of(TestImages.smooth(3, 40, 60), 8),
+        PixelFormat.of("jpeg", 3, 8),
+        WriteOptions.DEFAULTS.withSource(meta).withDerivation(derivation(src.toString())));
+
+    JsonNode s = exif(src);
+    JsonNode o = exif(out);
+    for (String tag : List.of("IFD0:Make", "IFD0:Model", "ExifIFD:DateTimeOriginal", "IFD0:Artist",
+        "IFD0:Copyright", "GPS:GPSLatitude", "GPS:GPSLongitude", "GPS:GPSLatitudeRef",
+        "IFD0:ResolutionUnit", "IPTC:Keywords", "IPTC:By-line", "IPTC:Caption-Abstract",
+        "XMP-dc:Title", "XMP-dc:Rights")) {
+      assertThat(o.get(tag)).as(tag + " in " + o).isNotNull().isEqualTo(s.get(tag));
+    }
+    assertThat(s.get("IFD0:Orientation").asInt()).isEqualTo(6);
+    assertThat(o.get("IFD0:Orientation").asInt()).isEqualTo(1);
+    assertThat(o.get("IFD0:XResolution").asDouble()).isEqualTo(s.get("IFD0:XResolution").asDouble() * 2);
+    assertThat(o.get("IFD0:YResolution").asDouble()).isEqualTo(600);
+    assertThat(o.get("JFIF:XResolution").asInt()).isEqualTo(600);
+    assertThat(o.get("ExifIFD:ExifImageWidth").asInt()).isEqualTo(60);
+    assertThat(o.get("ExifIFD:ExifImageHeight").asInt()).isEqualTo(40);
+    assertThat(s.has("IFD1:ThumbnailImage")).isTrue();
+    assertThat(o.has("IFD1:ThumbnailImage")).isFalse();
+    assertProvenance(o, src);
+
+    assertThat(report.kept()).contains("exif", "xmp", "iptc");
+    assertThat(report.changed()).contains("orientation->1", "dpi x2", "dimensions->60x40");
+    assertThat(report.dropped()).containsExactly("thumbnail (regenerating not supported)");
+    assertThat(report.summary()).startsWith("kept ").contains("; changed ").contains("orientation->1")
+        .contains("; dropped thumbnail (regenerating not supported)");
+    assertThat(store.read(out.toString()).tensor().width()).isEqualTo(60);
+  }
+
+  @Test
+  void pngKeepsTextChunksXmpAndDoubledPhys() throws Exception {
+    requireExiftool();
+    Path src = dir.resolve("src.png");
+    store.write(src.toString(), TestImages.smooth(3, 30, 20), PixelFormat.of("png", 3, 8));
+    exiftool("-overwrite_original", "-PNG:Title=Harbour at dawn", "-PNG:Author=Ann Example",
+        "-PNG:Description-fr=Le port", "-XMP-dc:Rights=CC BY 4.0",
+        "-PNG-pHYs:PixelsPerUnitX=11811", "-PNG-pHYs:PixelsPerUnitY=11811",
+        "-PNG-pHYs:PixelUnits=meters", src.toString());
+    exiftool("-overwrite_original", "-z", "-PNG:Comment=" + "compressed comment, long enough for exiftool to deflate it. ".repeat(3), src.toString());
+    SourceMetadata meta = SourceMetadata.read(conf, src.toString());
+    Path out = dir.resolve("out.png");
+    MetadataReport report = store.write(out.toString(), TestImages.smooth(3, 60, 40),
+        PixelFormat.of("png", 3, 8),
+        WriteOptions.DEFAULTS.withSource(meta).withDerivation(derivation(src.toString())));
+
+    JsonNode s = exif(src);
+    JsonNode o = exif(out);
+    for (String tag : List.of("PNG:Title", "PNG:Author", "PNG:Comment", "PNG:Description-fr",
+        "XMP-dc:Rights", "PNG-pHYs:PixelUnits")) {
+      assertThat(o.get(tag)).as(tag + " in " + o + " from " + s).isNotNull().isEqualTo(s.get(tag));
+    }
+    assertThat(rawChunks(out)).contains("zTXt", "iTXt", "tEXt");
+    assertThat(o.get("PNG-pHYs:PixelsPerUnitX").asInt()).isEqualTo(23622);
+    assertThat(o.get("PNG-pHYs:PixelsPerUnitY").asInt()).isEqualTo(23622);
+    assertProvenance(o, src);
+    assertThat(report.kept()).contains("text", "xmp");
+    assertThat(report.changed()).contains("dpi x2");
+    assertThat(report.dropped()).isEmpty();
+  }
+
+  @Test
+  void tiffKeepsDescriptiveTagsXmpAndReplacesSoftware() throws Exception {
+    requireExiftool();
+    Path src = tiffSource();
+    SourceMetadata meta = SourceMetadata.read(conf, src.toString());
+    Path out = dir.resolve("out.tif");
+    MetadataReport report = store.write(out.toString(), TestImages.smooth(3, 60, 40),
+        PixelFormat.of("tiff", 3, 16),
+        WriteOptions.DEFAULTS.withSource(meta).withDerivation(derivation(src.toString())));
+    JsonNode s = exif(src);
+    JsonNode o = exif(out);
+    assertTiffTags(s, o);
+    assertThat(o.get("IFD0:BitsPerSample").asText()).isEqualTo("16 16 16");
+    assertThat(report.kept()).contains("tiff-tags", "xmp", "iptc");
+    assertThat(report.changed()).contains("software->sparksr 0.1.0", "dpi x2");
+    assertThat(store.read(out.toString()).format().bitDepth()).isEqualTo(16);
+  }
+
+  @Test
+  void tiledTiffCarriesTheSameTags() throws Exception {
+    requireExiftool();
+    Path src = tiffSource();
+    SourceMetadata meta = SourceMetadata.read(conf, src.toString());
+    ImageTensor img = TestImages.smooth(3, 32, 32);
+    TiledTiff.Layout layout = new TiledTiff.Layout(32, 32, 16, 3, 16, true, null, 1);
+    List<byte[]> tiles = new ArrayList<>();
+    for (int ty = 0; ty < 2; ty++) {
+      for (int tx = 0; tx < 2; tx++) {
+        tiles.add(TiledTiff.encodeTile(layout,
+            img.crop(new io.sparksr.partitioning.tiling.Rect(tx * 16, ty * 16, 16, 16))));
+      }
+    }
+    long[] counts = tiles.stream().mapToLong(t -> t.length).toArray();
+    Path out = dir.resolve("tiled.tif");
+    MetadataReport report = TiledTiff.write(conf, out.toString(), layout, counts,
+        (i, o) -> o.write(tiles.get(i)), false, meta, derivation(src.toString()));
+    JsonNode o = exif(out);
+    assertTiffTags(exif(src), o);
+    assertThat(report.changed()).contains("software->sparksr 0.1.0", "dpi x2");
+    assertThat(store.read(out.toString()).tensor()).isEqualTo(TestImages.quantised(img, 16));
+  }
+
+  @Test
+  void bmpGetsOnlyTheResolutionAndReportsTheRestDropped() throws Exception {
+    requireExiftool();
+    Path src = jpegSource();
+    SourceMetadata meta = SourceMetadata.read(conf, src.toString());
+    Path out = dir.resolve("out.bmp");
+    MetadataReport report = store.write(out.toString(), TestImages.smooth(3, 40, 60),
+        PixelFormat.of("bmp", 3, 8),
+        WriteOptions.DEFAULTS.withSource(meta).withDerivation(derivation(src.toString())));
+    JsonNode o = exif(out);
+    assertThat(o.get("File:PixelsPerMeterX").asInt()).as(o.toString()).isEqualTo(23622);
+    assertThat(report.dropped()).contains("exif (bmp cannot hold it)", "xmp (bmp cannot hold it)",
+        "iptc (bmp cannot hold it)", "provenance (bmp cannot hold it)");
+    assertThat(store.read(out.toString()).tensor().width()).isEqualTo(60);
+  }
+
+  @Test
+  void pngSourceWrittenAsJpegCarriesXmpAndResolution() throws Exception {
+    requireExiftool();
+    Path src = dir.resolve("src.png");
+    store.write(src.toString(), TestImages.smooth(3, 30, 20), PixelFormat.of("png", 3, 8));
+    exiftool("-overwrite_original", "-PNG:Title=T", "-XMP-dc:Rights=R",
+        "-PNG-pHYs:PixelsPerUnitX=11811", "-PNG-pHYs:PixelsPerUnitY=11811",
+        "-PNG-pHYs:PixelUnits=meters", src.toString());
+    Path out = dir.resolve("out.jpg");
+    MetadataReport report = store.write(out.toString(), TestImages.smooth(3, 60, 40),
+        PixelFormat.of("jpeg", 3, 8), WriteOptions.DEFAULTS
+            .withSource(SourceMetadata.read(conf, src.toString()))
+            .withDerivation(derivation(src.toString())));
+    JsonNode o = exif(out);
+    assertThat(o.get("XMP-dc:Rights").asText()).isEqualTo("R");
+    assertThat(o.get("JFIF:XResolution").asInt()).isEqualTo(236); // 118.11 dots/cm x 2
+    assertProvenance(o, src);
+    assertThat(report.dropped()).contains("text (jpeg has no text chunks)");
+  }
+
+  @Test
+  void garbageExifAndMalformedXmpAreDroppedButThePixelsAreWritten() throws Exception {
+    Path plain = dir.resolve("plain.jpg");
+    store.write(plain.toString(), TestImages.smooth(3, 30, 20), PixelFormat.of("jpeg", 3, 8));
+    byte[] jpeg = Files.readAllBytes(plain);
+    byte[] exifGarbage = segment(0xE1, concat("Exif\0\0".getBytes(StandardCharsets.ISO_8859_1),
+        "MM\0*\0\0\0\u0008\u00ff\u00ffgarbage-not-an-ifd".getBytes(StandardCharsets.ISO_8859_1)));
+    byte[] badXmp = segment(0xE1, ("http://ns.adobe.com/xap/1.0/\0<x:xmpmeta xmlns:x='adobe:ns:meta/'>"
+        + "<rdf:RDF><unclosed").getBytes(StandardCharsets.ISO_8859_1));
+    Path src = dir.resolve("bad.jpg");
+    Files.write(src, concat(new byte[] {(byte) 0xFF, (byte) 0xD8}, exifGarbage, badXmp,
+        java.util.Arrays.copyOfRange(jpeg, 2, jpeg.length)));
+    SourceMetadata meta = SourceMetadata.read(conf, src.toString());
+    assertThat(meta.problems()).anySatisfy(p -> assertThat(p).startsWith("exif ("))
+        .anySatisfy(p -> assertThat(p).startsWith("xmp (malformed"));
+    Path out = dir.resolve("out.jpg");
+    MetadataReport report = store.write(out.toString(), TestImages.smooth(3, 40, 60),
+        PixelFormat.of("jpeg", 3, 8),
+        WriteOptions.DEFAULTS.withSource(meta).withDerivation(derivation(src.toString())));
+    assertThat(report.dropped()).anySatisfy(d -> assertThat(d).startsWith("exif ("))
+        .anySatisfy(d -> assertThat(d).startsWith("xmp (malformed"));
+    assertThat(report.changed()).contains("provenance added (xmp)");
+    assertThat(store.read(out.toString()).tensor().width()).isEqualTo(60);
+  }
+
+  @Test
+  void jpegQualityAndSubsamplingFollowTheSourceUnlessOverridden() throws Exception {
+    Path src = dir.resolve("q75.jpg");
+    writeJdkJpeg(src, TestImages.smooth(3, 32, 32), 0.75f, true);
+    SourceMetadata meta = SourceMetadata.read(conf, src.toString());
+    assertThat(meta.jpegQuality()).isEqualTo(75);
+    assertThat(meta.jpegLumaSampling()).containsExactly(1, 1);
+    Path out = dir.resolve("out.jpg");
+    MetadataReport report = store.write(out.toString(), TestImages.smooth(3, 64, 64),
+        PixelFormat.of("jpeg", 3, 8), WriteOptions.DEFAULTS.withSource(meta));
+    SourceMetadata written = SourceMetadata.read(conf, out.toString());
+    assertThat(written.jpegQuality()).isEqualTo(75);
+    assertThat(written.jpegLumaSampling()).containsExactly(1, 1);
+    assertThat(report.kept()).contains("quality 75", "sampling 4:4:4");
+
+    Path overridden = dir.resolve("q90.jpg");
+    store.write(overridden.toString(), TestImages.smooth(3, 64, 64), PixelFormat.of("jpeg", 3, 8),
+        WriteOptions.DEFAULTS.withSource(meta).withJpegQuality(0.9f));
+    SourceMetadata o = SourceMetadata.read(conf, overridden.toString());
+    assertThat(o.jpegQuality()).isEqualTo(90);
+    assertThat(o.jpegLumaSampling()).containsExactly(2, 2);
+
+    if (available("identify", "-version")) { // ImageMagick, an independent estimate
+      assertThat(run("identify", "-format", "%Q", src.toString())).isEqualTo("75");
+      assertThat(run("identify", "-format", "%Q", out.toString())).isEqualTo("75");
+      assertThat(run("identify", "-format", "%[jpeg:sampling-factor]", out.toString()))
+          .isEqualTo("1x1,1x1,1x1");
+      assertThat(run("identify", "-format", "%Q", overridden.toString())).isEqualTo("90");
+    }
+  }
+
+  @Test
+  void withoutSourceAndDerivationTheBytesAreThoseOfAPlainWrite() throws Exception {
+    ImageTensor t = TestImages.smooth(3, 30, 20);
+    for (String f : List.of("jpeg", "png", "tiff", "bmp")) {
+      Path a = dir.resolve("a." + (f.equals("jpeg") ? "jpg" : f.equals("tiff") ? "tif" : f));
+      Path b = dir.resolve("b." + (f.equals("jpeg") ? "jpg" : f.equals("tiff") ? "tif" : f));
+      store.write(a.toString(), t, PixelFormat.of(f, 3, 8), new WriteOptions(0.95f));
+      MetadataReport r = store.write(b.toString(), t, PixelFormat.of(f, 3, 8), WriteOptions.DEFAULTS);
+      assertThat(r).isEqualTo(MetadataReport.none());
+      assertThat(Files.readAllBytes(b)).as(f).isEqualTo(Files.readAllBytes(a));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private static void assertTiffTags(JsonNode s, JsonNode o) {
+    for (String tag : List.of("IFD0:Artist", "IFD0:Copyright", "IFD0:ModifyDate",
+        "IFD0:ImageDescription", "IFD0:Make", "IFD0:Model", "IFD0:ResolutionUnit",
+        "XMP-dc:Title", "IPTC:Keywords")) {
+      assertThat(o.get(tag)).as(tag + " in " + o + " from " + s).isNotNull().isEqualTo(s.get(tag));
+    }
+    assertThat(s.get("IFD0:Software").asText()).isEqualTo("ScanTool 2.1");
+    assertThat(o.get("IFD0:Software").asText()).isEqualTo("sparksr 0.1.0");
+    assertThat(o.get("IFD0:XResolution").asDouble()).isEqualTo(600);
+    assertThat(o.get("IFD0:YResolution").asDouble()).isEqualTo(600);
+  }
+
+  private void assertProvenance(JsonNode o, Path src) {
+    String prefix = "XMP-sparksr:";
+    assertThat(o.get("XMP-xmp:CreatorTool").asText()).isEqualTo("sparksr 0.1.0");
+    assertThat(o.get("XMP-xmpMM:DerivedFrom").get("FilePath").asText()).isEqualTo(src.toString());
+    JsonNode history = o.get("XMP-xmpMM:History");
+    JsonNode last = history.isArray() ? history.get(history.size() - 1) : history;
+    assertThat(last.get("Action").asText()).isEqualTo("derived");
+    assertThat(last.get("SoftwareAgent").asText()).isEqualTo("sparksr 0.1.0");
+    assertThat(last.get("When")).isNotNull();
+    assertThat(last.get("Parameters").asText())
+        .isEqualTo("model plksr-x2 sha256 ab12cd scale x2 tile 128 halo 16 run run-7");
+    assertThat(o.get(prefix + "Model").asText()).as(o.toString()).isEqualTo("plksr-x2");
+    assertThat(o.get(prefix + "ModelSha256").asText()).isEqualTo("ab12cd");
+    assertThat(o.get(prefix + "Scale").asInt()).isEqualTo(2);
+    assertThat(o.get(prefix + "TileSize").asInt()).isEqualTo(128);
+    assertThat(o.get(prefix + "Halo").asInt()).isEqualTo(16);
+    assertThat(o.get(prefix + "RunId").asText()).isEqualTo("run-7");
+    assertThat(o.get(prefix + "Source").asText()).isEqualTo(src.toString());
+  }
+
+  private Path jpegSource() throws Exception {
+    Path thumb = dir.resolve("thumb.jpg");
+    store.write(thumb.toString(), TestImages.smooth(3, 8, 8), PixelFormat.of("jpeg", 3, 8));
+    Path src = dir.resolve("src.jpg");
+    store.write(src.toString(), TestImages.smooth(3, 30, 20), PixelFormat.of("jpeg", 3, 8));
+    exiftool("-overwrite_original", "-EXIF:Make=Canon", "-EXIF:Model=EOS 5D",
+        "-EXIF:DateTimeOriginal=2020:01:02 03:04:05", "-EXIF:Artist=Ann Example",
+        "-EXIF:Copyright=(c) 2020 Ann Example", "-GPSLatitude=48.8566", "-GPSLatitudeRef=N",
+        "-GPSLongitude=2.3522", "-GPSLongitudeRef=E", "-EXIF:Orientation#=6",
+        "-EXIF:XResolution=300", "-EXIF:YResolution=300", "-EXIF:ResolutionUnit=inches",
+        "-EXIF:ExifImageWidth=20", "-EXIF:ExifImageHeight=30",
+        "-IPTC:Keywords=harbour", "-IPTC:By-line=Ann Example", "-IPTC:Caption-Abstract=Boats",
+        "-XMP-dc:Title=Harbour at dawn", "-XMP-dc:Rights=CC BY 4.0", "-XMP-tiff:Orientation#=6",
+        "-ThumbnailImage<=" + thumb, src.toString());
+    assertThat(exif(src).has("IFD1:ThumbnailImage")).isTrue();
+    return src;
+  }
+
+  private Path tiffSource() throws Exception {
+    Path src = dir.resolve("scan.tif");
+    store.write(src.toString(), TestImages.smooth(3, 30, 20), PixelFormat.of("tiff", 3, 16));
+    exiftool("-overwrite_original", "-IFD0:Artist=Ann Example", "-IFD0:Copyright=(c) Archive",
+        "-IFD0:ModifyDate=2019:05:06 07:08:09", "-IFD0:ImageDescription=Plate 12",
+        "-IFD0:Software=ScanTool 2.1", "-IFD0:Make=Epson", "-IFD0:Model=V850",
+        "-IFD0:XResolution=300", "-IFD0:YResolution=300", "-IFD0:ResolutionUnit=inches",
+        "-XMP-dc:Title=Plate 12", "-IPTC:Keywords=plate", src.toString());
+    return src;
+  }
+
+  private static void writeJdkJpeg(Path path, ImageTensor t, float quality, boolean yuv444)
+      throws IOException {
+    java.awt.image.BufferedImage image = Pixels.toImage(t, false,
+        java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_sRGB));
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+    ImageWriteParam param = writer.getDefaultWriteParam();
+    param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+    param.setCompressionQuality(quality);
+    IIOMetadata md = writer.getDefaultImageMetadata(new ImageTypeSpecifier(image), param);
+    Node root = md.getAsTree("javax_imageio_jpeg_image_1.0");
+    if (yuv444) {
+      for (Node n : SourceMetadataNodes.all(root, "componentSpec")) {
+        ((IIOMetadataNode) n).setAttribute("HsamplingFactor", "1");
+        ((IIOMetadataNode) n).setAttribute("VsamplingFactor", "1");
+      }
+      md.setFromTree("javax_imageio_jpeg_image_1.0", root);
+    }
+    try (ImageOutputStream out = ImageIO.createImageOutputStream(path.toFile())) {
+      writer.setOutput(out);
+      writer.write(null, new IIOImage(image, null, md), param);
+    } finally {
+      writer.dispose();
+    }
+  }
+
+  /** DOM helper for the JDK's metadata trees. */
+  private static final class SourceMetadataNodes {
+    static List<Node> all(Node root, String name) {
+      List<Node> out = new ArrayList<>();
+      if (root.getNodeName().equals(name)) {
+        out.add(root);
+      }
+      for (Node c = root.getFirstChild(); c != null; c = c.getNextSibling()) {
+        out.addAll(all(c, name));
+      }
+      return out;
+    }
+  }
+
+  private static List<String> rawChunks(Path png) throws IOException {
+    byte[] b = Files.readAllBytes(png);
+    List<String> out = new ArrayList<>();
+    for (int at = 8; at + 8 <= b.length; ) {
+      int len = java.nio.ByteBuffer.wrap(b, at, 4).getInt();
+      out.add(new String(b, at + 4, 4, StandardCharsets.ISO_8859_1));
+      at += 12 + len;
+    }
+    return out;
+  }
+
+  private static byte[] segment(int marker, byte[] payload) {
+    int len = payload.length + 2;
+    return concat(new byte[] {(byte) 0xFF, (byte) marker, (byte) (len >> 8), (byte) len}, payload);
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
+  private static JsonNode exif(Path file) throws Exception {
+    return JSON.readTree(run("exiftool", "-j", "-G1", "-a", "-struct", "-n", file.toString())).get(0);
+  }
+
+  private static void exiftool(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("exiftool"));
+    cmd.addAll(List.of(args));
+    run(cmd.toArray(String[]::new));
+  }
+
+  private static String run(String... cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(String.join(" ", cmd) + ": " + out).isZero();
+    return out.trim();
+  }
+
+  private static boolean available(String tool, String arg) {
+    try {
+      Process p = new ProcessBuilder(tool, arg).redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+}
