@@ -211,6 +211,20 @@ public final class TiledTiff {
   }
 
   /** Whether a file of these tiles needs BigTIFF. */
+  /** Whether the TIFF file at {@code path} is a BigTIFF (version 43 in its header). */
+  public static boolean isBigTiff(Configuration conf, String path) throws IOException {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+    try (java.io.InputStream in = AtomicFiles.fileSystem(conf, p).open(p)) {
+      byte[] h = in.readNBytes(4);
+      if (h.length < 4) {
+        throw new IOException(path + " is too short for a TIFF header");
+      }
+      int version = h[0] == 'I' ? (h[2] & 0xff) | (h[3] & 0xff) << 8
+          : (h[2] & 0xff) << 8 | (h[3] & 0xff);
+      return version == 43;
+    }
+  }
+
   public static boolean needsBigTiff(Layout layout, long[] tileByteCounts) {
     return needsBigTiff(layout, tileByteCounts, 0);
   }

@@ -48,11 +48,11 @@ class MetadataWriteTest {
 
   @BeforeAll
   static void findExiftool() {
-    exiftool = available("exiftool", "-ver");
+    exiftool = Exiftool.available();
   }
 
   private static void requireExiftool() {
-    assumeTrue(exiftool, "skipped: exiftool not installed (apt-get install libimage-exiftool-perl)");
+    assumeTrue(exiftool, Exiftool.SKIPPED);
   }
 
   private static Derivation derivation(String source) {
@@ -406,13 +406,11 @@ class MetadataWriteTest {
   }
 
   private static JsonNode exif(Path file) throws Exception {
-    return JSON.readTree(run("exiftool", "-j", "-G1", "-a", "-struct", "-n", file.toString())).get(0);
+    return Exiftool.read(file);
   }
 
   private static void exiftool(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("exiftool"));
-    cmd.addAll(List.of(args));
-    run(cmd.toArray(String[]::new));
+    Exiftool.run(args);
   }
 
   private static String run(String... cmd) throws Exception {

@@ -4,14 +4,14 @@ import io.sparksr.jobs.evaluate.EvaluateCommand;
 import io.sparksr.jobs.prepare.PrepareCommand;
 import io.sparksr.jobs.train.TrainCommand;
 import io.sparksr.jobs.upscale.UpscaleCommand;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code sparksr} command line: {@code sparksr <job> [options]}. The same entry point runs
  * under bin/sparksr (Spark local mode) and under {@code spark-submit --class io.sparksr.jobs.SparkSr}.
  */
-@Command(name = "sparksr", mixinStandardHelpOptions = true, version = "sparksr 0.1.0",
+@Command(name = "sparksr", mixinStandardHelpOptions = true, version = SparkSr.VERSION,
     description = "Super-resolution at cluster scale on Apache Spark.%n"
         + "Every job option can also come from a YAML file: --config conf/<job>.yaml "
         + "(keys = option names; the command line wins).",
@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
         EvaluateCommand.class, io.sparksr.jobs.bench.BenchCommand.class,
         ExportOnnxCommand.class, CommandLine.HelpCommand.class})
 public final class SparkSr implements Runnable {
+  /** The software's name and version, as outputs record it in their provenance. */
+  public static final String VERSION = "sparksr 0.1.0";
+
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -5,6 +5,9 @@ import io.sparksr.io.Failures;
 import io.sparksr.io.HadoopFiles;
 import io.sparksr.io.ImageStore;
 import io.sparksr.io.TiledTiff;
+import io.sparksr.io.WriteOptions;
+import io.sparksr.io.metadata.MetadataReport;
+import io.sparksr.io.metadata.SourceMetadata;
 import io.sparksr.partitioning.image.Dihedral;
 import io.sparksr.partitioning.image.ImageTensor;
 import io.sparksr.partitioning.image.Quantized;
@@ -25,7 +28,8 @@ public final class ImageAssembler {
   private ImageAssembler() {}
 
   /** The image of these tile outputs (all of its tiles) stitched and written, or why not. */
-  public static ImageOutcome finish(Configuration c, Tiling tiling, List<TileOutput> tiles) {
+  public static ImageOutcome finish(Configuration c, Tiling tiling, OutputSettings settings,
+      List<TileOutput> tiles) {
     if (tiles.isEmpty()) {
       throw new IllegalArgumentException("no tiles to assemble");
     }
@@ -44,8 +48,10 @@ public final class ImageAssembler {
     try {
       TilePlan plan = job.plan(tiling.halo(), tiling.scale());
       count = plan.tiles().size();
-      ImageOutcome done = job.tiledOutput() ? assemble(c, tiling, job, plan, tiles)
-          : stitch(c, job, plan, tiles);
+      Source source = Source.read(c, job);
+      ImageOutcome done = job.tiledOutput()
+          ? assemble(c, tiling, settings, source, job, plan, tiles)
+          : stitch(c, tiling, settings, source, job, plan, tiles);
       if (job.convert()) {
         HadoopFiles.deleteRecursively(c, job.source().path());
       }
@@ -56,8 +62,28 @@ public final class ImageAssembler {
     }
   }
 
-  private static ImageOutcome stitch(Configuration c, ImageJob job, TilePlan plan,
-      List<TileOutput> tiles) throws Exception {
+  /** The source's metadata, or why none could be read (the pixels are written regardless). */
+  private record Source(SourceMetadata metadata, String unreadable) {
+    static Source read(Configuration c, ImageJob job) {
+      try {
+        return new Source(SourceMetadata.read(c, job.input().path()), null);
+      } catch (Exception e) {
+        return new Source(null, "all metadata (source unreadable: " + Failures.reason(e) + ")");
+      }
+    }
+
+    String summary(MetadataReport r) {
+      if (unreadable == null) {
+        return r.summary();
+      }
+      List<String> dropped = new java.util.ArrayList<>(r.dropped());
+      dropped.add(0, unreadable);
+      return new MetadataReport(r.kept(), r.changed(), dropped).summary();
+    }
+  }
+
+  private static ImageOutcome stitch(Configuration c, Tiling tiling, OutputSettings settings,
+      Source source, ImageJob job, TilePlan plan, List<TileOutput> tiles) throws Exception {
     QuantizedStitcher stitcher = new QuantizedStitcher(plan, job.format().channels(),
         job.format().bitDepth());
     for (TileOutput t : tiles) {
@@ -72,21 +98,23 @@ public final class ImageAssembler {
     long width = result.width();
     long height = result.height();
     int orientation = job.input().orientation();
+    WriteOptions options = settings.writeOptions(job, tiling, source.metadata());
+    MetadataReport report;
     if (orientation == 1) {
-      store.write(job.output(), result, job.format());
+      report = store.write(job.output(), result, job.format(), options);
     } else {
       ImageTensor upright = Dihedral.apply(result.toTensor(),
           ExifOrientation.toDihedral(orientation));
       width = upright.width();
       height = upright.height();
-      store.write(job.output(), upright, job.format());
+      report = store.write(job.output(), upright, job.format(), options);
     }
     return ImageOutcome.ok(job, width, height, HadoopFiles.size(c, job.output()),
-        job.format().formatName(), null);
+        job.format().formatName(), source.summary(report));
   }
 
-  private static ImageOutcome assemble(Configuration c, Tiling tiling, ImageJob job,
-      TilePlan plan, List<TileOutput> tiles) throws Exception {
+  private static ImageOutcome assemble(Configuration c, Tiling tiling, OutputSettings settings,
+      Source source, ImageJob job, TilePlan plan, List<TileOutput> tiles) throws Exception {
     long[] counts = new long[plan.tiles().size()];
     Arrays.fill(counts, -1);
     for (TileOutput t : tiles) {
@@ -102,11 +130,15 @@ public final class ImageAssembler {
             + " was not produced");
       }
     }
-    boolean big = TiledTiff.write(c, job.output(), layout(job, tiling.scale()), counts,
-        (i, out) -> HadoopFiles.copyTo(c, partPath(job, i), out), false);
+    TiledTiff.Layout layout = layout(job, tiling.scale());
+    MetadataReport report = TiledTiff.write(c, job.output(), layout, counts,
+        (i, out) -> HadoopFiles.copyTo(c, partPath(job, i), out), false, source.metadata(),
+        settings.derivation(job, tiling));
+    boolean big = TiledTiff.isBigTiff(c, job.output());
     HadoopFiles.deleteRecursively(c, job.parts().dir());
     return ImageOutcome.ok(job, job.outputWidth(tiling.scale()), job.outputHeight(tiling.scale()),
-        HadoopFiles.size(c, job.output()), big ? "bigtiff" : "tiled-tiff", null);
+        HadoopFiles.size(c, job.output()), big ? "bigtiff" : "tiled-tiff",
+        source.summary(report));
   }
 
   /** The TIFF layout of a tiled output: one TIFF tile per upscaled tile core. */

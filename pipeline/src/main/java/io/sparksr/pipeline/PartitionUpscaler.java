@@ -66,13 +66,16 @@ public final class PartitionUpscaler {
   private final ImageStore store;
   private final TileOperator op;
   private final Tiling tiling;
+  private final OutputSettings settings;
   private final Listener listener;
 
-  public PartitionUpscaler(Configuration conf, TileOperator op, Tiling tiling, Listener listener) {
+  public PartitionUpscaler(Configuration conf, TileOperator op, Tiling tiling,
+      OutputSettings settings, Listener listener) {
     this.conf = conf;
     this.store = new ImageStore(conf);
     this.op = op;
     this.tiling = tiling;
+    this.settings = settings;
     this.listener = listener;
   }
 
@@ -214,7 +217,7 @@ public final class PartitionUpscaler {
       mine.add(t);
       if (mine.size() == expected.get(t.imageIndex())) {
         whole.remove(t.imageIndex());
-        out.add(ImageAssembler.finish(conf, tiling, mine));
+        out.add(ImageAssembler.finish(conf, tiling, settings, mine));
       }
     }
 

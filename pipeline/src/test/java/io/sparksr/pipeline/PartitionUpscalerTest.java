@@ -28,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PartitionUpscalerTest {
   private static final int SCALE = 2;
   private static final int HALO = 2;
+  private static final OutputSettings SETTINGS = new OutputSettings("sparksr test", "stencil", "",
+      "run-1", null);
   private final Configuration conf = new Configuration();
   private final ImageStore store = new ImageStore(conf);
   @TempDir
@@ -87,8 +89,8 @@ class PartitionUpscalerTest {
         throw new AssertionError("no tile fails here");
       }
     };
-    List<Upscaled> r1 = new PartitionUpscaler(conf, op, tiling, count).run(p1);
-    List<Upscaled> r2 = new PartitionUpscaler(conf, op, tiling, count).run(p2);
+    List<Upscaled> r1 = new PartitionUpscaler(conf, op, tiling, SETTINGS, count).run(p1);
+    List<Upscaled> r2 = new PartitionUpscaler(conf, op, tiling, SETTINGS, count).run(p2);
     assertThat(done[0]).isEqualTo(p1.size() + p2.size());
 
     ImageOutcome outA = (ImageOutcome) r1.stream().filter(u -> u.imageIndex() == 0)
@@ -107,7 +109,7 @@ class PartitionUpscalerTest {
     r2.forEach(u -> bOut.add((TileOutput) u));
     assertThat(bOut).hasSize(bTiles.size()).allMatch(t -> t instanceof TileOutput.Pixels);
     assertThat(new File(jb.output())).doesNotExist();
-    ImageOutcome outB = ImageAssembler.finish(conf, tiling, bOut);
+    ImageOutcome outB = ImageAssembler.finish(conf, tiling, SETTINGS, bOut);
     assertThat(outB.ok()).as(outB.reason()).isTrue();
     assertThat(store.read(jb.output()).tensor()).isEqualTo(expected(op, jb));
   }
@@ -120,16 +122,16 @@ class PartitionUpscalerTest {
     ImageTensor img = TestTensors.randomImage(rnd, 3, 40, 45);
     ImageJob j = job(0, tmp.resolve("t.png").toString(), img, 16, true);
     List<TileTask> all = tasks(j);
-    List<Upscaled> first = new PartitionUpscaler(conf, op, tiling, PartitionUpscaler.Listener.NONE)
+    List<Upscaled> first = new PartitionUpscaler(conf, op, tiling, SETTINGS, PartitionUpscaler.Listener.NONE)
         .run(all.subList(0, 3));
     assertThat(first).allMatch(u -> u instanceof TileOutput.Part);
     assertThat(Files.list(tmp.resolve(".parts-0"))).hasSize(3);
-    List<Upscaled> rest = new PartitionUpscaler(conf, op, tiling, PartitionUpscaler.Listener.NONE)
+    List<Upscaled> rest = new PartitionUpscaler(conf, op, tiling, SETTINGS, PartitionUpscaler.Listener.NONE)
         .run(all.subList(3, all.size()));
     List<TileOutput> parts = new ArrayList<>();
     first.forEach(u -> parts.add((TileOutput) u));
     rest.forEach(u -> parts.add((TileOutput) u));
-    ImageOutcome out = ImageAssembler.finish(conf, tiling, parts);
+    ImageOutcome out = ImageAssembler.finish(conf, tiling, SETTINGS, parts);
     assertThat(out.ok()).as(out.reason()).isTrue();
     assertThat(out.format()).isEqualTo("tiled-tiff");
     assertThat(store.read(j.output()).tensor()).isEqualTo(expected(op, j));
@@ -147,7 +149,7 @@ class PartitionUpscalerTest {
     ImageJob ok = job(1, tmp.resolve("ok.png").toString(), good, 16, false);
     List<TileTask> tasks = new ArrayList<>(tasks(bad));
     tasks.addAll(tasks(ok));
-    List<Upscaled> out = new PartitionUpscaler(conf, op, tiling, PartitionUpscaler.Listener.NONE)
+    List<Upscaled> out = new PartitionUpscaler(conf, op, tiling, SETTINGS, PartitionUpscaler.Listener.NONE)
         .run(tasks);
     ImageOutcome badOut = (ImageOutcome) out.get(0);
     assertThat(badOut.isFailed()).isTrue();

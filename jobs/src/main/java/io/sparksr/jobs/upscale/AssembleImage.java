@@ -3,6 +3,7 @@ package io.sparksr.jobs.upscale;
 import io.sparksr.io.HadoopConf;
 import io.sparksr.pipeline.ImageAssembler;
 import io.sparksr.pipeline.ImageOutcome;
+import io.sparksr.pipeline.OutputSettings;
 import io.sparksr.pipeline.TileOutput;
 import io.sparksr.pipeline.Tiling;
 import io.sparksr.pipeline.Upscaled;
@@ -21,10 +22,12 @@ import scala.Tuple2;
 final class AssembleImage implements Function<Tuple2<Integer, Iterable<Upscaled>>, ImageOutcome> {
   private final Broadcast<HadoopConf> conf;
   private final Tiling tiling;
+  private final OutputSettings settings;
 
-  AssembleImage(Broadcast<HadoopConf> conf, Tiling tiling) {
+  AssembleImage(Broadcast<HadoopConf> conf, Tiling tiling, OutputSettings settings) {
     this.conf = conf;
     this.tiling = tiling;
+    this.settings = settings;
   }
 
   @Override
@@ -36,7 +39,7 @@ final class AssembleImage implements Function<Tuple2<Integer, Iterable<Upscaled>
       }
       tiles.add((TileOutput) u);
     }
-    return ImageAssembler.finish(conf.value().get(), tiling, tiles);
+    return ImageAssembler.finish(conf.value().get(), tiling, settings, tiles);
   }
 
   /** Keys a partition's record by its image, for the shuffle. */

@@ -5,12 +5,14 @@ import io.sparksr.io.HadoopFiles;
 import io.sparksr.io.ImageStore;
 import io.sparksr.io.InputListing;
 import io.sparksr.jobs.RunIds;
+import io.sparksr.jobs.SparkSr;
 import io.sparksr.jobs.upscale.UpscalePlanner.Probe;
 import io.sparksr.model.SrModel;
 import io.sparksr.partitioning.inference.TileOperator;
 import io.sparksr.pipeline.ImageJob;
 import io.sparksr.pipeline.ImageOutcome;
 import io.sparksr.pipeline.OperatorCache;
+import io.sparksr.pipeline.OutputSettings;
 import io.sparksr.pipeline.TileTask;
 import io.sparksr.pipeline.Tiling;
 import io.sparksr.pipeline.Upscaled;
@@ -95,6 +97,8 @@ public final class UpscaleJob {
           sizes.size(), jsc.defaultParallelism());
     }
     Tiling tiling = cfg.tiling();
+    OutputSettings settings = new OutputSettings(SparkSr.VERSION, cfg.model(), modelSha256(op),
+        runId, cfg.jpegQuality());
     long probed = System.nanoTime();
 
     // 2. the plan, on the driver
@@ -137,7 +141,7 @@ public final class UpscaleJob {
           pixelsDone::value, cfg.progressSeconds())) {
         JavaRDD<Upscaled> inferred = jsc.parallelize(partitions, partitions.size())
             .mapPartitions(new UpscalePartition(conf, cfg.model(), cfg.forwardPermits(), tiling,
-                tilesDone, pixelsDone));
+                settings, tilesDone, pixelsDone));
         int split = splitImages(partitions);
         // images whose tiles all lie in one partition are stitched there; only the others
         // (at most two per partition boundary) go through a shuffle, and none when there are none
@@ -145,7 +149,7 @@ public final class UpscaleJob {
             ? inferred.map(new AssembleImage.Finished()).collect()
             : inferred.mapToPair(new AssembleImage.ByImage())
                 .groupByKey(Math.max(1, Math.min(split, partitions.size())))
-                .map(new AssembleImage(conf, tiling))
+                .map(new AssembleImage(conf, tiling, settings))
                 .collect();
         outcomes.addAll(written);
       }
@@ -177,6 +181,11 @@ public final class UpscaleJob {
 
   static double flopsPerOutputPixel(TileOperator op, int scale) {
     return op instanceof SrModel m ? m.architecture().flopsPerOutputPixel(scale) : Double.NaN;
+  }
+
+  /** The SHA-256 of the model's bundle, "" for a built-in operator. */
+  static String modelSha256(TileOperator op) {
+    return op instanceof SrModel m && m.checksum() != null ? m.checksum() : "";
   }
 
   private static String modelId(TileOperator op) {

@@ -4,10 +4,13 @@ import io.sparksr.io.Failures;
 import io.sparksr.io.HadoopFiles;
 import io.sparksr.io.ImageStore;
 import io.sparksr.io.InputListing;
+import io.sparksr.jobs.RunIds;
+import io.sparksr.jobs.SparkSr;
 import io.sparksr.jobs.upscale.UpscalePlanner.Probe;
 import io.sparksr.partitioning.inference.TileOperator;
 import io.sparksr.pipeline.ImageAssembler;
 import io.sparksr.pipeline.ImageOutcome;
+import io.sparksr.pipeline.OutputSettings;
 import io.sparksr.pipeline.PartitionUpscaler;
 import io.sparksr.pipeline.TileOutput;
 import io.sparksr.pipeline.TileTask;
@@ -54,12 +57,14 @@ public final class UpscaleLoop {
         existing.files(), existing.hiddenFolders(), Double.NaN, op.getClass().getName(), threads,
         output + "/" + UpscaleJob.WORK_DIR);
     Tiling tiling = cfg.tiling();
+    OutputSettings settings = new OutputSettings(SparkSr.VERSION, cfg.model(),
+        UpscaleJob.modelSha256(op), RunIds.next(), cfg.jpegQuality());
     List<ImageOutcome> outcomes = new ArrayList<>(plan.settled());
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       List<Future<List<Upscaled>>> parts = new ArrayList<>();
       for (List<TileTask> partition : plan.partitions()) {
-        parts.add(pool.submit(() -> new PartitionUpscaler(conf, op, tiling,
+        parts.add(pool.submit(() -> new PartitionUpscaler(conf, op, tiling, settings,
             PartitionUpscaler.Listener.NONE).run(partition)));
       }
       Map<Integer, List<TileOutput>> split = new HashMap<>();
@@ -73,7 +78,7 @@ public final class UpscaleLoop {
         }
       }
       for (List<TileOutput> tiles : split.values()) {
-        outcomes.add(ImageAssembler.finish(conf, tiling, tiles));
+        outcomes.add(ImageAssembler.finish(conf, tiling, settings, tiles));
       }
     } finally {
       pool.shutdownNow();

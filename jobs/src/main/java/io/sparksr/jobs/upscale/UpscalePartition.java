@@ -7,6 +7,7 @@ import io.sparksr.partitioning.inference.TileOperator;
 import io.sparksr.partitioning.tiling.TileSpec;
 import io.sparksr.pipeline.ImageJob;
 import io.sparksr.pipeline.OperatorCache;
+import io.sparksr.pipeline.OutputSettings;
 import io.sparksr.pipeline.PartitionUpscaler;
 import io.sparksr.pipeline.TileTask;
 import io.sparksr.pipeline.Tiling;
@@ -28,16 +29,18 @@ final class UpscalePartition implements FlatMapFunction<Iterator<List<TileTask>>
   private final String model;
   private final int forwardPermits;
   private final Tiling tiling;
+  private final OutputSettings settings;
   private final LongAccumulator tilesDone;
   private final LongAccumulator pixelsDone;
 
   /** @param forwardPermits forward lanes per executor JVM; 0 = the model's own default */
   UpscalePartition(Broadcast<HadoopConf> conf, String model, int forwardPermits, Tiling tiling,
-      LongAccumulator tilesDone, LongAccumulator pixelsDone) {
+      OutputSettings settings, LongAccumulator tilesDone, LongAccumulator pixelsDone) {
     this.conf = conf;
     this.model = model;
     this.forwardPermits = forwardPermits;
     this.tiling = tiling;
+    this.settings = settings;
     this.tilesDone = tilesDone;
     this.pixelsDone = pixelsDone;
   }
@@ -53,7 +56,8 @@ final class UpscalePartition implements FlatMapFunction<Iterator<List<TileTask>>
     FaultHooks hooks = FaultHooks.forTask();
     List<TileTask> tasks = new ArrayList<>();
     partition.forEachRemaining(tasks::addAll);
-    List<Upscaled> out = new PartitionUpscaler(c, op, tiling, new PartitionUpscaler.Listener() {
+    List<Upscaled> out = new PartitionUpscaler(c, op, tiling, settings,
+        new PartitionUpscaler.Listener() {
       @Override
       public void done(ImageJob image, TileSpec tile, boolean computed) {
         tilesDone.add(1);

@@ -154,4 +154,32 @@ public class ArchiveTreeTest extends SharedSpark {
     assertThat(r.images().stream().filter(ImageOutcome::isFailed).findFirst().orElseThrow()
         .reason()).contains("collides");
   }
+
+  /** Odd folder names reach the output side as mirrored folders, never outside the output. */
+  @Test
+  public void hostileFolderNamesStayInsideTheOutput() throws Exception {
+    Path root = tmp.newFolder("odd").toPath();
+    image(root.resolve("\u00e9v\u00e9nement/new\nline/a.png"), 3, 10, 10, "png", 8);
+    image(root.resolve(".../b.png"), 3, 10, 10, "png", 8);
+    image(root.resolve("-rf/x..c.png"), 3, 10, 10, "png", 8);
+    List<String> before;
+    try (var s = Files.list(tmp.getRoot().toPath())) {
+      before = s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    String out = tmp.getRoot() + "/odd-out";
+    UpscaleJobResult r = UpscaleJob.run(spark(), UpscaleJobConfig.builder()
+        .inputs(List.of(root.toString())).output(out).scale(2).model("bicubic").tileSize(16)
+        .build());
+    assertThat(r.failed()).as(r.summary()).isZero();
+    assertThat(new File(out, "\u00e9v\u00e9nement/new\nline/a_x2.png")).exists();
+    assertThat(new File(out, "...")).as("'...' is a hidden name: not read").doesNotExist();
+    assertThat(r.succeeded()).isEqualTo(2);
+    assertThat(new File(out, "-rf/x..c_x2.png")).exists();
+    List<String> after;
+    try (var s = Files.list(tmp.getRoot().toPath())) {
+      after = s.map(p -> p.getFileName().toString()).filter(n -> !n.equals("odd-out")).sorted()
+          .toList();
+    }
+    assertThat(after).isEqualTo(before);
+  }
 }

@@ -98,8 +98,9 @@ public class ModelFileSystemTest extends SharedSpark {
             store.info(in.getPath() + "/a.png"), null)), Map.of(), java.util.Set.of(),
         Double.NaN, "x", 1, tmp.getRoot() + "/w");
     List<Upscaled> out = new ArrayList<>();
-    new UpscalePartition(conf, fresh, 0, resolved.tiling(), jsc.sc().longAccumulator(),
-        jsc.sc().longAccumulator())
+    new UpscalePartition(conf, fresh, 0, resolved.tiling(),
+        new io.sparksr.pipeline.OutputSettings("sparksr test", fresh, "", "run", null),
+        jsc.sc().longAccumulator(), jsc.sc().longAccumulator())
         .call(List.<List<TileTask>>of(plan.tasks()).iterator()).forEachRemaining(out::add);
     assertThat(out).singleElement().satisfies(u ->
         assertThat(((ImageOutcome) u).ok()).as(((ImageOutcome) u).reason()).isTrue());
