@@ -30,9 +30,10 @@ class ExpandTest {
   }
 
   @Test
-  void directoryGivesItsImagesSortedAndQualified() throws Exception {
+  void directoryGivesItsImagesRecursivelySortedAndQualified() throws Exception {
     assertThat(store.expand(List.of(dir.toString())))
-        .containsExactly(uri("a.JPG"), uri("b.png"), uri("c.tiff"), uri("d.bmp"), uri("e.jpeg"), uri("f.TIF"));
+        .containsExactly(uri("a.JPG"), uri("b.png"), uri("c.tiff"), uri("d.bmp"), uri("e.jpeg"),
+            uri("f.TIF"), uri("other/h.png"), uri("sub/g.png"));
   }
 
   @Test

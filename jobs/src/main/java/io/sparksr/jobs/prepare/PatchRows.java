@@ -4,6 +4,7 @@ import io.sparksr.io.DecodedImage;
 import io.sparksr.io.Failures;
 import io.sparksr.io.HadoopConf;
 import io.sparksr.io.ImageStore;
+import io.sparksr.partitioning.degrade.DegradationSpec;
 import io.sparksr.partitioning.image.ImageTensor;
 import io.sparksr.partitioning.sampling.PatchSampler;
 import java.io.Serializable;
@@ -32,8 +33,11 @@ import org.slf4j.LoggerFactory;
 final class PatchRows implements FlatMapFunction<String, Row> {
   private static final Logger LOG = LoggerFactory.getLogger(PatchRows.class);
 
-  /** The dataset schema; documented in the README ("prepare: dataset schema"). */
-  static final StructType SCHEMA = new StructType()
+  /**
+   * The dataset schema; documented in the README ("prepare: dataset schema"): the patch columns,
+   * then every degradation parameter ({@link DegradationColumns}).
+   */
+  static final StructType SCHEMA = DegradationColumns.append(new StructType()
       .add("image_id", DataTypes.StringType, false)
       .add("source", DataTypes.StringType, false)
       .add("split", DataTypes.StringType, false)
@@ -45,7 +49,7 @@ final class PatchRows implements FlatMapFunction<String, Row> {
       .add("channels", DataTypes.IntegerType, false)
       .add("std", DataTypes.FloatType, false)
       .add("lr", DataTypes.BinaryType, false)
-      .add("hr", DataTypes.BinaryType, false);
+      .add("hr", DataTypes.BinaryType, false));
 
   /** Per-image counts. */
   record ImageStats(String path, String error, Map<Integer, Long> rows, Map<Integer, Long> dropped,
@@ -53,12 +57,14 @@ final class PatchRows implements FlatMapFunction<String, Row> {
 
   private final Broadcast<HadoopConf> conf;
   private final PrepareJobConfig cfg;
+  private final DegradationSpec degradation;
   private final CollectionAccumulator<ImageStats> stats;
 
-  PatchRows(Broadcast<HadoopConf> conf, PrepareJobConfig cfg,
+  PatchRows(Broadcast<HadoopConf> conf, PrepareJobConfig cfg, DegradationSpec degradation,
       CollectionAccumulator<ImageStats> stats) {
     this.conf = conf;
     this.cfg = cfg;
+    this.degradation = degradation;
     this.stats = stats;
   }
 
@@ -84,10 +90,12 @@ final class PatchRows implements FlatMapFunction<String, Row> {
     Map<Integer, Long> dropped = new TreeMap<>();
     for (int scale : cfg.scales()) {
       long seed = seed(cfg.seed(), imageId, scale);
-      PatchSampler.Sample s = sampler.sample(rgb, scale, seed);
+      PatchSampler.Sample s = sampler.sample(rgb, scale, seed, degradation);
       for (PatchSampler.Pair p : s.pairs()) {
-        rows.add(RowFactory.create(imageId, path, split, scale, p.x(), p.y(), p.augment(),
-            cfg.patchSize(), rgb.channels(), p.std(), p.lr(), p.hr()));
+        List<Object> v = new ArrayList<>(List.of(imageId, path, split, scale, p.x(), p.y(),
+            p.augment(), cfg.patchSize(), rgb.channels(), p.std(), p.lr(), p.hr()));
+        v.addAll(DegradationColumns.values(p.degradation()));
+        rows.add(RowFactory.create(v.toArray()));
       }
       counts.put(scale, (long) s.pairs().size());
       dropped.put(scale, (long) s.dropped());

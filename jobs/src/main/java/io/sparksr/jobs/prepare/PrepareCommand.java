@@ -5,9 +5,9 @@ import io.sparksr.jobs.SparkSessions;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code sparksr prepare}: the command line of {@link PrepareJob}. */
 @Command(name = "prepare", mixinStandardHelpOptions = true, sortOptions = false,
@@ -72,6 +72,13 @@ public final class PrepareCommand implements Callable<Integer> {
 
 
 
+  @Option(names = "--degradation", paramLabel = "<preset|file.yaml>",
+      defaultValue = PrepareJobConfig.DEFAULT_DEGRADATION,
+      description = "How LR patches are made: 'clean' (MATLAB bicubic, the default), 'archive' "
+          + "(JPEG/noise/blur chain for real photos), or a preset YAML (conf/degradations/). Every "
+          + "drawn parameter is a column of the data set.")
+  String degradation;
+
   @CommandLine.Mixin
   SparkOptions sparkOptions;
 
@@ -94,7 +101,7 @@ public final class PrepareCommand implements Callable<Integer> {
       return new PrepareJobConfig(input, output, scales, patchSize,
           stride == null ? Math.max(1, patchSize / 2) : stride, patchesPerImage, seed, minStd,
           flips, rot90, valFraction, compression, rowGroupMb, overwrite, sparkOptions.master(),
-          sparkOptions.conf());
+          sparkOptions.conf(), degradation);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sparksr.io.HadoopConf;
 import io.sparksr.io.HadoopFiles;
 import io.sparksr.io.ImageStore;
+import io.sparksr.jobs.Degradations;
 import io.sparksr.jobs.prepare.PatchRows.ImageStats;
+import io.sparksr.partitioning.degrade.DegradationSpec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,7 +54,10 @@ public final class PrepareJob {
     Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));
     CollectionAccumulator<ImageStats> stats = jsc.sc().collectionAccumulator("prepare-images");
     int slices = Math.max(1, Math.min(inputs.size(), jsc.defaultParallelism() * 4));
-    JavaRDD<Row> rows = jsc.parallelize(inputs, slices).flatMap(new PatchRows(conf, cfg, stats));
+    DegradationSpec degradation = Degradations.load(cfg.degradation(), hadoop);
+    LOG.info("prepare: LR patches by the '{}' degradation preset", degradation.name());
+    JavaRDD<Row> rows = jsc.parallelize(inputs, slices)
+        .flatMap(new PatchRows(conf, cfg, degradation, stats));
     spark.createDataFrame(rows, PatchRows.SCHEMA)
         .write()
         .mode(SaveMode.ErrorIfExists)
@@ -92,6 +97,7 @@ public final class PrepareJob {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("output", r.output());
     m.put("config", cfg);
+    m.put("degradation", Degradations.load(cfg.degradation(), new Configuration()).toString());
     m.put("images", r.images());
     m.put("rows", r.rows());
     m.put("total_rows", r.totalRows());

@@ -21,11 +21,18 @@ import java.util.Map;
  * @param compression     Parquet codec (zstd, snappy, gzip, none)
  * @param rowGroupMb      Parquet row group size in MB
  * @param overwrite       replace an existing dataset
+ * @param master          Spark master, null = spark-submit's or local[*]
+ * @param sparkConf       extra Spark settings
+ * @param degradation     how LR patches are made: a preset of conf/degradations ({@code clean}:
+ *                        MATLAB bicubic; {@code archive}: JPEG/noise-heavy) or a preset YAML path
  */
 public record PrepareJobConfig(List<String> inputs, String output, List<Integer> scales,
     int patchSize, int stride, int patchesPerImage, long seed, double minStd, boolean flips,
     boolean rot90, double valFraction, String compression, int rowGroupMb, boolean overwrite,
-    String master, Map<String, String> sparkConf) implements Serializable {
+    String master, Map<String, String> sparkConf, String degradation) implements Serializable {
+
+  /** The default of {@code degradation}: MATLAB bicubic, as every data set before it. */
+  public static final String DEFAULT_DEGRADATION = "clean";
 
   public PrepareJobConfig {
     if (inputs == null || inputs.isEmpty()) {
@@ -71,6 +78,10 @@ public record PrepareJobConfig(List<String> inputs, String output, List<Integer>
     }
     for (String in : inputs) {
       io.sparksr.jobs.PathRules.checkDisjoint("output", output, "input", in);
+    }
+    if (degradation == null || degradation.isBlank()) {
+      throw new IllegalArgumentException("'degradation' is empty but must name a preset "
+          + "(clean, archive) or a preset YAML file");
     }
     inputs = List.copyOf(inputs);
     scales = List.copyOf(scales);

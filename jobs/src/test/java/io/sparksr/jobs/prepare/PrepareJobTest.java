@@ -9,6 +9,7 @@ import io.sparksr.io.HadoopFiles;
 import io.sparksr.io.ImageStore;
 import io.sparksr.io.PixelFormat;
 import io.sparksr.jobs.SharedSpark;
+import io.sparksr.partitioning.degrade.DegradationParams;
 import io.sparksr.partitioning.image.ImageTensor;
 import io.sparksr.partitioning.image.Quantized;
 import io.sparksr.partitioning.image.Resize;
@@ -61,7 +62,7 @@ public class PrepareJobTest extends SharedSpark {
 
   private PrepareJobConfig config(String out, double valFraction) {
     return new PrepareJobConfig(List.of(in), out, List.of(2, 3), 8, 6, 0, 7, 0.0, false, false,
-        valFraction, "zstd", 1, false, null, Map.of());
+        valFraction, "zstd", 1, false, null, Map.of(), "clean");
   }
 
   @Test
@@ -124,5 +125,69 @@ public class PrepareJobTest extends SharedSpark {
     String out = tmp.newFolder("exists").getAbsolutePath();
     assertThatThrownBy(() -> PrepareJob.run(spark(), config(out, 0)))
         .hasMessageContaining("exists; pass --overwrite");
+  }
+
+  /**
+   * The archive preset: the same positions and HR patches as the clean data set, each LR made by
+   * the degradation chain, its parameters in columns from which the LR is remade bit for bit; the
+   * same seed gives the same rows.
+   */
+  @Test
+  public void degradedPatchesAreRecordedAndReproducibleFromTheirColumns() throws Exception {
+    PrepareJobConfig clean = config(tmp.getRoot() + "/clean", 0.0);
+    PrepareJobConfig archive = new PrepareJobConfig(clean.inputs(), tmp.getRoot() + "/archive",
+        clean.scales(), clean.patchSize(), clean.stride(), clean.patchesPerImage(), clean.seed(),
+        clean.minStd(), clean.flips(), clean.rot90(), clean.valFraction(), clean.compression(),
+        clean.rowGroupMb(), false, null, Map.of(), "archive");
+    PrepareJob.run(spark(), clean);
+    PrepareJob.run(spark(), archive);
+    List<Row> c = spark().read().parquet(clean.output()).orderBy("image_id", "scale", "y", "x")
+        .collectAsList();
+    List<Row> a = spark().read().parquet(archive.output()).orderBy("image_id", "scale", "y", "x")
+        .collectAsList();
+    assertThat(a).hasSameSizeAs(c).isNotEmpty();
+    int differ = 0;
+    PatchSampler sampler = new PatchSampler(8, 6, 0, 0, new int[] {0});
+    for (int i = 0; i < a.size(); i++) {
+      Row ra = a.get(i);
+      Row rc = c.get(i);
+      assertThat((byte[]) ra.getAs("hr")).isEqualTo((byte[]) rc.getAs("hr"));
+      assertThat(rc.<String>getAs("deg_preset")).isEqualTo("clean");
+      assertThat(ra.<String>getAs("deg_preset")).isEqualTo("archive");
+      if (!java.util.Arrays.equals((byte[]) ra.getAs("lr"), (byte[]) rc.getAs("lr"))) {
+        differ++;
+      }
+      if (i % 7 == 0) {
+        // remake the LR from the source and the row's parameter columns alone
+        DegradationParams p = new DegradationParams(ra.getAs("deg_preset"), ra.getAs("deg_seed"),
+            ra.getAs("deg_margin"), stage(ra, "deg1_"), stage(ra, "deg2_"),
+            ra.getAs("deg_final_mode"), ra.getAs("deg_final_jpeg"));
+        int scale = ra.getAs("scale");
+        ImageTensor src = Resize.modcrop(store.read(ra.<String>getAs("source")).tensor().toRgb(),
+            scale);
+        assertThat(sampler.degraded(src, scale, ra.getAs("x"), ra.getAs("y"), p))
+            .as("row %d", i).isEqualTo((byte[]) ra.getAs("lr"));
+      }
+    }
+    assertThat(differ).as("the chain changed most LR patches").isGreaterThan(a.size() / 2);
+    // the same seed, the same rows
+    PrepareJobConfig again = new PrepareJobConfig(clean.inputs(), tmp.getRoot() + "/archive2",
+        clean.scales(), clean.patchSize(), clean.stride(), clean.patchesPerImage(), clean.seed(),
+        clean.minStd(), clean.flips(), clean.rot90(), clean.valFraction(), clean.compression(),
+        clean.rowGroupMb(), false, null, Map.of(), "archive");
+    PrepareJob.run(spark(), again);
+    List<Row> b = spark().read().parquet(again.output()).orderBy("image_id", "scale", "y", "x")
+        .collectAsList();
+    for (int i = 0; i < a.size(); i++) {
+      assertThat((byte[]) b.get(i).getAs("lr")).isEqualTo((byte[]) a.get(i).getAs("lr"));
+    }
+  }
+
+  private static DegradationParams.Stage stage(Row r, String p) {
+    return new DegradationParams.Stage(r.getAs(p + "kernel"), r.getAs(p + "kernel_size"),
+        r.getAs(p + "sigma_x"), r.getAs(p + "sigma_y"), r.getAs(p + "theta"), r.getAs(p + "beta"),
+        r.getAs(p + "resize_mode"), r.getAs(p + "resize_factor"), r.getAs(p + "noise"),
+        r.getAs(p + "noise_level"), r.getAs(p + "gray_noise"), r.getAs(p + "noise_seed"),
+        r.getAs(p + "jpeg"));
   }
 }

@@ -50,7 +50,7 @@ public class TrainJobTest extends SharedSpark {
     }
     data = tmp.getRoot() + "/ds";
     PrepareJob.run(spark(), new PrepareJobConfig(List.of(hr), data, List.of(2, 3, 4), 8, 4, 0, 0,
-        0.0, false, false, 0.0, "zstd", 1, false, null, Map.of()));
+        0.0, false, false, 0.0, "zstd", 1, false, null, Map.of(), "clean"));
     val = hr;
     Path yaml = tmp.getRoot().toPath().resolve("tiny.yaml");
     Files.writeString(yaml, "arch: igconv-plksr\nchannels: 8\nblocks: 1\nkernel-size: 5\n"
