@@ -13,7 +13,8 @@ class ShippedConfigsTest {
 
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource({"upscale, conf/upscale.yaml", "prepare, conf/prepare.yaml",
-      "train, conf/train/default.yaml", "evaluate, conf/evaluate.yaml"})
+      "train, conf/train/default.yaml", "evaluate, conf/evaluate.yaml",
+      "prepare, conf/prepare-archive.yaml", "train, conf/train/archive.yaml"})
   void parses(String job, String file) {
     Path root = Path.of(System.getProperty("sparksr.repo.root", "..")).toAbsolutePath();
     Path yaml = root.resolve(file);
