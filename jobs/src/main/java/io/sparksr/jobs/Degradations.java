@@ -133,6 +133,58 @@ public final class Degradations {
     return out;
   }
 
+  /**
+   * The LR degradations {@code names} names ({@code clean} is built in), defined in
+   * {@code file} (a YAML on any Hadoop FS) or, when null, in the shipped
+   * {@code conf/degradations/eval.yaml}.
+   */
+  @SuppressWarnings("unchecked")
+  public static List<io.sparksr.partitioning.degrade.LrDegradation> lr(List<String> names,
+      String file, Configuration conf) throws IOException {
+    String yaml;
+    String source;
+    if (file != null) {
+      yaml = HadoopFiles.readText(conf, file);
+      source = file;
+    } else {
+      try (InputStream in = Degradations.class.getClassLoader()
+          .getResourceAsStream(RESOURCES + "eval.yaml")) {
+        if (in == null) {
+          throw new IOException("the shipped conf/degradations/eval.yaml is missing from the jar");
+        }
+        yaml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      }
+      source = "conf/degradations/eval.yaml";
+    }
+    Map<String, Object> all = new ObjectMapper(new YAMLFactory()).readValue(yaml, Map.class);
+    List<io.sparksr.partitioning.degrade.LrDegradation> out = new ArrayList<>();
+    for (String name : names) {
+      String n = name.trim();
+      if (n.equals(io.sparksr.partitioning.degrade.LrDegradation.CLEAN)) {
+        out.add(io.sparksr.partitioning.degrade.LrDegradation.NONE);
+        continue;
+      }
+      Object steps = all == null ? null : all.get(n);
+      if (!(steps instanceof List<?> list)) {
+        throw new IllegalArgumentException("'degradations' has '" + n + "' but " + source
+            + " defines only clean" + (all == null ? "" : ", " + String.join(", ", all.keySet())));
+      }
+      List<io.sparksr.partitioning.degrade.LrDegradation.Op> ops = new ArrayList<>();
+      for (Object o : list) {
+        Map<String, Object> step = (Map<String, Object>) o;
+        long seed = step.get("seed") == null ? 0 : ((Number) step.get("seed")).longValue();
+        for (Map.Entry<String, Object> e : step.entrySet()) {
+          if (!e.getKey().equals("seed")) {
+            ops.add(new io.sparksr.partitioning.degrade.LrDegradation.Op(e.getKey(),
+                ((Number) e.getValue()).doubleValue(), seed));
+          }
+        }
+      }
+      out.add(new io.sparksr.partitioning.degrade.LrDegradation(n, ops));
+    }
+    return out;
+  }
+
   /** The spec's fields as kebab-case YAML-shaped values (for the data set's summary). */
   public static Map<String, Object> describe(DegradationSpec spec) {
     Map<String, Object> m = new LinkedHashMap<>();

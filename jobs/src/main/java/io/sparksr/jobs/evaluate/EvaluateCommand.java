@@ -2,6 +2,7 @@ package io.sparksr.jobs.evaluate;
 
 import io.sparksr.io.HadoopFiles;
 import io.sparksr.io.ImageStore;
+import io.sparksr.jobs.Degradations;
 import io.sparksr.jobs.SparkOptions;
 import io.sparksr.jobs.SparkSessions;
 import io.sparksr.pipeline.OperatorCache;
@@ -43,6 +44,17 @@ public final class EvaluateCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}). Tiled output equals whole-image output.")
   int tileSize;
 
+  @Option(names = "--degradations", split = ",", defaultValue = "clean",
+      paramLabel = "<name>", description = "What is done to the LR before the models see it, "
+          + "one column of results each: clean (the MATLAB-bicubic LR), or names of "
+          + "conf/degradations/eval.yaml (jpeg75, noise3+jpeg90, ...) (default: ${DEFAULT-VALUE}).")
+  List<String> degradations;
+
+  @Option(names = "--degradations-file", paramLabel = "<file.yaml>",
+      description = "Where the degradation names are defined (default: the shipped "
+          + "conf/degradations/eval.yaml).")
+  String degradationsFile;
+
   @Option(names = "--self-ensemble",
       description = "Also evaluate the x8 flips/rotations ensemble (report its gain and cost).")
   boolean selfEnsemble;
@@ -79,14 +91,17 @@ public final class EvaluateCommand implements Callable<Integer> {
     try {
       List<EvaluateJobConfig.Dataset> ds = datasets == null ? null
           : datasets.stream().map(EvaluateJobConfig.Dataset::parse).toList();
+      var hadoop = SparkOptions.hadoopConfiguration(sparkOptions.conf());
       EvaluateJobConfig cfg = new EvaluateJobConfig(ds, scales, models, tileSize, selfEnsemble,
           output, crops, resolveAnchors(anchors), sparkOptions.master(),
-          sparkOptions.conf());
-      var hadoop = SparkOptions.hadoopConfiguration(cfg.sparkConf());
+          sparkOptions.conf(), Degradations.lr(degradations, degradationsFile, hadoop));
       cfg.checkModels(m -> OperatorCache.get(m, hadoop));
       checkDatasets(cfg);
       checkAnchors(cfg);
       return cfg;
+    } catch (java.io.IOException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "cannot read the degradations: "
+          + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }

@@ -122,7 +122,9 @@ final class EvaluateFunctions {
         try {
           TileOperator run = s.selfEnsemble() ? new SelfEnsemble(op) : op;
           long t0 = System.nanoTime();
-          TensorUpscaler.Output sr = TensorUpscaler.upscale(run, p.lr(), u.scale(), s.tileSize(),
+          ImageTensor lr = s.degradation().apply(p.lr(),
+              u.dataset() + "/" + u.image() + "/" + u.scale());
+          TensorUpscaler.Output sr = TensorUpscaler.upscale(run, lr, u.scale(), s.tileSize(),
               op.radius(), op.defaultBorder(), (long) Tiling.DEFAULT_BATCH_MEMORY_MB << 20);
           double seconds = (System.nanoTime() - t0) / 1e9;
           Metrics.Score score = Metrics.score(sr.image(), p.hr(), u.scale());

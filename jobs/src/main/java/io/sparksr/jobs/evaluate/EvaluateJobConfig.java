@@ -1,5 +1,6 @@
 package io.sparksr.jobs.evaluate;
 
+import io.sparksr.partitioning.degrade.LrDegradation;
 import io.sparksr.partitioning.inference.TileOperator;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -24,12 +25,22 @@ import java.util.function.Function;
  * @param anchors      the published-numbers YAML, or null for none
  * @param master       Spark master, null = spark-submit's or local[*]
  * @param sparkConf    extra Spark settings
+ * @param degradations what is done to the LR before the models see it, one setting each
+ *                     ({@link LrDegradation#NONE} = the clean MATLAB-bicubic LR)
  */
 public record EvaluateJobConfig(List<Dataset> datasets, List<Integer> scales, List<String> models,
     int tileSize, boolean selfEnsemble, String output, int crops, String anchors, String master,
-    Map<String, String> sparkConf) implements Serializable {
+    Map<String, String> sparkConf, List<LrDegradation> degradations) implements Serializable {
 
-  /** A named data set: a folder (its image files, not recursive), a glob or a file. */
+  /** Clean inputs only. */
+  public EvaluateJobConfig(List<Dataset> datasets, List<Integer> scales, List<String> models,
+      int tileSize, boolean selfEnsemble, String output, int crops, String anchors, String master,
+      Map<String, String> sparkConf) {
+    this(datasets, scales, models, tileSize, selfEnsemble, output, crops, anchors, master,
+        sparkConf, List.of(LrDegradation.NONE));
+  }
+
+  /** A named data set: a folder (its image files, recursively), a glob or a file. */
   public record Dataset(String name, String path) implements Serializable {
     public Dataset {
       if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
@@ -105,14 +116,25 @@ public record EvaluateJobConfig(List<Dataset> datasets, List<Integer> scales, Li
     scales = List.copyOf(scales);
     models = List.copyOf(models);
     sparkConf = sparkConf == null ? Map.of() : Map.copyOf(sparkConf);
+    degradations = degradations == null || degradations.isEmpty()
+        ? List.of(LrDegradation.NONE) : List.copyOf(degradations);
+    if (degradations.stream().map(LrDegradation::name).distinct().count()
+        != degradations.size()) {
+      throw new IllegalArgumentException("'degradations' names one twice: " + degradations);
+    }
   }
 
-  /** The settings every (image, scale, model) is evaluated with: plain, and x8 if asked. */
+  /**
+   * The settings every (image, scale, model) is evaluated with: per degradation, plain, and x8 if
+   * asked.
+   */
   public List<Setting> settings() {
     List<Setting> out = new ArrayList<>();
-    out.add(new Setting(tileSize, false));
-    if (selfEnsemble) {
-      out.add(new Setting(tileSize, true));
+    for (LrDegradation d : degradations) {
+      out.add(new Setting(tileSize, false, d));
+      if (selfEnsemble) {
+        out.add(new Setting(tileSize, true, d));
+      }
     }
     return out;
   }

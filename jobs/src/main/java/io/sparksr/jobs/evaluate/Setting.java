@@ -1,5 +1,6 @@
 package io.sparksr.jobs.evaluate;
 
+import io.sparksr.partitioning.degrade.LrDegradation;
 import io.sparksr.partitioning.inference.SelfEnsemble;
 import java.io.Serializable;
 
@@ -10,18 +11,31 @@ import java.io.Serializable;
  * @param tileSize     tile core size in LR pixels; 0 = the whole image as one tile (an image no
  *                     larger than the tile is one tile either way, with the same output)
  * @param selfEnsemble the x8 flips/rotations ensemble
+ * @param degradation  applied to the LR before the model sees it ({@link LrDegradation#NONE}:
+ *                     the clean MATLAB-bicubic LR)
  */
-public record Setting(int tileSize, boolean selfEnsemble) implements Serializable {
+public record Setting(int tileSize, boolean selfEnsemble, LrDegradation degradation)
+    implements Serializable {
 
   public Setting {
     if (tileSize < 0) {
       throw new IllegalArgumentException("'tile-size' is " + tileSize + " but must be >= 0");
     }
+    java.util.Objects.requireNonNull(degradation, "degradation");
   }
 
-  /** {@code whole} or {@code tile<n>}, with {@code +x8} for the self-ensemble. */
+  /** A setting on the clean LR. */
+  public Setting(int tileSize, boolean selfEnsemble) {
+    this(tileSize, selfEnsemble, LrDegradation.NONE);
+  }
+
+  /**
+   * {@code whole} or {@code tile<n>}, then {@code @<degradation>} for a degraded LR, then
+   * {@code +x8} for the self-ensemble (clean settings keep the names they always had).
+   */
   public String name() {
-    return (tileSize == 0 ? "whole" : "tile" + tileSize) + (selfEnsemble ? "+x8" : "");
+    return (tileSize == 0 ? "whole" : "tile" + tileSize)
+        + (degradation.isClean() ? "" : "@" + degradation.name()) + (selfEnsemble ? "+x8" : "");
   }
 
   /** Operator runs per tile: {@link SelfEnsemble#RUNS} for the self-ensemble, else 1. */

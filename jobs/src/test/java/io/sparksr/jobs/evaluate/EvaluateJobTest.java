@@ -169,4 +169,39 @@ public class EvaluateJobTest extends SharedSpark {
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
     assertThat(images).containsExactly("a/x.png", "b/deeper/y.png", "b/x.png");
   }
+
+  /**
+   * Degradations are a sweep axis: each named one (from the shipped eval.yaml) is applied to the
+   * LR after the MATLAB-bicubic downscale; its rows carry it in the setting, and the score equals
+   * the model run on that degraded LR, computed here independently.
+   */
+  @Test
+  public void degradedInputsAreASettingScoredOnTheDegradedLr() throws Exception {
+    File in = tmp.newFolder("deg");
+    ImageStore store = new ImageStore(new Configuration());
+    Random rnd = new Random(5);
+    float[] d = new float[3 * 48 * 60];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = (float) (0.5 + 0.3 * Math.sin(i * 0.05) + 0.1 * rnd.nextFloat());
+    }
+    store.write(in + "/a.png", new ImageTensor(3, 48, 60, d), PixelFormat.of("png", 3, 8));
+    String out = tmp.getRoot() + "/eval-deg";
+    EvaluateCommand cmd = new EvaluateCommand();
+    new picocli.CommandLine(cmd).parseArgs("--datasets", "D=" + in, "--scales", "2",
+        "--models", "bicubic", "--degradations", "clean,jpeg75", "--output", out, "--crops", "0");
+    EvaluateJobResult r = EvaluateJob.run(spark(), cmd.toConfig());
+    assertThat(r.failures()).isEmpty();
+    EvalAccumulator.Result clean = find(r.summaries(), "D", 2, "whole").result();
+    EvalAccumulator.Result jpeg = find(r.summaries(), "D", 2, "whole@jpeg75").result();
+    assertThat(jpeg.psnr()).isLessThan(clean.psnr());
+    // independently: MATLAB bicubic of the JPEG-75 round trip of the 8-bit MATLAB-bicubic LR
+    ImageTensor hr = io.sparksr.partitioning.image.Resize.modcrop(store.read(in + "/a.png")
+        .tensor(), 2);
+    ImageTensor lr = io.sparksr.partitioning.image.Quantized.of(
+        io.sparksr.partitioning.image.Resize.imresize(hr, 0.5), 8).toTensor();
+    ImageTensor sr = io.sparksr.partitioning.image.Resize.imresize(
+        io.sparksr.partitioning.degrade.Jpeg.roundTrip(lr, 75), 2);
+    assertThat(jpeg.psnr()).isCloseTo(io.sparksr.partitioning.metrics.Metrics.score(sr, hr, 2)
+        .psnr(), within(1e-6));
+  }
 }
