@@ -21,8 +21,8 @@ import picocli.CommandLine.Option;
 public final class ExportOnnxCommand implements Callable<Integer> {
 
   @Option(names = "--model", defaultValue = ModelRegistry.DEFAULT, paramLabel = "<model>",
-      description = "'default' (the shipped bundle) or the path of a model bundle (.srm) on any "
-          + "Hadoop file system (default: ${DEFAULT-VALUE}).")
+      description = "'default' or 'archive' (the shipped bundles) or the path of a model bundle "
+          + "(.srm) on any Hadoop file system (default: ${DEFAULT-VALUE}).")
   String model;
 
   @Option(names = "--scale", required = true, paramLabel = "<r>",

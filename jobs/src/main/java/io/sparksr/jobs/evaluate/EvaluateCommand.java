@@ -35,8 +35,8 @@ public final class EvaluateCommand implements Callable<Integer> {
   List<Integer> scales;
 
   @Option(names = "--models", split = ",", defaultValue = "bicubic", paramLabel = "<model>",
-      description = "Models: bicubic (MATLAB), default (the shipped model) or model bundle paths "
-          + "(default: ${DEFAULT-VALUE}).")
+      description = "Models: bicubic (MATLAB), default and archive (the shipped models) or model "
+          + "bundle paths (default: ${DEFAULT-VALUE}).")
   List<String> models;
 
   @Option(names = "--tile-size", defaultValue = "0", paramLabel = "<px>",

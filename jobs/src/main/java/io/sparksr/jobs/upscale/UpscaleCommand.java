@@ -36,9 +36,10 @@ public final class UpscaleCommand implements Callable<Integer> {
   int scale;
 
   @Option(names = "--model", defaultValue = UpscaleJobConfig.DEFAULT_MODEL,
-      description = "Model: 'default' (the shipped multi-scale network), 'bicubic' "
-          + "(MATLAB-compatible) or the path of a model bundle (.srm) on any Hadoop FS "
-          + "(default: ${DEFAULT-VALUE}).")
+      description = "Model: 'default' (the shipped multi-scale network, for clean scans and "
+          + "camera originals), 'archive' (the same network fine-tuned for JPEG-compressed, noisy "
+          + "photos), 'bicubic' (MATLAB-compatible) or the path of a model bundle (.srm) on any "
+          + "Hadoop FS (default: ${DEFAULT-VALUE}).")
   String model;
 
   @Option(names = "--tile-size", defaultValue = "" + UpscaleJobConfig.DEFAULT_TILE_SIZE,
