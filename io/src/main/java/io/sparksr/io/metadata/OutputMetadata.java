@@ -339,9 +339,22 @@ public final class OutputMetadata {
         report.kept("tiff-tags (as png text)");
       }
       if (src.exif() != null) {
-        report.dropped("exif", "the jdk png encoder cannot write eXIf");
-        if (src.exifThumbnail()) {
-          report.dropped("thumbnail", "regenerating not supported");
+        // an eXIf chunk (PNG 1.5 extension): the edited EXIF as a TIFF structure; the JDK writer
+        // puts unknown chunks before the image data, as the chunk must be
+        try {
+          TiffOutputSet set = editedExif(src.exif());
+          java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+          new org.apache.commons.imaging.formats.tiff.write.TiffImageWriterLossy(set.byteOrder)
+              .write(b, set);
+          IIOMetadataNode chunks = new IIOMetadataNode("UnknownChunks");
+          IIOMetadataNode chunk = new IIOMetadataNode("UnknownChunk");
+          chunk.setAttribute("type", "eXIf");
+          chunk.setUserObject(b.toByteArray());
+          chunks.appendChild(chunk);
+          root.appendChild(chunks);
+          report.kept("exif");
+        } catch (Exception e) {
+          report.dropped("exif", "not writable: " + message(e));
         }
       }
       if (src.photoshop() != null || src.iptc() != null) {

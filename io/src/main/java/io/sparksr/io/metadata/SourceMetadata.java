@@ -392,8 +392,11 @@ public final class SourceMetadata implements Serializable {
         TiffField x = d.findField(TiffTagConstants.TIFF_TAG_XRESOLUTION);
         TiffField y = d.findField(TiffTagConstants.TIFF_TAG_YRESOLUTION);
         TiffField u = d.findField(TiffTagConstants.TIFF_TAG_RESOLUTION_UNIT);
+        // a PNG's own pHYs is its resolution; EXIF in an eXIf chunk only fills in without one
+        boolean pngWithPhys = "png".equals(format) && resolution != null;
         if (x != null && y != null && x.getValue() instanceof RationalNumber rx
-            && y.getValue() instanceof RationalNumber ry && rx.doubleValue() > 0) {
+            && y.getValue() instanceof RationalNumber ry && rx.doubleValue() > 0
+            && !pngWithPhys) {
           resolution = new Resolution(rx.doubleValue(), ry.doubleValue(),
               tiffUnit(u == null ? 2 : u.getIntValue()));
         }

@@ -6,15 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparksr.io.Exiftool;
 import io.sparksr.io.ImageStore;
-import io.sparksr.io.PixelFormat;
 import io.sparksr.jobs.SharedSpark;
-import io.sparksr.partitioning.image.ImageTensor;
 import io.sparksr.pipeline.ImageOutcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.Assume;
@@ -37,13 +34,7 @@ public class ArchiveMetadataTest extends SharedSpark {
   private final ImageStore store = new ImageStore(new Configuration());
 
   private void image(Path p, int c, int h, int w, String format, int bits) throws Exception {
-    Files.createDirectories(p.getParent());
-    Random rnd = new Random(p.toString().hashCode());
-    float[] d = new float[c * h * w];
-    for (int i = 0; i < d.length; i++) {
-      d[i] = (float) (0.5 + 0.3 * Math.sin(i * 0.01) + 0.1 * rnd.nextFloat());
-    }
-    store.write(p.toString(), new ImageTensor(c, h, w, d), PixelFormat.of(format, c, bits));
+    ArchiveTreeTest.writeImage(store, p, c, h, w, format, bits);
   }
 
   private static void tag(Path file, String... tags) throws Exception {
@@ -81,6 +72,7 @@ public class ArchiveMetadataTest extends SharedSpark {
         "-XMP-dc:Rights=CC BY 4.0", "-ThumbnailImage<=" + thumb);
     tag(jpg2, "-EXIF:Make=Nikon", "-EXIF:Artist=Bo Other");
     tag(png, "-PNG:Title=Harbour poster", "-PNG:Author=Print shop", "-XMP-dc:Rights=Public domain",
+        "-EXIF:Artist=Poster artist", "-EXIF:Copyright=(c) Print shop",
         "-PNG:PixelsPerUnitX=11811", "-PNG:PixelsPerUnitY=11811", "-PNG:PixelUnits=meters");
     tag(tif, "-IFD0:Artist=Plate maker", "-IFD0:Copyright=(c) 1901", "-IFD0:ModifyDate=1901:05:01 00:00:00",
         "-IFD0:ImageDescription=Glass plate 12", "-IFD0:Make=Scanner Co", "-IFD0:Model=S-1",
@@ -128,7 +120,8 @@ public class ArchiveMetadataTest extends SharedSpark {
     // PNG: text chunks and XMP equal, pHYs times the scale
     JsonNode ps = Exiftool.read(png);
     JsonNode po = Exiftool.read(Path.of(out, "scans/poster_x2.png"));
-    for (String k : List.of("PNG:Title", "PNG:Author", "XMP-dc:Rights", "PNG-pHYs:PixelUnits")) {
+    for (String k : List.of("PNG:Title", "PNG:Author", "XMP-dc:Rights", "PNG-pHYs:PixelUnits",
+        "IFD0:Artist", "IFD0:Copyright")) {
       assertThat(po.get(k)).as(k).isNotNull().isEqualTo(ps.get(k));
     }
     assertThat(po.get("PNG-pHYs:PixelsPerUnitX").asDouble()).isCloseTo(11811.0 * SCALE,

@@ -34,11 +34,17 @@ public class ArchiveTreeTest extends SharedSpark {
   private final ImageStore store = new ImageStore(new Configuration());
 
   private void image(Path p, int c, int h, int w, String format, int bits) throws Exception {
+    writeImage(store, p, c, h, w, format, bits);
+  }
+
+  /** A c x h x w image of smooth content seeded by its path, written as {@code format}. */
+  static void writeImage(ImageStore store, Path p, int c, int h, int w, String format, int bits)
+      throws Exception {
     Files.createDirectories(p.getParent());
     Random rnd = new Random(p.toString().hashCode());
     float[] d = new float[c * h * w];
     for (int i = 0; i < d.length; i++) {
-      d[i] = rnd.nextFloat();
+      d[i] = (float) (0.5 + 0.3 * Math.sin(i * 0.01) + 0.1 * rnd.nextFloat());
     }
     store.write(p.toString(), new ImageTensor(c, h, w, d), PixelFormat.of(format, c, bits));
   }
