@@ -21,7 +21,8 @@ import org.apache.hadoop.conf.Configuration;
  */
 public final class Degradations {
   private static final String RESOURCES = "io/sparksr/jobs/degradations/";
-  private static final Set<String> TOP = Set.of("name", "first", "second-prob", "second",
+  private static final Set<String> TOP = Set.of("name", "clean-prob", "first", "second-prob",
+      "second",
       "final-modes", "final-jpeg-prob", "final-jpeg");
   private static final Set<String> ORDER = Set.of("blur-prob", "kernels", "kernel-size", "sigma",
       "beta-general", "beta-plateau", "resize-up", "resize-down", "up", "down", "gaussian-prob",
@@ -59,7 +60,7 @@ public final class Degradations {
     }
     if (m.size() == 1) {
       DegradationSpec clean = DegradationSpec.clean();
-      return new DegradationSpec(name, clean.first(), 0, clean.second(), clean.finalModes(), 0,
+      return new DegradationSpec(name, 1, clean.first(), 0, clean.second(), clean.finalModes(), 0,
           clean.finalJpeg());
     }
     DegradationSpec.Order first = order((Map<String, Object>) m.get("first"), source, "first");
@@ -67,7 +68,8 @@ public final class Degradations {
         : order((Map<String, Object>) m.get("second"), source, "second");
     List<String> modes = m.get("final-modes") == null ? Resampler.MODES
         : strings(m.get("final-modes"));
-    return new DegradationSpec(name, first, number(m, "second-prob", 0), second, modes,
+    return new DegradationSpec(name, number(m, "clean-prob", 0), first,
+        number(m, "second-prob", 0), second, modes,
         number(m, "final-jpeg-prob", 0), range(m, "final-jpeg", 95, source));
   }
 

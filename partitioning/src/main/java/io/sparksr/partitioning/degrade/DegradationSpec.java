@@ -11,6 +11,8 @@ import java.util.Objects;
  * optionally, a last JPEG. Probabilities are in [0, 1]; ranges are [min, max] drawn uniformly.
  *
  * @param name         the preset's name (a Parquet column of every row it makes)
+ * @param cleanProb    share of patches left clean (MATLAB bicubic LR): keeps what the model does
+ *                     on clean inputs from drifting while it learns the degraded ones
  * @param first        the first order
  * @param secondProb   probability of applying the second order
  * @param second       the second order
@@ -18,7 +20,8 @@ import java.util.Objects;
  * @param finalJpegProb probability of a JPEG after the final resize
  * @param finalJpeg    its quality range
  */
-public record DegradationSpec(String name, Order first, double secondProb, Order second,
+public record DegradationSpec(String name, double cleanProb, Order first, double secondProb,
+    Order second,
     List<String> finalModes, double finalJpegProb, Range finalJpeg) implements Serializable {
 
   /** [min, max], drawn uniformly. */
@@ -93,6 +96,9 @@ public record DegradationSpec(String name, Order first, double secondProb, Order
   public DegradationSpec {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(first, "first");
+    if (cleanProb < 0 || cleanProb > 1) {
+      throw new IllegalArgumentException("'clean-prob' is " + cleanProb + " but must be in [0, 1]");
+    }
     Objects.requireNonNull(second, "second");
     finalModes = List.copyOf(finalModes);
     if (finalModes.isEmpty()) {
@@ -111,12 +117,13 @@ public record DegradationSpec(String name, Order first, double secondProb, Order
 
   /** MATLAB bicubic only, as the clean data set has always been made. */
   public static DegradationSpec clean() {
-    return new DegradationSpec("clean", Order.none(), 0, Order.none(), List.of("matlab"), 0,
+    return new DegradationSpec("clean", 1, Order.none(), 0, Order.none(), List.of("matlab"), 0,
         new Range(95, 95));
   }
 
   /** Whether this preset degrades at all (else LR = MATLAB bicubic of the HR). */
   public boolean isClean() {
-    return first.equals(Order.none()) && secondProb == 0 && finalJpegProb == 0;
+    return cleanProb == 1
+        || first.equals(Order.none()) && secondProb == 0 && finalJpegProb == 0;
   }
 }

@@ -27,6 +27,10 @@ public final class Degrader {
       return DegradationParams.clean();
     }
     SplittableRandom rnd = new SplittableRandom(seed);
+    if (rnd.nextDouble() < spec.cleanProb()) {
+      return new DegradationParams(spec.name(), seed, 0, DegradationParams.Stage.NONE,
+          DegradationParams.Stage.NONE, "", 0);
+    }
     int margin = MIN_MARGIN + rnd.nextInt(MAX_MARGIN - MIN_MARGIN + 1);
     DegradationParams.Stage first = stage(spec.first(), rnd);
     DegradationParams.Stage second = rnd.nextDouble() < spec.secondProb()

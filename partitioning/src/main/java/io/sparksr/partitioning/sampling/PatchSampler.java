@@ -1,16 +1,16 @@
 package io.sparksr.partitioning.sampling;
 
+import io.sparksr.partitioning.degrade.DegradationParams;
+import io.sparksr.partitioning.degrade.DegradationSpec;
+import io.sparksr.partitioning.degrade.Degrader;
 import io.sparksr.partitioning.image.Dihedral;
 import io.sparksr.partitioning.image.ImageTensor;
 import io.sparksr.partitioning.image.Quantized;
 import io.sparksr.partitioning.image.Resize;
-import java.util.ArrayList;
-import io.sparksr.partitioning.degrade.DegradationParams;
-import io.sparksr.partitioning.degrade.DegradationSpec;
-import io.sparksr.partitioning.degrade.Degrader;
 import io.sparksr.partitioning.tiling.BorderPolicy;
 import io.sparksr.partitioning.tiling.Rect;
 import io.sparksr.partitioning.tiling.Tiles;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -104,7 +104,9 @@ public final class PatchSampler {
       DegradationParams params = DegradationParams.clean();
       if (!spec.isClean()) {
         params = Degrader.draw(spec, patchSeed(seed, pos[0], pos[1]));
-        lp = degraded(cropped, scale, pos[0], pos[1], params);
+        if (!params.isClean()) {
+          lp = degraded(cropped, scale, pos[0], pos[1], params);
+        }
       }
       for (int d : augment) {
         pairs.add(new Pair(pos[0], pos[1], d, Dihedral.apply(lp, patchSize, c, d),
@@ -127,6 +129,10 @@ public final class PatchSampler {
    * (mirrored beyond the image) through {@link Degrader#apply}, cut back to the patch.
    */
   public byte[] degraded(ImageTensor modcropped, int scale, int x, int y, DegradationParams p) {
+    if (p.isClean()) {
+      ImageTensor lr = Quantized.of(Resize.imresize(modcropped, 1.0 / scale), 8).toTensor();
+      return interleaved(lr.crop(new Rect(x, y, patchSize, patchSize)));
+    }
     int m = p.margin();
     Rect region = new Rect((x - m) * scale, (y - m) * scale, (patchSize + 2 * m) * scale,
         (patchSize + 2 * m) * scale);

@@ -23,7 +23,7 @@ class DegraderTest {
         new DegradationSpec.Range(1, 2), 0.3, 0.5, new DegradationSpec.Range(1, 1.4),
         new DegradationSpec.Range(0.5, 1), 0.5, 0.4, new DegradationSpec.Range(1, 10),
         new DegradationSpec.Range(0.05, 1), 0.4, 0.8, new DegradationSpec.Range(40, 95));
-    return new DegradationSpec("heavy", o, 0.7, o, Resampler.MODES, 0.9,
+    return new DegradationSpec("heavy", 0.1, o, 0.7, o, Resampler.MODES, 0.9,
         new DegradationSpec.Range(40, 95));
   }
 
