@@ -44,8 +44,8 @@ class ExportOnnxCommandTest {
     Run missing = run("export-onnx", "--model", dir.resolve("nope.srm").toString(), "--scale", "2",
         "--output", onnx);
     assertThat(missing.code()).isEqualTo(2);
-    assertThat(missing.err()).contains("nope.srm' but it is neither 'default' nor a readable "
-        + "model bundle");
+    assertThat(missing.err()).contains("nope.srm' but it is neither one of [default, archive] "
+        + "nor a readable model bundle");
     Run bicubic = run("export-onnx", "--model", "bicubic", "--scale", "2", "--output", onnx);
     assertThat(bicubic.code()).isEqualTo(2);
     assertThat(bicubic.err()).contains("'model' is 'bicubic', a built-in operator without weights");
