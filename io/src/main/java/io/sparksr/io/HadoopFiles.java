@@ -150,25 +150,6 @@ public final class HadoopFiles {
     }
   }
 
-  /** The names of the folders directly in folder {@code dir}; empty when it does not exist. */
-  public static java.util.Set<String> listFolders(Configuration conf, String dir)
-      throws IOException {
-    Path p = new Path(dir);
-    java.util.Set<String> out = new java.util.TreeSet<>();
-    try {
-      for (FileStatus st : AtomicFiles.fileSystem(conf, p).listStatus(p)) {
-        if (st.isDirectory()) {
-          out.add(st.getPath().getName());
-        }
-      }
-    } catch (FileNotFoundException e) {
-      return out;
-    } catch (IOException e) {
-      throw new IOException("cannot list " + dir + ": " + e.getMessage(), e);
-    }
-    return out;
-  }
-
   /** The size of file {@code path} in bytes. */
   public static long size(Configuration conf, String path) throws IOException {
     Path p = new Path(path);

@@ -8,7 +8,6 @@ import io.sparksr.partitioning.degrade.Resampler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -185,13 +184,5 @@ public final class Degradations {
       out.add(new io.sparksr.partitioning.degrade.LrDegradation(n, ops));
     }
     return out;
-  }
-
-  /** The spec's fields as kebab-case YAML-shaped values (for the data set's summary). */
-  public static Map<String, Object> describe(DegradationSpec spec) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", spec.name());
-    m.put("spec", spec.toString());
-    return m;
   }
 }

@@ -118,12 +118,13 @@ final class EvaluateFunctions {
       if (u.referenceCrops()) {
         writeReferenceCrops(store, u, p);
       }
+      Map<String, ImageTensor> degraded = new HashMap<>();
       for (Setting s : u.settings()) {
         try {
           TileOperator run = s.selfEnsemble() ? new SelfEnsemble(op) : op;
           long t0 = System.nanoTime();
-          ImageTensor lr = s.degradation().apply(p.lr(),
-              u.dataset() + "/" + u.image() + "/" + u.scale());
+          ImageTensor lr = degraded.computeIfAbsent(s.degradation().name(), n ->
+              s.degradation().apply(p.lr(), u.dataset() + "/" + u.image() + "/" + u.scale()));
           TensorUpscaler.Output sr = TensorUpscaler.upscale(run, lr, u.scale(), s.tileSize(),
               op.radius(), op.defaultBorder(), (long) Tiling.DEFAULT_BATCH_MEMORY_MB << 20);
           double seconds = (System.nanoTime() - t0) / 1e9;

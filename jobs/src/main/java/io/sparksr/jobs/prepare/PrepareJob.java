@@ -86,18 +86,19 @@ public final class PrepareJob {
     long bytes = HadoopFiles.totalSize(hadoop, output);
     PrepareJobResult result = new PrepareJobResult(output, rowCounts, dropped, inputs.size(),
         failed, bytes, (System.nanoTime() - start) / 1e9);
-    HadoopFiles.writeText(hadoop, output + "/" + SUMMARY, summaryJson(cfg, result));
+    HadoopFiles.writeText(hadoop, output + "/" + SUMMARY, summaryJson(cfg, degradation, result));
     LOG.info("prepare: {} rows, {} MB, {} failed images, {} s", result.totalRows(),
         String.format("%.1f", bytes / 1e6), failed.size(),
         String.format("%.1f", result.seconds()));
     return result;
   }
 
-  static String summaryJson(PrepareJobConfig cfg, PrepareJobResult r) throws IOException {
+  static String summaryJson(PrepareJobConfig cfg, DegradationSpec degradation, PrepareJobResult r)
+      throws IOException {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("output", r.output());
     m.put("config", cfg);
-    m.put("degradation", Degradations.load(cfg.degradation(), new Configuration()).toString());
+    m.put("degradation", degradation.toString());
     m.put("images", r.images());
     m.put("rows", r.rows());
     m.put("total_rows", r.totalRows());

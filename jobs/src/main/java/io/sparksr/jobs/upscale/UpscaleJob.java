@@ -188,9 +188,10 @@ public final class UpscaleJob {
     return op instanceof SrModel m && m.checksum() != null ? m.checksum() : "";
   }
 
+  /** Identifies the model's weights in the compressed-tile folder names: its SHA-256 or class. */
   private static String modelId(TileOperator op) {
-    return op instanceof SrModel m && m.checksum() != null ? m.checksum()
-        : op.getClass().getName();
+    String sha = modelSha256(op);
+    return sha.isEmpty() ? op.getClass().getName() : sha;
   }
 
   private static List<List<TileTask>> withoutImages(List<List<TileTask>> partitions,
