@@ -39,7 +39,8 @@ import org.apache.hadoop.conf.Configuration;
  * ({@link #write(Configuration, String, Layout, long[], TileSource, boolean, SourceMetadata,
  * Derivation)}) the directory also holds the entries {@link OutputMetadata#tiffEntries()} gives:
  * descriptive ASCII tags, X/YResolution + ResolutionUnit, XMP (700) with the provenance, IPTC
- * (33723), in tag order.
+ * (33723), the source's other EXIF IFD0 tags, and its EXIF, GPS and Interoperability IFDs as
+ * sub-directories written after the main directory's values, all in tag order.
  *
  * <p>Samples are quantised as {@link Quantized#quantize} (round(clamp(v) * max)), the rule of every
  * other writer, so a tiled output holds the same samples a PNG of the same tensor would.
@@ -269,6 +270,7 @@ public final class TiledTiff {
       write(conf, path, layout, tileByteCounts, source, bigTiff);
       return MetadataReport.none();
     }
+    meta.storedWithOrientation(layout.orientation());
     meta.icc(layout.iccProfile != null);
     List<Entry> extra = new ArrayList<>();
     for (OutputMetadata.TiffEntry t : meta.tiffEntries()) {
@@ -285,10 +287,7 @@ public final class TiledTiff {
       throw new IllegalArgumentException("'tileByteCounts' has " + tileByteCounts.length
           + " entries but the layout has " + layout.tileCount() + " tiles");
     }
-    long metadataBytes = 0;
-    for (Entry x : extra) {
-      metadataBytes += 12 + x.value().length + 1;
-    }
+    long metadataBytes = blockSize(extra, true);
     boolean big = bigTiff || needsBigTiff(layout, tileByteCounts)
         || needsBigTiff(layout, tileByteCounts, metadataBytes);
     byte[] head = header(layout, tileByteCounts, big, extra);
@@ -341,34 +340,23 @@ public final class TiledTiff {
   // ---------------------------------------------------------------------------------------------
   // The directory
 
-  private record Entry(int tag, int type, long count, byte[] value) {}
+  /** A directory entry; {@code children} (else null) are a sub-directory's entries (EXIF, GPS). */
+  private record Entry(int tag, int type, long count, byte[] value, List<Entry> children) {
+    Entry(int tag, int type, long count, byte[] value) {
+      this(tag, type, count, value, null);
+    }
+  }
 
-  private static final int BYTE = 1;
-  private static final int ASCII = 2;
   private static final int SHORT = 3;
-  private static final int RATIONAL = 5;
   private static final int LONG = 4;
   private static final int UNDEFINED = 7;
   private static final int LONG8 = 16;
+  private static final int IFD8 = 18;
 
-  /** A metadata entry, little-endian. */
+  /** A metadata entry (already little-endian); a sub-directory keeps its entries. */
   private static Entry entry(OutputMetadata.TiffEntry t) {
-    return switch (t.type()) {
-      case ASCII -> {
-        byte[] s = ((String) t.value()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        byte[] z = Arrays.copyOf(s, s.length + 1);
-        yield new Entry(t.tag(), ASCII, z.length, z);
-      }
-      case RATIONAL -> {
-        long[] r = (long[]) t.value();
-        yield new Entry(t.tag(), RATIONAL, 1, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
-            .putInt((int) r[0]).putInt((int) r[1]).array());
-      }
-      case SHORT -> new Entry(t.tag(), SHORT, 1,
-          le16(new short[] {(short) (int) (Integer) t.value()}));
-      default -> new Entry(t.tag(), t.type() == BYTE ? BYTE : UNDEFINED,
-          ((byte[]) t.value()).length, (byte[]) t.value());
-    };
+    return new Entry(t.tag(), t.type(), t.count(), t.value(),
+        t.isIfd() ? t.children().stream().map(TiledTiff::entry).toList() : null);
   }
 
   /** Header + IFD + out-of-line values, padded to an even length; tile data follows. */
@@ -424,19 +412,8 @@ public final class TiledTiff {
     while (e.get(offsetsIndex).tag() != 324) {
       offsetsIndex++;
     }
-    int entrySize = big ? 20 : 12;
-    int inline = big ? 8 : 4;
     long ifdStart = big ? 16 : 8;
-    long ifdSize = (big ? 8 : 2) + (long) e.size() * entrySize + (big ? 8 : 4);
-    // out-of-line values: every value longer than the inline slot, in entry order
-    long extra = 0;
-    for (int i = 0; i < e.size(); i++) {
-      long len = e.get(i).value().length;
-      if (len > inline) {
-        extra += len + (len & 1);
-      }
-    }
-    long dataStart = ifdStart + ifdSize + extra;
+    long dataStart = ifdStart + blockSize(e, big);
     dataStart += dataStart & 1;
     ByteBuffer offs = ByteBuffer.allocate(n * (big ? 8 : 4)).order(ByteOrder.LITTLE_ENDIAN);
     long at = dataStart;
@@ -457,35 +434,70 @@ public final class TiledTiff {
     } else {
       out.putShort((short) 42).putInt((int) ifdStart);
     }
+    writeBlock(out, e, big);
+    return out.array(); // trailing pad byte (if any) is zero
+  }
+
+  /** Bytes of a directory block: the IFD, its out-of-line values, its sub-directories' blocks. */
+  private static long blockSize(List<Entry> e, boolean big) {
+    int inline = big ? 8 : 4;
+    long size = (big ? 8 : 2) + (long) e.size() * (big ? 20 : 12) + (big ? 8 : 4);
+    for (Entry x : e) {
+      if (x.children() != null) {
+        size += blockSize(x.children(), big);
+      } else if (x.value().length > inline) {
+        size += x.value().length + (x.value().length & 1);
+      }
+    }
+    return size;
+  }
+
+  /**
+   * Writes a directory block at the buffer's position (= the file offset): the IFD (next-IFD
+   * offset 0), every value longer than the inline slot in entry order (each padded to an even
+   * length), then each sub-directory's block, pointed to by its entry (LONG, or IFD8 in BigTIFF).
+   */
+  private static void writeBlock(ByteBuffer out, List<Entry> e, boolean big) {
+    int inline = big ? 8 : 4;
+    long ifdSize = (big ? 8 : 2) + (long) e.size() * (big ? 20 : 12) + (big ? 8 : 4);
+    long valuePos = out.position() + ifdSize;
+    long childPos = valuePos;
+    for (Entry x : e) {
+      if (x.children() == null && x.value().length > inline) {
+        childPos += x.value().length + (x.value().length & 1);
+      }
+    }
     if (big) {
       out.putLong(e.size());
     } else {
       out.putShort((short) e.size());
     }
-    long valuePos = ifdStart + ifdSize;
-    ByteBuffer values = ByteBuffer.allocate((int) extra).order(ByteOrder.LITTLE_ENDIAN);
     for (Entry en : e) {
-      out.putShort((short) en.tag()).putShort((short) en.type());
+      boolean sub = en.children() != null;
+      out.putShort((short) en.tag()).putShort((short) (sub ? (big ? IFD8 : LONG) : en.type()));
       if (big) {
         out.putLong(en.count());
       } else {
         out.putInt((int) en.count());
       }
-      byte[] v = en.value();
-      if (v.length <= inline) {
+      if (sub) {
+        if (big) {
+          out.putLong(childPos);
+        } else {
+          out.putInt((int) childPos);
+        }
+        childPos += blockSize(en.children(), big);
+      } else if (en.value().length <= inline) {
         byte[] slot = new byte[inline];
-        System.arraycopy(v, 0, slot, 0, v.length);
+        System.arraycopy(en.value(), 0, slot, 0, en.value().length);
         out.put(slot);
       } else {
         if (big) {
-          out.putLong(valuePos + values.position());
+          out.putLong(valuePos);
         } else {
-          out.putInt((int) (valuePos + values.position()));
+          out.putInt((int) valuePos);
         }
-        values.put(v);
-        if ((v.length & 1) == 1) {
-          values.put((byte) 0);
-        }
+        valuePos += en.value().length + (en.value().length & 1);
       }
     }
     if (big) {
@@ -493,8 +505,19 @@ public final class TiledTiff {
     } else {
       out.putInt(0);
     }
-    out.put(values.array());
-    return out.array(); // trailing pad byte (if any) is zero
+    for (Entry en : e) {
+      if (en.children() == null && en.value().length > inline) {
+        out.put(en.value());
+        if ((en.value().length & 1) == 1) {
+          out.put((byte) 0);
+        }
+      }
+    }
+    for (Entry en : e) {
+      if (en.children() != null) {
+        writeBlock(out, en.children(), big);
+      }
+    }
   }
 
   private static byte[] le32(int v) {

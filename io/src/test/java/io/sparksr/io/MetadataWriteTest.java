@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -172,6 +173,159 @@ class MetadataWriteTest {
     assertTiffTags(exif(src), o);
     assertThat(report.changed()).contains("software->sparksr 0.1.0", "dpi x2");
     assertThat(store.read(out.toString()).tensor()).isEqualTo(TestImages.quantised(img, 16));
+  }
+
+  /** EXIF and GPS tags a camera JPEG carries: each must read back equal from every TIFF output. */
+  private static final List<String> CAMERA_TAGS = List.of("IFD0:Make", "IFD0:Model",
+      "ExifIFD:DateTimeOriginal", "ExifIFD:ExposureTime", "ExifIFD:FNumber", "ExifIFD:ISO",
+      "ExifIFD:LensModel", "ExifIFD:UserComment", "InteropIFD:InteropIndex", "GPS:GPSLatitude",
+      "GPS:GPSLongitude", "GPS:GPSLatitudeRef", "GPS:GPSLongitudeRef", "GPS:GPSAltitude",
+      "GPS:GPSDateStamp", "IFD0:Artist", "IFD0:Copyright", "IFD0:Rating", "IFD0:XPTitle",
+      "IFD0:ResolutionUnit", "IPTC:Keywords", "XMP-dc:Title");
+
+  @Test
+  void jpegExifAndGpsBecomeSubDirectoriesOfEveryTiffOutput() throws Exception {
+    requireExiftool();
+    Path src = jpegSource();
+    exiftool("-overwrite_original", "-EXIF:ExposureTime=1/250", "-EXIF:FNumber=5.6",
+        "-EXIF:ISO=400", "-EXIF:LensModel=EF 50mm", "-EXIF:UserComment=Low tide",
+        "-EXIF:InteropIndex=R98", "-GPSAltitude=35.5", "-GPSDateStamp=2020:01:02",
+        "-EXIF:Rating=4", "-EXIF:XPTitle=Harbour", src.toString());
+    JsonNode s = exif(src);
+    SourceMetadata meta = SourceMetadata.read(conf, src.toString());
+    // orientation 6: the 20x30 stored pixels are 30x20 upright, 60x40 at x2
+    ImageTensor img = TestImages.smooth(3, 40, 64);
+    Path plain = dir.resolve("out.tif");
+    MetadataReport report = store.write(plain.toString(), img, PixelFormat.of("tiff", 3, 8),
+        WriteOptions.DEFAULTS.withSource(meta).withDerivation(derivation(src.toString())));
+    assertThat(report.kept()).contains("exif", "xmp", "iptc");
+    assertThat(report.changed()).contains("orientation->1", "dimensions->64x40", "dpi x2");
+    assertThat(report.dropped()).containsExactly("thumbnail (regenerating not supported)");
+    Path tiled = tiledTiff(img, meta, src, false, 1);
+    Path big = tiledTiff(img, meta, src, true, 1);
+    assertThat(TiledTiff.isBigTiff(conf, big.toString())).isTrue();
+    for (Path out : List.of(plain, tiled, big)) {
+      JsonNode o = exif(out);
+      // exiftool reads a BigTIFF's sub-IFDs with its EXIF tag table under the pointer's name
+      // (Image/ExifTool/BigTIFF.pm, ProcessBigIFD): EXIF and Interop tags keep their names in
+      // groups ExifOffset / InteropOffset; the GPS IFD is compared by tag number below; and it
+      // turns a BYTE array into decimal text before decoding XPTitle's UCS-2 (garbled there)
+      boolean isBig = out.equals(big);
+      for (String tag : CAMERA_TAGS) {
+        if (isBig && (tag.startsWith("GPS:") || tag.equals("IFD0:XPTitle"))) {
+          continue;
+        }
+        String read = isBig ? tag.replace("ExifIFD:", "ExifOffset:")
+            .replace("InteropIFD:", "InteropOffset:") : tag;
+        assertThat(o.get(read)).as(read + " in " + out.getFileName() + ": " + o).isNotNull()
+            .isEqualTo(s.get(tag));
+      }
+      String exifGroup = isBig ? "ExifOffset:" : "ExifIFD:";
+      assertThat(o.get(exifGroup + "ExifImageWidth").asInt()).isEqualTo(64);
+      assertThat(o.get(exifGroup + "ExifImageHeight").asInt()).isEqualTo(40);
+      if (isBig) {
+        Map<Integer, String> sg = byTagNumber(src, "GPS:");
+        Map<Integer, String> og = byTagNumber(out, "GPSInfo:");
+        for (int id : List.of(1, 3, 6, 29)) { // refs, altitude, date stamp
+          assertThat(og.get(id)).as("GPS tag " + id + " in " + og).isEqualTo(sg.get(id));
+        }
+        for (int id : List.of(2, 4)) { // latitude, longitude: degrees minutes seconds
+          double[] dms = java.util.Arrays.stream(og.get(id).split(" "))
+              .mapToDouble(Double::parseDouble).toArray();
+          assertThat(dms[0] + dms[1] / 60 + dms[2] / 3600)
+              .isCloseTo(Double.parseDouble(sg.get(id)), org.assertj.core.data.Offset.offset(1e-6));
+        }
+      }
+      assertThat(o.get("IFD0:XResolution").asDouble()).isEqualTo(600);
+      assertThat(o.has("IFD1:ThumbnailImage")).isFalse();
+      assertThat(o.get("IFD0:ImageWidth").asInt()).isEqualTo(64);
+      assertThat(o.has("ExifTool:Warning")).as(out.getFileName() + ": " + o.get("ExifTool:Warning"))
+          .isFalse();
+      assertProvenance(o, src);
+      assertThat(store.read(out.toString()).tensor()).isEqualTo(TestImages.quantised(img, 8));
+      if (available("tiffinfo", "-h")) { // libtiff, another reader (it warns of tags it does not know)
+        assertThat(run("tiffinfo", out.toString())).doesNotContain("Error")
+            .contains("Image Width: 64 Image Length: 40", "Artist: Ann Example");
+      }
+    }
+  }
+
+  @Test
+  void aTiledTiffKeepingTheStoredPixelOrderStatesTheSourceOrientationEverywhere() throws Exception {
+    requireExiftool();
+    Path src = jpegSource(); // EXIF and XMP orientation 6
+    ImageTensor stored = TestImages.smooth(3, 60, 40); // the 20x30 stored pixels at x2
+    Path out = tiledTiff(stored, SourceMetadata.read(conf, src.toString()), src, false, 6);
+    JsonNode o = exif(out);
+    assertThat(o.get("IFD0:Orientation").asInt()).isEqualTo(6);
+    assertThat(o.get("XMP-tiff:Orientation").asInt()).isEqualTo(6);
+    assertThat(o.get("ExifIFD:ExifImageWidth").asInt()).isEqualTo(40);
+  }
+
+  @Test
+  void aTiffsExifAndGpsSubDirectoriesReachTiffJpegAndPngOutputs() throws Exception {
+    requireExiftool();
+    Path src = tiffSource();
+    exiftool("-overwrite_original", "-EXIF:DateTimeOriginal=1901:05:01 10:00:00",
+        "-EXIF:ExposureTime=1/30", "-EXIF:UserComment=Glass plate", "-EXIF:InteropIndex=R98",
+        "-GPSLatitude=51.5", "-GPSLatitudeRef=N", "-GPSLongitude=0.12", "-GPSLongitudeRef=W",
+        src.toString());
+    JsonNode s = exif(src);
+    SourceMetadata meta = SourceMetadata.read(conf, src.toString());
+    assertThat(meta.problems()).isEmpty();
+    assertThat(meta.exif()).isNotNull();
+    List<String> tags = List.of("ExifIFD:DateTimeOriginal", "ExifIFD:ExposureTime",
+        "ExifIFD:UserComment", "InteropIFD:InteropIndex", "GPS:GPSLatitude", "GPS:GPSLatitudeRef",
+        "GPS:GPSLongitude", "GPS:GPSLongitudeRef", "IFD0:Artist", "IFD0:Copyright", "IFD0:Make");
+    ImageTensor img = TestImages.smooth(3, 60, 40);
+    for (String format : List.of("tiff", "jpeg", "png")) {
+      Path out = dir.resolve("from-tiff." + format);
+      MetadataReport report = store.write(out.toString(), img, PixelFormat.of(format, 3, 8),
+          WriteOptions.DEFAULTS.withSource(meta).withDerivation(derivation(src.toString())));
+      assertThat(report.kept()).as(format).contains("exif");
+      assertThat(report.dropped()).as(format).noneMatch(d -> d.startsWith("exif"));
+      JsonNode o = exif(out);
+      for (String tag : tags) {
+        if (format.equals("png") && tag.startsWith("IFD0:")) {
+          continue; // a PNG gets the descriptive tags as text chunks (pngKeepsTextChunks...)
+        }
+        assertThat(o.get(tag)).as(tag + " in " + format + ": " + o).isNotNull()
+            .isEqualTo(s.get(tag));
+      }
+    }
+  }
+
+  /** exiftool's numeric values of one group, by tag number ({@code -u -D -n}). */
+  private static Map<Integer, String> byTagNumber(Path file, String group) throws Exception {
+    JsonNode all = JSON.readTree(Exiftool.run("-j", "-G1", "-a", "-u", "-D", "-n",
+        file.toString())).get(0);
+    Map<Integer, String> out = new java.util.TreeMap<>();
+    all.fields().forEachRemaining(e -> {
+      if (e.getKey().startsWith(group)) {
+        out.put(e.getValue().get("id").asInt(), e.getValue().get("val").asText());
+      }
+    });
+    return out;
+  }
+
+  private Path tiledTiff(ImageTensor img, SourceMetadata meta, Path src, boolean bigTiff,
+      int orientation) throws Exception {
+    TiledTiff.Layout layout = new TiledTiff.Layout(img.width(), img.height(), 16, 3, 8, true,
+        null, orientation);
+    List<byte[]> tiles = new ArrayList<>();
+    for (int ty = 0; ty * 16 < img.height(); ty++) {
+      for (int tx = 0; tx * 16 < img.width(); tx++) {
+        int w = Math.min(16, img.width() - tx * 16);
+        int h = Math.min(16, img.height() - ty * 16);
+        tiles.add(TiledTiff.encodeTile(layout,
+            img.crop(new io.sparksr.partitioning.tiling.Rect(tx * 16, ty * 16, w, h))));
+      }
+    }
+    long[] counts = tiles.stream().mapToLong(t -> t.length).toArray();
+    Path out = dir.resolve((bigTiff ? "big" : "tiled") + orientation + ".tif");
+    TiledTiff.write(conf, out.toString(), layout, counts, (i, o) -> o.write(tiles.get(i)),
+        bigTiff, meta, derivation(src.toString()));
+    return out;
   }
 
   @Test

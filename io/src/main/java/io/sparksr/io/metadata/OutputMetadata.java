@@ -71,6 +71,7 @@ public final class OutputMetadata {
   private final int width;
   private final int height;
   private final int scale;
+  private int orientation = 1;
   private final MetadataReport.Builder report = new MetadataReport.Builder();
 
   private OutputMetadata(SourceMetadata src, Derivation derivation, String target, int width,
@@ -99,6 +100,15 @@ public final class OutputMetadata {
       int width, int height) {
     return source == null && derivation == null ? null
         : new OutputMetadata(source, derivation, target, width, height);
+  }
+
+  /**
+   * For an output that keeps the source's stored pixel order and writes this orientation tag (a
+   * tiled TIFF): EXIF and XMP then state it too, instead of 1.
+   */
+  public OutputMetadata storedWithOrientation(int o) {
+    this.orientation = o;
+    return this;
   }
 
   /** What was carried, changed and dropped so far (complete once the file is written). */
@@ -193,7 +203,12 @@ public final class OutputMetadata {
         ByteArrayOutputStream b = new ByteArrayOutputStream(out.length + 65536);
         new ExifRewriter().updateExifMetadataLossless(out, b, exif);
         out = b.toByteArray();
-        report.kept(src.exif() != null ? "exif" : "tiff-tags (as exif)");
+        if (src.exif() != null) {
+          report.kept("exif");
+        }
+        if (src.format().equals("tiff") && !src.tiffText().isEmpty()) {
+          report.kept("tiff-tags (as exif)");
+        }
       }
     } catch (Exception e) {
       report.dropped(src.exif() != null ? "exif" : "tiff-tags", "not writable: " + message(e));
@@ -202,25 +217,26 @@ public final class OutputMetadata {
     return out;
   }
 
-  /** The source's EXIF edited for the output, or IFD0 made from a TIFF's tags; null if neither. */
+  /**
+   * The source's EXIF edited for the output ({@link #editedExif}), with a TIFF source's descriptive
+   * tags and resolution added to IFD0 where the EXIF has none (a TIFF's EXIF holds only its
+   * sub-IFDs); null if the source has neither.
+   */
   private TiffOutputSet exifForJpeg() throws Exception {
-    if (src == null) {
+    if (src == null || src.exif() == null && src.tiffText().isEmpty()) {
       return null;
     }
-    if (src.exif() != null) {
-      return editedExif(src.exif());
-    }
-    if (src.tiffText().isEmpty()) {
-      return null;
-    }
-    TiffOutputSet set = new TiffOutputSet();
+    TiffOutputSet set = src.exif() != null ? editedExif(src.exif()) : new TiffOutputSet();
     TiffOutputDirectory root = set.getOrCreateRootDirectory();
     for (Map.Entry<Integer, String> e : src.tiffText().entrySet()) {
-      String v = e.getKey() == 305 && derivation != null ? derivation.software() : e.getValue();
-      root.add(EXIF_TEXT.get(e.getKey()), v);
+      if (root.findField(e.getKey()) == null) {
+        String v = e.getKey() == 305 && derivation != null ? derivation.software() : e.getValue();
+        root.add(EXIF_TEXT.get(e.getKey()), v);
+      }
     }
     Resolution r = src.resolution();
-    if (r != null && r.unit() != Unit.METRE) {
+    if (r != null && r.unit() != Unit.METRE
+        && root.findField(TiffTagConstants.TIFF_TAG_XRESOLUTION) == null) {
       root.add(TiffTagConstants.TIFF_TAG_XRESOLUTION, RationalNumber.valueOf(r.x() * scale));
       root.add(TiffTagConstants.TIFF_TAG_YRESOLUTION, RationalNumber.valueOf(r.y() * scale));
       root.add(TiffTagConstants.TIFF_TAG_RESOLUTION_UNIT, (short) (r.unit() == Unit.INCH ? 2
@@ -230,7 +246,8 @@ public final class OutputMetadata {
   }
 
   /**
-   * The source EXIF without its thumbnail, with Orientation 1, the output's dimensions and the
+   * The source EXIF without its thumbnail, with the output's orientation (1 unless
+   * {@link #storedWithOrientation}) and dimensions, and the
    * resolution &times; scale.
    */
   TiffOutputSet editedExif(byte[] raw) throws Exception {
@@ -250,11 +267,11 @@ public final class OutputMetadata {
     TiffOutputDirectory root = set.getOrCreateRootDirectory();
     TiffOutputField o = root.findField(TiffTagConstants.TIFF_TAG_ORIENTATION);
     if (o != null) {
-      boolean wasOne = ByteBuffer.wrap(o.getData()).order(all.byteOrder).getShort() == 1;
+      int was = ByteBuffer.wrap(o.getData()).order(all.byteOrder).getShort();
       root.removeField(TiffTagConstants.TIFF_TAG_ORIENTATION);
-      root.add(TiffTagConstants.TIFF_TAG_ORIENTATION, (short) 1);
-      if (!wasOne) {
-        report.changed("orientation->1");
+      root.add(TiffTagConstants.TIFF_TAG_ORIENTATION, (short) orientation);
+      if (was != orientation) {
+        report.changed("orientation->" + orientation);
       }
     }
     boolean dims = replaceLong(root, TiffTagConstants.TIFF_TAG_IMAGE_WIDTH, width, all.byteOrder)
@@ -360,7 +377,6 @@ public final class OutputMetadata {
       if (src.photoshop() != null || src.iptc() != null) {
         report.dropped("iptc", "png has no iptc chunk");
       }
-      dropSubIfds();
       Resolution r = src.resolution();
       if (r != null) {
         IIOMetadataNode phys = new IIOMetadataNode("pHYs");
@@ -404,13 +420,76 @@ public final class OutputMetadata {
   // ---------------------------------------------------------------------------------------------
   // TIFF
 
-  /** One TIFF directory entry: ASCII (String), RATIONAL (long[]{num, den}), SHORT (Integer), BYTE (byte[]). */
-  public record TiffEntry(int tag, int type, Object value) {}
+  /**
+   * One TIFF directory entry: tag, TIFF 6.0 field type and count, the value's bytes little-endian
+   * (the order of every TIFF this project writes); an IFD pointer ({@link #IFD}: EXIF 34665, GPS
+   * 34853, Interoperability 40965) has the entries of its sub-directory instead of a value.
+   */
+  public record TiffEntry(int tag, int type, long count, byte[] value, List<TiffEntry> children) {
+    public static final int BYTE = 1;
+    public static final int ASCII = 2;
+    public static final int SHORT = 3;
+    public static final int LONG = 4;
+    public static final int RATIONAL = 5;
+    public static final int UNDEFINED = 7;
+    /** TIFF_IFD (Adobe TIFF Tech Note 1): a LONG offset of a sub-directory. */
+    public static final int IFD = 13;
+
+    static TiffEntry ascii(int tag, String s) {
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      return new TiffEntry(tag, ASCII, b.length + 1L, java.util.Arrays.copyOf(b, b.length + 1), null);
+    }
+
+    static TiffEntry rational(int tag, double v) {
+      RationalNumber r = RationalNumber.valueOf(v);
+      return new TiffEntry(tag, RATIONAL, 1, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
+          .putInt((int) r.numerator).putInt((int) r.divisor).array(), null);
+    }
+
+    static TiffEntry shortValue(int tag, int v) {
+      return new TiffEntry(tag, SHORT, 1,
+          ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) v).array(), null);
+    }
+
+    static TiffEntry bytes(int tag, int type, byte[] v) {
+      return new TiffEntry(tag, type, v.length, v, null);
+    }
+
+    static TiffEntry ifd(int tag, List<TiffEntry> children) {
+      return new TiffEntry(tag, IFD, 1, null, List.copyOf(children));
+    }
+
+    /** Whether this entry points to a sub-directory ({@link #children}). */
+    public boolean isIfd() {
+      return children != null;
+    }
+  }
+
+  /** EXIF / GPS / Interoperability IFD pointers. */
+  static final int TAG_EXIF_IFD = 34665;
+  static final int TAG_GPS_IFD = 34853;
+  static final int TAG_INTEROP_IFD = 40965;
+
+  /**
+   * IFD0 tags that describe a file's own pixels and layout (TIFF 6.0 baseline and extension
+   * structure, JPEG-in-TIFF, YCbCr, SubIFDs, the ICC profile a writer embeds itself), the
+   * resolution and orientation this class sets, the pointers, XMP and IPTC: never copied from a
+   * source's EXIF IFD0 into a TIFF output. Every other IFD0 tag (Rating, the Windows XP* tags,
+   * PrintIM, ...) is.
+   */
+  private static final java.util.Set<Integer> STRUCTURAL = java.util.Set.of(254, 255, 256, 257,
+      258, 259, 262, 263, 264, 265, 266, 273, 274, 277, 278, 279, 280, 281, 282, 283, 284, 288, 289,
+      290, 291, 292, 293, 296, 297, 301, 317, 318, 319, 320, 321, 322, 323, 324, 325, 330, 332, 338,
+      339, 340, 341, 342, 347, 512, 513, 514, 515, 517, 518, 519, 520, 521, 529, 530, 531, 532,
+      SourceMetadata.TAG_XMP, SourceMetadata.TAG_IPTC, 34675, TAG_EXIF_IFD, TAG_GPS_IFD,
+      TAG_INTEROP_IFD);
 
   /**
    * The entries a TIFF output gets (both the JDK writer, {@link #addToTiff}, and
    * {@code TiledTiff}): descriptive tags (Software = the derivation's), resolution &times; scale
-   * with its unit, XMP (700, BYTE) and IPTC (33723, UNDEFINED).
+   * with its unit, XMP (700) and IPTC (33723), and the source's EXIF: its IFD0 tags that are not
+   * {@link #STRUCTURAL}, the EXIF IFD (with the Interoperability IFD) and the GPS IFD as
+   * sub-directories, edited as for a JPEG ({@link #editedExif}: dimensions, no thumbnail).
    */
   public List<TiffEntry> tiffEntries() {
     List<TiffEntry> out = new ArrayList<>();
@@ -419,7 +498,7 @@ public final class OutputMetadata {
         if (e.getKey() == 305 && derivation != null) {
           continue;
         }
-        out.add(new TiffEntry(e.getKey(), TIFFTag.TIFF_ASCII, e.getValue()));
+        out.add(TiffEntry.ascii(e.getKey(), e.getValue()));
       }
       if (src.tiffText().containsKey(305) && derivation != null) {
         report.changed("software->" + derivation.software());
@@ -430,9 +509,9 @@ public final class OutputMetadata {
       Resolution r = src.resolution();
       if (r != null) {
         boolean metre = r.unit() == Unit.METRE;
-        out.add(new TiffEntry(282, TIFFTag.TIFF_RATIONAL, rational((metre ? r.x() / 100 : r.x()) * scale)));
-        out.add(new TiffEntry(283, TIFFTag.TIFF_RATIONAL, rational((metre ? r.y() / 100 : r.y()) * scale)));
-        out.add(new TiffEntry(296, TIFFTag.TIFF_SHORT, switch (r.unit()) {
+        out.add(TiffEntry.rational(282, (metre ? r.x() / 100 : r.x()) * scale));
+        out.add(TiffEntry.rational(283, (metre ? r.y() / 100 : r.y()) * scale));
+        out.add(TiffEntry.shortValue(296, switch (r.unit()) {
           case INCH -> 2;
           case CENTIMETRE, METRE -> 3;
           default -> 1;
@@ -440,12 +519,13 @@ public final class OutputMetadata {
         noteDpi();
       }
       if (src.exif() != null) {
-        report.dropped("exif", "not written into tiff (its descriptive tags are)");
-        if (src.exifThumbnail()) {
-          report.dropped("thumbnail", "regenerating not supported");
+        try {
+          out.addAll(exifEntries(out));
+          report.kept("exif");
+        } catch (Exception e) {
+          report.dropped("exif", "not writable: " + message(e));
         }
       }
-      dropSubIfds();
       byte[] iim = src.iptc();
       if (iim == null && src.photoshop() != null) {
         try {
@@ -456,49 +536,180 @@ public final class OutputMetadata {
         }
       }
       if (iim != null) {
-        out.add(new TiffEntry(SourceMetadata.TAG_IPTC, TIFFTag.TIFF_UNDEFINED, iim));
+        out.add(TiffEntry.bytes(SourceMetadata.TAG_IPTC, TiffEntry.UNDEFINED, iim));
         report.kept("iptc");
       }
       dropTexts("tiff has no place for them");
     }
     if (derivation != null) {
-      out.add(new TiffEntry(305, TIFFTag.TIFF_ASCII, derivation.software()));
+      out.add(TiffEntry.ascii(305, derivation.software()));
     }
     String xmp = xmp(Integer.MAX_VALUE);
     if (xmp != null) {
-      out.add(new TiffEntry(SourceMetadata.TAG_XMP, TIFFTag.TIFF_BYTE,
+      out.add(TiffEntry.bytes(SourceMetadata.TAG_XMP, TiffEntry.BYTE,
           xmp.getBytes(StandardCharsets.UTF_8)));
     }
     out.sort(java.util.Comparator.comparingInt(TiffEntry::tag));
     return out;
   }
 
+  /** The edited EXIF as TIFF entries: IFD0 extras not already in {@code present}, then the sub-IFDs. */
+  private List<TiffEntry> exifEntries(List<TiffEntry> present) throws Exception {
+    TiffOutputSet set = editedExif(src.exif());
+    java.util.Set<Integer> have = new java.util.HashSet<>();
+    present.forEach(e -> have.add(e.tag()));
+    if (derivation != null) {
+      have.add(305);
+    }
+    List<TiffEntry> out = new ArrayList<>();
+    TiffOutputDirectory root = set.getRootDirectory();
+    if (root != null) {
+      for (TiffOutputField f : root.getFields()) {
+        if (!STRUCTURAL.contains(f.tag) && !have.contains(f.tag)) {
+          out.add(raw(f, set.byteOrder));
+        }
+      }
+    }
+    TiffOutputDirectory exif = set.getExifDirectory();
+    if (exif != null) {
+      List<TiffEntry> children = entries(exif, set.byteOrder);
+      TiffOutputDirectory interop = set.getInteroperabilityDirectory();
+      if (interop != null) {
+        children.add(TiffEntry.ifd(TAG_INTEROP_IFD, entries(interop, set.byteOrder)));
+      }
+      children.sort(java.util.Comparator.comparingInt(TiffEntry::tag));
+      out.add(TiffEntry.ifd(TAG_EXIF_IFD, children));
+    }
+    TiffOutputDirectory gps = set.getGpsDirectory();
+    if (gps != null) {
+      out.add(TiffEntry.ifd(TAG_GPS_IFD, entries(gps, set.byteOrder)));
+    }
+    return out;
+  }
+
+  /** A sub-directory's fields without its pointers (the writer makes its own), in tag order. */
+  private static List<TiffEntry> entries(TiffOutputDirectory dir, ByteOrder order) {
+    List<TiffEntry> out = new ArrayList<>();
+    for (TiffOutputField f : dir.getFields()) {
+      if (f.tag != TAG_EXIF_IFD && f.tag != TAG_GPS_IFD && f.tag != TAG_INTEROP_IFD) {
+        out.add(raw(f, order));
+      }
+    }
+    out.sort(java.util.Comparator.comparingInt(TiffEntry::tag));
+    return out;
+  }
+
+  /** A Commons Imaging field as an entry, its bytes turned little-endian element by element. */
+  private static TiffEntry raw(TiffOutputField f, ByteOrder order) {
+    int type = f.abstractFieldType.getType();
+    byte[] v = f.getData().clone();
+    int unit = switch (type) {
+      case 3, 8 -> 2; // SHORT, SSHORT
+      case 4, 5, 9, 10, 11, 13 -> 4; // LONG, RATIONAL and SRATIONAL (two LONGs), SLONG, FLOAT, IFD
+      case 12, 16, 17, 18 -> 8; // DOUBLE, LONG8, SLONG8, IFD8
+      default -> 1;
+    };
+    if (order == ByteOrder.BIG_ENDIAN && unit > 1) {
+      for (int i = 0; i + unit <= v.length; i += unit) {
+        for (int a = i, b = i + unit - 1; a < b; a++, b--) {
+          byte t = v[a];
+          v[a] = v[b];
+          v[b] = t;
+        }
+      }
+    }
+    return new TiffEntry(f.tag, type, f.count, v, null);
+  }
+
   /** Adds {@link #tiffEntries} to a directory the JDK TIFF writer will write (replacing its own). */
   public void addToTiff(TIFFDirectory dir) {
-    BaselineTIFFTagSet base = BaselineTIFFTagSet.getInstance();
     for (TiffEntry e : tiffEntries()) {
-      TIFFTag tag = base.getTag(e.tag());
-      if (tag == null) {
-        tag = new TIFFTag(e.tag() == SourceMetadata.TAG_XMP ? "XMP" : "IPTC", e.tag(),
-            1 << TIFFTag.TIFF_BYTE | 1 << TIFFTag.TIFF_UNDEFINED);
-      }
-      TIFFField f = switch (e.type()) {
-        case TIFFTag.TIFF_ASCII -> new TIFFField(tag, TIFFTag.TIFF_ASCII, 1,
-            new String[] {(String) e.value()});
-        case TIFFTag.TIFF_RATIONAL -> new TIFFField(tag, TIFFTag.TIFF_RATIONAL, 1,
-            new long[][] {(long[]) e.value()});
-        case TIFFTag.TIFF_SHORT -> new TIFFField(tag, TIFFTag.TIFF_SHORT, 1,
-            new char[] {(char) (int) (Integer) e.value()});
-        default -> new TIFFField(tag, e.type(), ((byte[]) e.value()).length, e.value());
-      };
       dir.removeTIFFField(e.tag());
-      dir.addTIFFField(f);
+      dir.addTIFFField(jdkField(e, BaselineTIFFTagSet.getInstance()));
     }
   }
 
-  private static long[] rational(double v) {
-    RationalNumber r = RationalNumber.valueOf(v);
-    return new long[] {r.numerator, r.divisor};
+  /** An entry as a JDK field; a sub-directory becomes a {@link TIFFDirectory} the writer writes. */
+  private static TIFFField jdkField(TiffEntry e, javax.imageio.plugins.tiff.TIFFTagSet known) {
+    if (e.isIfd()) {
+      List<TIFFTag> tags = new ArrayList<>();
+      List<TIFFField> fields = new ArrayList<>();
+      for (TiffEntry c : e.children()) {
+        TIFFField f = jdkField(c, null);
+        tags.add(f.getTag());
+        fields.add(f);
+      }
+      javax.imageio.plugins.tiff.TIFFTagSet set = new javax.imageio.plugins.tiff.TIFFTagSet(tags);
+      TIFFDirectory sub = new TIFFDirectory(new javax.imageio.plugins.tiff.TIFFTagSet[] {set},
+          null);
+      fields.forEach(sub::addTIFFField);
+      // the offset is a placeholder: the writer puts the sub-directory after the main one
+      return new TIFFField(new TIFFTag("IFD" + e.tag(), e.tag(), set), TIFFTag.TIFF_LONG, 1L, sub);
+    }
+    TIFFTag tag = known == null ? null : known.getTag(e.tag());
+    if (tag == null || !tag.isDataTypeOK(e.type())) {
+      tag = new TIFFTag("Tag" + e.tag(), e.tag(), 1 << e.type());
+    }
+    ByteBuffer b = ByteBuffer.wrap(e.value()).order(ByteOrder.LITTLE_ENDIAN);
+    int n = (int) e.count();
+    Object data = switch (e.type()) {
+      case TIFFTag.TIFF_ASCII -> new String[] {new String(e.value(), 0,
+          Math.max(0, e.value().length - (e.value().length > 0
+              && e.value()[e.value().length - 1] == 0 ? 1 : 0)), StandardCharsets.UTF_8)};
+      case TIFFTag.TIFF_SHORT -> {
+        char[] a = new char[n];
+        for (int i = 0; i < n; i++) {
+          a[i] = b.getChar();
+        }
+        yield a;
+      }
+      case TIFFTag.TIFF_SSHORT -> {
+        short[] a = new short[n];
+        b.asShortBuffer().get(a);
+        yield a;
+      }
+      case TIFFTag.TIFF_LONG, TIFFTag.TIFF_IFD_POINTER -> {
+        long[] a = new long[n];
+        for (int i = 0; i < n; i++) {
+          a[i] = b.getInt() & 0xFFFF_FFFFL;
+        }
+        yield a;
+      }
+      case TIFFTag.TIFF_SLONG -> {
+        int[] a = new int[n];
+        b.asIntBuffer().get(a);
+        yield a;
+      }
+      case TIFFTag.TIFF_RATIONAL -> {
+        long[][] a = new long[n][2];
+        for (int i = 0; i < n; i++) {
+          a[i][0] = b.getInt() & 0xFFFF_FFFFL;
+          a[i][1] = b.getInt() & 0xFFFF_FFFFL;
+        }
+        yield a;
+      }
+      case TIFFTag.TIFF_SRATIONAL -> {
+        int[][] a = new int[n][2];
+        for (int i = 0; i < n; i++) {
+          a[i][0] = b.getInt();
+          a[i][1] = b.getInt();
+        }
+        yield a;
+      }
+      case TIFFTag.TIFF_FLOAT -> {
+        float[] a = new float[n];
+        b.asFloatBuffer().get(a);
+        yield a;
+      }
+      case TIFFTag.TIFF_DOUBLE -> {
+        double[] a = new double[n];
+        b.asDoubleBuffer().get(a);
+        yield a;
+      }
+      default -> e.value(); // BYTE, SBYTE, UNDEFINED
+    };
+    // ASCII: the JDK counts strings, not bytes
+    return new TIFFField(tag, e.type(), e.type() == TIFFTag.TIFF_ASCII ? 1 : n, data);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -523,11 +734,8 @@ public final class OutputMetadata {
       if (!src.texts().isEmpty()) {
         report.dropped("text", why);
       }
-      if (!src.tiffText().isEmpty() && src.exif() == null) {
+      if (!src.tiffText().isEmpty() && src.format().equals("tiff")) {
         report.dropped("tiff-tags", why);
-      }
-      for (String s : src.tiffSubIfds()) {
-        report.dropped(s, why);
       }
     }
     if (derivation != null) {
@@ -548,7 +756,8 @@ public final class OutputMetadata {
   private String xmp(int limit) {
     String sourceXmp = src == null ? null : src.xmp();
     try {
-      String packet = XmpProvenance.merge(sourceXmp, derivation, width, height, scale, report);
+      String packet = XmpProvenance.merge(sourceXmp, derivation, width, height, scale,
+          orientation, report);
       if (packet != null && packet.getBytes(StandardCharsets.UTF_8).length > limit) {
         report.dropped(sourceXmp != null ? "xmp" : "provenance", "packet of "
             + packet.getBytes(StandardCharsets.UTF_8).length + " bytes exceeds the " + limit
@@ -556,7 +765,8 @@ public final class OutputMetadata {
         if (sourceXmp == null) {
           return null;
         }
-        packet = XmpProvenance.merge(null, derivation, width, height, scale, report);
+        packet = XmpProvenance.merge(null, derivation, width, height, scale, orientation,
+            report);
       } else if (sourceXmp != null) {
         report.kept("xmp");
       }
@@ -583,12 +793,6 @@ public final class OutputMetadata {
   private void dropTexts(String why) {
     if (src != null && !src.texts().isEmpty()) {
       report.dropped("text", why);
-    }
-  }
-
-  private void dropSubIfds() {
-    for (String s : src.tiffSubIfds()) {
-      report.dropped(s, "sub-IFDs are not carried");
     }
   }
 

@@ -38,9 +38,14 @@ import org.apache.commons.imaging.formats.jpeg.segments.App13Segment;
 import org.apache.commons.imaging.formats.tiff.TiffContents;
 import org.apache.commons.imaging.formats.tiff.TiffDirectory;
 import org.apache.commons.imaging.formats.tiff.TiffField;
+import org.apache.commons.imaging.formats.tiff.TiffHeader;
 import org.apache.commons.imaging.formats.tiff.TiffReader;
 import org.apache.commons.imaging.formats.tiff.constants.TiffDirectoryConstants;
 import org.apache.commons.imaging.formats.tiff.constants.TiffTagConstants;
+import org.apache.commons.imaging.formats.tiff.write.TiffImageWriterLossy;
+import org.apache.commons.imaging.formats.tiff.write.TiffOutputDirectory;
+import org.apache.commons.imaging.formats.tiff.write.TiffOutputField;
+import org.apache.commons.imaging.formats.tiff.write.TiffOutputSet;
 import org.apache.commons.io.IOUtils;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -61,7 +66,8 @@ import org.w3c.dom.Node;
  * <li>PNG (JDK reader): tEXt / zTXt / iTXt (the iTXt {@code XML:com.adobe.xmp} is the XMP),
  *     pHYs; (PNGJ) an eXIf chunk.</li>
  * <li>TIFF (JDK reader): the descriptive ASCII tags ({@link #TIFF_TEXT_TAGS}), X/YResolution and
- *     ResolutionUnit, XMP (700), IPTC (33723), whether EXIF (34665) / GPS (34853) IFDs exist.</li>
+ *     ResolutionUnit; (Commons Imaging) XMP (700), IPTC (33723), and the EXIF (34665), GPS (34853)
+ *     and Interoperability IFDs, kept as an EXIF structure like a JPEG's ({@link #exif()}).</li>
  * <li>BMP: the resolution.</li>
  * </ul>
  * The descriptive tags are also taken from a JPEG's or PNG's EXIF IFD0, so that they can go into a
@@ -119,7 +125,6 @@ public final class SourceMetadata implements Serializable {
   private final Integer jpegQuality;
   private final int lumaH;
   private final int lumaV;
-  private final List<String> tiffSubIfds;
   private final List<String> problems;
 
   private SourceMetadata(Reading r) {
@@ -136,7 +141,6 @@ public final class SourceMetadata implements Serializable {
     this.jpegQuality = r.jpegQuality;
     this.lumaH = r.lumaH;
     this.lumaV = r.lumaV;
-    this.tiffSubIfds = List.copyOf(r.tiffSubIfds);
     this.problems = List.copyOf(r.problems);
   }
 
@@ -202,7 +206,10 @@ public final class SourceMetadata implements Serializable {
     return format;
   }
 
-  /** The EXIF TIFF structure (JPEG APP1 after "Exif\0\0", PNG eXIf), or null. */
+  /**
+   * The EXIF TIFF structure (JPEG APP1 after "Exif\0\0", PNG eXIf; for a TIFF source its EXIF,
+   * GPS and Interoperability IFDs under an IFD0 of pointers), or null.
+   */
   public byte[] exif() {
     return exif == null ? null : exif.clone();
   }
@@ -252,11 +259,6 @@ public final class SourceMetadata implements Serializable {
     return lumaH == 0 ? null : new int[] {lumaH, lumaV};
   }
 
-  /** A TIFF's EXIF / GPS sub-IFDs that exist ("exif-ifd", "gps-ifd"). */
-  public List<String> tiffSubIfds() {
-    return tiffSubIfds;
-  }
-
   /** Kinds that were present but could not be read, each with the reason: "exif (unparseable: ...)". */
   public List<String> problems() {
     return problems;
@@ -287,7 +289,6 @@ public final class SourceMetadata implements Serializable {
     Integer jpegQuality;
     int lumaH;
     int lumaV;
-    final List<String> tiffSubIfds = new ArrayList<>();
     final List<String> problems = new ArrayList<>();
 
     Reading(String path) {
@@ -515,12 +516,6 @@ public final class SourceMetadata implements Serializable {
         resolution = new Resolution(x.getAsDouble(0), y.getAsDouble(0),
             tiffUnit(u == null ? 2 : u.getAsInt(0)));
       }
-      if (dir.getTIFFField(34665) != null) {
-        tiffSubIfds.add("exif-ifd");
-      }
-      if (dir.getTIFFField(34853) != null) {
-        tiffSubIfds.add("gps-ifd");
-      }
     }
 
     /**
@@ -541,9 +536,12 @@ public final class SourceMetadata implements Serializable {
           stream = fs.open(p);
           source = ByteSource.inputStream(stream, p.getName());
         }
-        TiffContents contents = new TiffReader(false).readFirstDirectory(source, false,
-            FormatCompliance.getDefault());
-        for (TiffField f : contents.directories.get(0).getDirectoryEntries()) {
+        FirstWithSubDirectories first = new FirstWithSubDirectories();
+        new TiffReader(false).read(source, FormatCompliance.getDefault(), first);
+        if (first.directories.isEmpty()) {
+          throw new IOException("no directory");
+        }
+        for (TiffField f : first.directories.get(0).getDirectoryEntries()) {
           try {
             if (f.getTag() == TAG_XMP) {
               setXmp(new String(f.getByteArrayValue(), StandardCharsets.UTF_8).trim());
@@ -554,12 +552,87 @@ public final class SourceMetadata implements Serializable {
             problem(f.getTag() == TAG_XMP ? "xmp" : "iptc", "unreadable", e);
           }
         }
+        if (first.directories.size() > 1) {
+          try {
+            exif = exifOfSubDirectories(first.directories, first.order);
+          } catch (Exception e) {
+            problem("exif", "sub-IFDs unreadable", e);
+          }
+        }
       } catch (Exception e) {
         problem("xmp", "tiff directory unreadable", e);
       } finally {
         if (stream != null) {
           stream.close();
         }
+      }
+    }
+
+    /**
+     * A TIFF's EXIF, GPS and Interoperability sub-IFDs as an EXIF structure (the form a JPEG's
+     * APP1 holds, with an IFD0 of pointers only), so that every writer carries a TIFF's EXIF the
+     * way it carries a JPEG's. The values keep the file's byte order.
+     */
+    private static byte[] exifOfSubDirectories(List<TiffDirectory> dirs, ByteOrder order)
+        throws Exception {
+      TiffOutputSet set = new TiffOutputSet(order);
+      set.addRootDirectory();
+      for (TiffDirectory d : dirs.subList(1, dirs.size())) {
+        TiffOutputDirectory out = switch (d.type) {
+          case TiffDirectoryConstants.DIRECTORY_TYPE_EXIF -> set.addExifDirectory();
+          case TiffDirectoryConstants.DIRECTORY_TYPE_GPS -> set.addGpsDirectory();
+          case TiffDirectoryConstants.DIRECTORY_TYPE_INTEROPERABILITY ->
+              set.addInteroperabilityDirectory();
+          default -> null;
+        };
+        if (out == null) {
+          continue;
+        }
+        for (TiffField f : d.getDirectoryEntries()) {
+          if (f.getTag() != 34665 && f.getTag() != 34853 && f.getTag() != 40965) {
+            out.add(new TiffOutputField(f.getTag(), f.getTagInfo(), f.getFieldType(),
+                (int) f.getCount(), f.getByteArrayValue()));
+          }
+        }
+      }
+      java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+      new TiffImageWriterLossy(order).write(b, set);
+      return b.toByteArray();
+    }
+
+    /** Collects a TIFF's first directory and its EXIF / GPS / Interoperability sub-IFDs. */
+    private static final class FirstWithSubDirectories implements TiffReader.Listener {
+      final List<TiffDirectory> directories = new ArrayList<>();
+      ByteOrder order = ByteOrder.BIG_ENDIAN;
+
+      @Override
+      public boolean setTiffHeader(TiffHeader header) {
+        order = header.byteOrder;
+        return true;
+      }
+
+      @Override
+      public boolean addDirectory(TiffDirectory d) {
+        if (d.type >= 1) { // the second image's directory (IFD1, ...): stop
+          return false;
+        }
+        directories.add(d);
+        return true;
+      }
+
+      @Override
+      public boolean addField(TiffField f) {
+        return true;
+      }
+
+      @Override
+      public boolean readImageData() {
+        return false;
+      }
+
+      @Override
+      public boolean readOffsetDirectories() {
+        return true;
       }
     }
 

@@ -19,7 +19,8 @@ import java.time.temporal.ChronoUnit;
  * and the {@value #NS} namespace (prefix {@code sparksr:}) with model, modelSha256, scale,
  * tileSize, halo, runId and source as separate properties.
  *
- * <p>Geometry edits, each only where the property exists: {@code tiff:Orientation} set to 1,
+ * <p>Geometry edits, each only where the property exists: {@code tiff:Orientation} set to the
+ * output's (1, upright pixels, except a tiled TIFF that keeps the stored order and its tag),
  * {@code exif:PixelXDimension}/{@code PixelYDimension} and {@code tiff:ImageWidth}/{@code ImageLength}
  * set to the output size, {@code tiff:XResolution}/{@code YResolution} multiplied by the scale.
  */
@@ -43,18 +44,19 @@ public final class XmpProvenance {
    * @param width output width
    * @param height output height
    * @param scale resolution factor
+   * @param orientation the output's orientation (1 unless its pixels keep the stored order)
    * @param changes receives the geometry edits made
    * @return the serialised packet (with the xpacket wrapper), or null when there is nothing to write
    */
   static String merge(String sourceXmp, Derivation derivation, int width, int height, int scale,
-      MetadataReport.Builder changes) throws XMPException {
+      int orientation, MetadataReport.Builder changes) throws XMPException {
     if (sourceXmp == null && derivation == null) {
       return null;
     }
     XMPMeta meta = sourceXmp == null ? XMPMetaFactory.create()
         : XMPMetaFactory.parseFromString(sourceXmp);
     if (sourceXmp != null) {
-      editGeometry(meta, width, height, scale, changes);
+      editGeometry(meta, width, height, scale, orientation, changes);
     }
     if (derivation != null) {
       addProvenance(meta, derivation);
@@ -64,11 +66,11 @@ public final class XmpProvenance {
   }
 
   private static void editGeometry(XMPMeta meta, int width, int height, int scale,
-      MetadataReport.Builder changes) throws XMPException {
+      int orientation, MetadataReport.Builder changes) throws XMPException {
     String o = meta.getPropertyString(XMPConst.NS_TIFF, "Orientation");
-    if (o != null && !o.equals("1")) {
-      meta.setProperty(XMPConst.NS_TIFF, "Orientation", "1");
-      changes.changed("xmp orientation->1");
+    if (o != null && !o.equals(Integer.toString(orientation))) {
+      meta.setProperty(XMPConst.NS_TIFF, "Orientation", Integer.toString(orientation));
+      changes.changed("xmp orientation->" + orientation);
     }
     boolean dims = false;
     dims |= setIfPresent(meta, XMPConst.NS_EXIF, "PixelXDimension", width);

@@ -77,7 +77,8 @@ public class ArchiveMetadataTest extends SharedSpark {
     tag(tif, "-IFD0:Artist=Plate maker", "-IFD0:Copyright=(c) 1901", "-IFD0:ModifyDate=1901:05:01 00:00:00",
         "-IFD0:ImageDescription=Glass plate 12", "-IFD0:Make=Scanner Co", "-IFD0:Model=S-1",
         "-IFD0:XResolution=300", "-IFD0:YResolution=300", "-IFD0:ResolutionUnit=inches",
-        "-XMP-dc:Title=Plate 12");
+        "-XMP-dc:Title=Plate 12", "-IPTC:Keywords=plate", "-EXIF:DateTimeOriginal=1901:05:01 10:00:00",
+        "-EXIF:UserComment=Glass negative", "-GPSLatitude=51.5", "-GPSLatitudeRef=N");
 
     String out = tmp.getRoot() + "/out";
     UpscaleJobConfig cfg = UpscaleJobConfig.builder().inputs(List.of(root.toString())).output(out)
@@ -130,12 +131,14 @@ public class ArchiveMetadataTest extends SharedSpark {
         within(1.0));
     assertProvenance(po, png);
 
-    // 16-bit TIFF: descriptive tags equal, resolution times the scale, 16 bits kept
+    // 16-bit TIFF: descriptive tags, IPTC, EXIF and GPS sub-IFDs equal, resolution times the
+    // scale, 16 bits kept
     JsonNode ts = Exiftool.read(tif);
     JsonNode to = Exiftool.read(Path.of(out, "scans/1901/plate_x2.tif"));
     for (String k : List.of("IFD0:Artist", "IFD0:Copyright", "IFD0:ModifyDate",
         "IFD0:ImageDescription", "IFD0:Make", "IFD0:Model", "IFD0:ResolutionUnit",
-        "XMP-dc:Title")) {
+        "XMP-dc:Title", "IPTC:Keywords", "ExifIFD:DateTimeOriginal", "ExifIFD:UserComment",
+        "GPS:GPSLatitude", "GPS:GPSLatitudeRef")) {
       assertThat(to.get(k)).as("%s: source %s, output %s", k, ts, to).isNotNull()
           .isEqualTo(ts.get(k));
     }
