@@ -263,7 +263,7 @@ class MetadataWriteTest {
   }
 
   @Test
-  void aTiffsExifAndGpsSubDirectoriesReachTiffJpegAndPngOutputs() throws Exception {
+  void aTiffsExifGpsAndIptcReachTiffJpegAndPngOutputs() throws Exception {
     requireExiftool();
     Path src = tiffSource();
     exiftool("-overwrite_original", "-EXIF:DateTimeOriginal=1901:05:01 10:00:00",
@@ -276,7 +276,8 @@ class MetadataWriteTest {
     assertThat(meta.exif()).isNotNull();
     List<String> tags = List.of("ExifIFD:DateTimeOriginal", "ExifIFD:ExposureTime",
         "ExifIFD:UserComment", "InteropIFD:InteropIndex", "GPS:GPSLatitude", "GPS:GPSLatitudeRef",
-        "GPS:GPSLongitude", "GPS:GPSLongitudeRef", "IFD0:Artist", "IFD0:Copyright", "IFD0:Make");
+        "GPS:GPSLongitude", "GPS:GPSLongitudeRef", "IFD0:Artist", "IFD0:Copyright", "IFD0:Make",
+        "IPTC:Keywords");
     ImageTensor img = TestImages.smooth(3, 60, 40);
     for (String format : List.of("tiff", "jpeg", "png")) {
       Path out = dir.resolve("from-tiff." + format);
@@ -286,8 +287,8 @@ class MetadataWriteTest {
       assertThat(report.dropped()).as(format).noneMatch(d -> d.startsWith("exif"));
       JsonNode o = exif(out);
       for (String tag : tags) {
-        if (format.equals("png") && tag.startsWith("IFD0:")) {
-          continue; // a PNG gets the descriptive tags as text chunks (pngKeepsTextChunks...)
+        if (format.equals("png") && tag.startsWith("IPTC:")) {
+          continue; // PNG has no IPTC chunk (reported)
         }
         assertThat(o.get(tag)).as(tag + " in " + format + ": " + o).isNotNull()
             .isEqualTo(s.get(tag));
@@ -345,11 +346,12 @@ class MetadataWriteTest {
   }
 
   @Test
-  void pngSourceWrittenAsJpegCarriesXmpAndResolution() throws Exception {
+  void pngSourceWrittenAsJpegCarriesXmpResolutionAndRegisteredText() throws Exception {
     requireExiftool();
     Path src = dir.resolve("src.png");
     store.write(src.toString(), TestImages.smooth(3, 30, 20), PixelFormat.of("png", 3, 8));
-    exiftool("-overwrite_original", "-PNG:Title=T", "-XMP-dc:Rights=R",
+    exiftool("-overwrite_original", "-PNG:Title=T", "-PNG:Author=A", "-PNG:Comment=C",
+        "-XMP-dc:Rights=R",
         "-PNG-pHYs:PixelsPerUnitX=11811", "-PNG-pHYs:PixelsPerUnitY=11811",
         "-PNG-pHYs:PixelUnits=meters", src.toString());
     Path out = dir.resolve("out.jpg");
@@ -361,7 +363,11 @@ class MetadataWriteTest {
     assertThat(o.get("XMP-dc:Rights").asText()).isEqualTo("R");
     assertThat(o.get("JFIF:XResolution").asInt()).isEqualTo(236); // 118.11 dots/cm x 2
     assertProvenance(o, src);
-    assertThat(report.dropped()).contains("text (jpeg has no text chunks)");
+    // the registered keywords with a TIFF meaning become EXIF IFD0 tags; the others are dropped
+    assertThat(o.get("IFD0:DocumentName").asText()).isEqualTo("T");
+    assertThat(o.get("IFD0:Artist").asText()).isEqualTo("A");
+    assertThat(report.kept()).contains("text (as tags)");
+    assertThat(report.dropped()).contains("text Comment (jpeg has no text chunks)");
   }
 
   @Test

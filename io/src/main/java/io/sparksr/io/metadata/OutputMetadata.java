@@ -184,21 +184,22 @@ public final class OutputMetadata {
         report.dropped("xmp", "not writable: " + message(e));
       }
     }
-    if (src != null && src.photoshop() != null) {
+    byte[] photoshop = src == null ? null
+        : src.photoshop() != null ? src.photoshop() : src.iptc() != null ? photoshopOf(src.iptc())
+        : null;
+    if (photoshop != null) {
       try {
         ByteArrayOutputStream b = new ByteArrayOutputStream(out.length + 65536);
         new JpegIptcRewriter().writeIptc(out, b,
-            new IptcParser().parsePhotoshopSegment(src.photoshop(), false));
+            new IptcParser().parsePhotoshopSegment(photoshop, false));
         out = b.toByteArray();
         report.kept("iptc");
       } catch (Exception e) {
         report.dropped("iptc", "not writable: " + message(e));
       }
-    } else if (src != null && src.iptc() != null) {
-      report.dropped("iptc", "tiff iptc into jpeg is not supported");
     }
     try {
-      TiffOutputSet exif = exifForJpeg();
+      TiffOutputSet exif = exifWithTiffTags();
       if (exif != null) {
         ByteArrayOutputStream b = new ByteArrayOutputStream(out.length + 65536);
         new ExifRewriter().updateExifMetadataLossless(out, b, exif);
@@ -218,18 +219,37 @@ public final class OutputMetadata {
   }
 
   /**
+   * A TIFF's IPTC-IIM block (tag 33723) as the Photoshop APP13 payload a JPEG carries it in: the
+   * "Photoshop 3.0" signature and one image resource block, 8BIM 0x0404 (IPTC-NAA), empty name.
+   */
+  static byte[] photoshopOf(byte[] iim) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream(iim.length + 32);
+    b.writeBytes("Photoshop 3.0\0".getBytes(StandardCharsets.US_ASCII));
+    b.writeBytes("8BIM".getBytes(StandardCharsets.US_ASCII));
+    b.writeBytes(new byte[] {0x04, 0x04, 0, 0}); // resource id, empty Pascal name padded to even
+    b.writeBytes(ByteBuffer.allocate(4).putInt(iim.length).array());
+    b.writeBytes(iim);
+    if ((iim.length & 1) == 1) {
+      b.write(0);
+    }
+    return b.toByteArray();
+  }
+
+  /**
    * The source's EXIF edited for the output ({@link #editedExif}), with a TIFF source's descriptive
    * tags and resolution added to IFD0 where the EXIF has none (a TIFF's EXIF holds only its
    * sub-IFDs); null if the source has neither.
    */
-  private TiffOutputSet exifForJpeg() throws Exception {
+  private TiffOutputSet exifWithTiffTags() throws Exception {
     if (src == null || src.exif() == null && src.tiffText().isEmpty()) {
       return null;
     }
     TiffOutputSet set = src.exif() != null ? editedExif(src.exif()) : new TiffOutputSet();
     TiffOutputDirectory root = set.getOrCreateRootDirectory();
+    // a PNG's text chunks stay text chunks in a PNG output, not EXIF too
+    boolean pngToPng = src.format().equals("png") && target.equals("png");
     for (Map.Entry<Integer, String> e : src.tiffText().entrySet()) {
-      if (root.findField(e.getKey()) == null) {
+      if (root.findField(e.getKey()) == null && !pngToPng) {
         String v = e.getKey() == 305 && derivation != null ? derivation.software() : e.getValue();
         root.add(EXIF_TEXT.get(e.getKey()), v);
       }
@@ -355,11 +375,12 @@ public final class OutputMetadata {
         }
         report.kept("tiff-tags (as png text)");
       }
-      if (src.exif() != null) {
-        // an eXIf chunk (PNG 1.5 extension): the edited EXIF as a TIFF structure; the JDK writer
-        // puts unknown chunks before the image data, as the chunk must be
+      if (src.exif() != null || src.format().equals("tiff") && !src.tiffText().isEmpty()) {
+        // an eXIf chunk (PNG 1.5 extension): the edited EXIF as a TIFF structure (a TIFF's
+        // descriptive tags in its IFD0); the JDK writer puts unknown chunks before the image
+        // data, as the chunk must be
         try {
-          TiffOutputSet set = editedExif(src.exif());
+          TiffOutputSet set = exifWithTiffTags();
           java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
           new org.apache.commons.imaging.formats.tiff.write.TiffImageWriterLossy(set.byteOrder)
               .write(b, set);
@@ -369,9 +390,9 @@ public final class OutputMetadata {
           chunk.setUserObject(b.toByteArray());
           chunks.appendChild(chunk);
           root.appendChild(chunks);
-          report.kept("exif");
+          report.kept(src.exif() != null ? "exif" : "tiff-tags (as exif)");
         } catch (Exception e) {
-          report.dropped("exif", "not writable: " + message(e));
+          report.dropped(src.exif() != null ? "exif" : "tiff-tags", "not writable: " + message(e));
         }
       }
       if (src.photoshop() != null || src.iptc() != null) {
@@ -790,9 +811,25 @@ public final class OutputMetadata {
     }
   }
 
+  /**
+   * PNG text in a format without text chunks: the registered keywords with a TIFF tag
+   * ({@link SourceMetadata#PNG_TEXT_TAGS}) went into the tags; the others are dropped, by name.
+   */
   private void dropTexts(String why) {
-    if (src != null && !src.texts().isEmpty()) {
-      report.dropped("text", why);
+    if (src == null || src.texts().isEmpty()) {
+      return;
+    }
+    java.util.Set<String> lost = new java.util.TreeSet<>();
+    for (TextEntry t : src.texts()) {
+      if (!SourceMetadata.PNG_TEXT_TAGS.containsKey(t.keyword())) {
+        lost.add(t.keyword());
+      }
+    }
+    if (lost.size() < src.texts().size()) {
+      report.kept("text (as tags)");
+    }
+    if (!lost.isEmpty()) {
+      report.dropped("text " + String.join(",", lost), why);
     }
   }
 

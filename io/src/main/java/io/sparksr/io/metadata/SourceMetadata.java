@@ -70,8 +70,8 @@ import org.w3c.dom.Node;
  *     and Interoperability IFDs, kept as an EXIF structure like a JPEG's ({@link #exif()}).</li>
  * <li>BMP: the resolution.</li>
  * </ul>
- * The descriptive tags are also taken from a JPEG's or PNG's EXIF IFD0, so that they can go into a
- * TIFF or PNG output (cross-format writes).
+ * The descriptive tags are also taken from a JPEG's or PNG's EXIF IFD0 and from a PNG's registered
+ * text keywords ({@link #PNG_TEXT_TAGS}), so that they can go into any output (cross-format writes).
  *
  * <p><b>Reading never fails for bad metadata:</b> a kind that cannot be parsed (an EXIF segment
  * Commons Imaging rejects, XMP that XMPCore cannot parse, ...) is left out and named in
@@ -88,6 +88,14 @@ public final class SourceMetadata implements Serializable {
    */
   public static final List<Integer> TIFF_TEXT_TAGS =
       List.of(269, 270, 271, 272, 285, 305, 306, 315, 316, 33432);
+
+  /**
+   * PNG's registered text keywords (PNG 1.2, 11.3.4.2) that have a TIFF tag of the same meaning:
+   * Title = DocumentName, Description = ImageDescription, Author = Artist, Copyright. Their text
+   * also fills {@link #tiffText()} where the EXIF has no such tag, so JPEG and TIFF outputs carry it.
+   */
+  public static final Map<String, Integer> PNG_TEXT_TAGS =
+      Map.of("Title", 269, "Description", 270, "Author", 315, "Copyright", 33432);
 
   static final int TAG_XMP = 700;
   static final int TAG_IPTC = 33723;
@@ -387,7 +395,7 @@ public final class SourceMetadata implements Serializable {
         }
         for (TiffField f : d.getDirectoryEntries()) {
           if (TIFF_TEXT_TAGS.contains(f.getTag()) && f.getValue() instanceof String s) {
-            tiffText.putIfAbsent(f.getTag(), s);
+            tiffText.put(f.getTag(), s); // EXIF before a PNG text of the same meaning
           }
         }
         TiffField x = d.findField(TiffTagConstants.TIFF_TAG_XRESOLUTION);
@@ -488,6 +496,10 @@ public final class SourceMetadata implements Serializable {
                 texts.add(new TextEntry(kind, keyword,
                     kind.equals("iTXt") ? m.getAttribute("languageTag") : null,
                     kind.equals("iTXt") ? m.getAttribute("translatedKeyword") : null, text));
+                Integer tag = PNG_TEXT_TAGS.get(keyword);
+                if (tag != null) {
+                  tiffText.putIfAbsent(tag, text);
+                }
               }
             }
           }
