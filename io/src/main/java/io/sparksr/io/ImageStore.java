@@ -2,6 +2,9 @@ package io.sparksr.io;
 
 import io.sparksr.io.metadata.MetadataReport;
 import io.sparksr.io.metadata.OutputMetadata;
+import io.sparksr.io.png.BandedPng;
+import io.sparksr.io.png.PngBands;
+import io.sparksr.io.png.PngRows;
 import io.sparksr.partitioning.image.ImageTensor;
 import io.sparksr.partitioning.image.Quantized;
 import io.sparksr.partitioning.tiling.Rect;
@@ -295,8 +298,13 @@ public final class ImageStore {
     checkWrite(path, tensor, format, format.formatName());
     OutputMetadata meta = OutputMetadata.of(options.source(), options.derivation(),
         format.formatName(), tensor.width(), tensor.height());
-    writeAtomically(path, out -> encode(path, out,
-        (sixteen, cs) -> Pixels.toImage(tensor, sixteen, cs), format, options, 0, meta));
+    if (format.formatName().equals("png")) {
+      writePng(path, tensor.width(), tensor.height(), PngRows.of(tensor, format.bitDepth()),
+          format, options, meta);
+    } else {
+      writeAtomically(path, out -> encode(path, out,
+          (sixteen, cs) -> Pixels.toImage(tensor, sixteen, cs), format, options, 0, meta));
+    }
     return meta == null ? MetadataReport.none() : meta.report();
   }
 
@@ -326,8 +334,17 @@ public final class ImageStore {
     checkWrite(path, null, format, format.formatName());
     OutputMetadata meta = OutputMetadata.of(options.source(), options.derivation(),
         format.formatName(), samples.width(), samples.height());
-    writeAtomically(path, out -> encode(path, out,
-        (sixteen, cs) -> Pixels.toImage(samples, sixteen, cs), format, options, 0, meta));
+    if (format.formatName().equals("png")) {
+      if (samples.bitDepth() != format.bitDepth()) {
+        throw new IllegalArgumentException("samples for " + path + " have " + samples.bitDepth()
+            + " bits but 'format' " + format + " has " + format.bitDepth());
+      }
+      writePng(path, samples.width(), samples.height(), PngRows.of(samples), format, options,
+          meta);
+    } else {
+      writeAtomically(path, out -> encode(path, out,
+          (sixteen, cs) -> Pixels.toImage(samples, sixteen, cs), format, options, 0, meta));
+    }
     return meta == null ? MetadataReport.none() : meta.report();
   }
 
@@ -731,6 +748,66 @@ public final class ImageStore {
     } catch (IOException | RuntimeException e) {
       throw new ImageEncodeException(path, reason(e), e);
     }
+  }
+
+  /**
+   * A PNG: its pixels filtered and deflated in bands of {@link #PNG_BAND_ROWS} rows on the
+   * common fork-join pool and the calling thread ({@link PngBands}), written with the chunks of
+   * a 1&times;1 template the JDK encoder makes with the same metadata ({@link #pngTemplate}).
+   */
+  private void writePng(String path, int width, int height, PngBands.Rows rows,
+      PixelFormat format, WriteOptions options, OutputMetadata meta) throws IOException {
+    byte[] template = pngTemplate(path, format, options, meta);
+    int level = options.pngCompression();
+    PngBands.Filter filter = PngRows.filterFor(level);
+    int n = (height + PNG_BAND_ROWS - 1) / PNG_BAND_ROWS;
+    List<PngBands.Band> bands = java.util.stream.IntStream.range(0, n).parallel()
+        .mapToObj(i -> PngBands.encode(rows, i * PNG_BAND_ROWS,
+            Math.min(PNG_BAND_ROWS, height - i * PNG_BAND_ROWS), width, format.channels(),
+            format.bitDepth(), level, filter))
+        .toList();
+    writePng(path, template, width, height, bands.stream().map(BandedPng.BandInfo::of).toList(),
+        (i, out) -> out.write(bands.get(i).deflated()));
+  }
+
+  /** Rows per band of a PNG encoded whole: bands of ~1.5 MB raw at 2000 px RGB. */
+  static final int PNG_BAND_ROWS = 256;
+
+  /**
+   * Writes a PNG from deflated bands (kept anywhere: {@code bytes} copies band {@code i}) and a
+   * template from {@link #pngTemplate}, atomically.
+   */
+  public void writePng(String path, byte[] template, int width, int height,
+      List<BandedPng.BandInfo> bands, BandedPng.BandBytes bytes) throws IOException {
+    try {
+      AtomicFiles.write(conf, path, (fs, tmp) -> {
+        try (java.io.OutputStream out = new java.io.BufferedOutputStream(fs.create(tmp, false),
+            1 << 20)) {
+          BandedPng.write(out, template, width, height, bands, bytes);
+        }
+      });
+      LOG.debug("wrote {}", path);
+    } catch (IOException | RuntimeException e) {
+      throw new ImageEncodeException(path, reason(e), e);
+    }
+  }
+
+  /**
+   * A 1&times;1 PNG of {@code format} written by the JDK encoder with the metadata and ICC
+   * profile the real output gets: the chunks {@link BandedPng} copies around the image data.
+   *
+   * @param meta the output's metadata (sized for the real image), or null
+   */
+  public byte[] pngTemplate(String path, PixelFormat format, WriteOptions options,
+      OutputMetadata meta) throws IOException {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream(4096);
+    Quantized one = new Quantized(format.channels(), 1, 1, format.bitDepth(),
+        new byte[format.channels() * format.bitDepth() / 8]);
+    try (ImageOutputStream out = new javax.imageio.stream.MemoryCacheImageOutputStream(b)) {
+      encode(path, out, (sixteen, cs) -> Pixels.toImage(one, sixteen, cs), format, options, 0,
+          meta);
+    }
+    return b.toByteArray();
   }
 
   /** Makes the raster an encoder writes: 8 or 16 bits per sample, in the given colour space. */
