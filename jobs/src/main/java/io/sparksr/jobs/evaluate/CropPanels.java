@@ -1,5 +1,6 @@
 package io.sparksr.jobs.evaluate;
 
+import io.sparksr.partitioning.degrade.LrDegradation;
 import io.sparksr.partitioning.image.ImageTensor;
 import io.sparksr.partitioning.tiling.Rect;
 
@@ -7,7 +8,9 @@ import io.sparksr.partitioning.tiling.Rect;
  * The side-by-side crops of the report: which region of an HR image is shown (the most detailed
  * one, so differences between models are visible) and where each panel's PNG lives. Panels are
  * {@code crops/<dataset>/<image stem>_x<scale>_<panel>.png} under the output, where panel is
- * {@code hr}, {@code bicubic} or {@code <model label>_<setting>}.
+ * {@code hr}, {@code bicubic} (of the clean LR), {@code bicubic_<degradation>} (of a degraded LR,
+ * {@link #bicubicPanel}) or {@code <model label>_<setting>}. A report row of crops shows one LR:
+ * the HR, bicubic of that LR and every model's output from it.
  */
 final class CropPanels {
   /** Side of a crop in HR pixels (divisible by 2, 3 and 4; smaller images give smaller crops). */
@@ -19,10 +22,27 @@ final class CropPanels {
 
   private CropPanels() {}
 
+  /** A panel: its name (part of its file name) and its caption in the report. */
+  record Spec(String name, String label) {}
+
   /** Path of a panel relative to the output folder. */
   static String relativePath(String dataset, String image, int scale, String panel) {
     return DIR + "/" + safe(dataset) + "/" + safe(stem(image)) + "_x" + scale + "_" + safe(panel)
         + ".png";
+  }
+
+  /**
+   * The panel name of MATLAB bicubic from one LR: {@code bicubic} for the clean LR, else {@code
+   * bicubic_<degradation>} with the degradation name spelt so that distinct names give distinct
+   * file names: '_' doubled and '+' (the one other character of a degradation name that
+   * {@link #safe} would replace) as {@code _plus_}: {@code noise3+jpeg90 ->
+   * bicubic_noise3_plus_jpeg90}.
+   */
+  static String bicubicPanel(String degradation) {
+    if (degradation.equals(LrDegradation.CLEAN)) {
+      return BICUBIC;
+    }
+    return BICUBIC + "_" + safe(degradation.replace("_", "__").replace("+", "_plus_"));
   }
 
   /** The panel name of a model's output under a setting. */

@@ -1,9 +1,12 @@
 package io.sparksr.jobs.evaluate;
 
+import io.sparksr.partitioning.degrade.LrDegradation;
 import io.sparksr.partitioning.tiling.CostPacker;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -37,12 +40,19 @@ final class EvalPlanner {
    * @param units    what to compute, ordered by data set, image, scale, model
    * @param toCompute rows the units will produce
    * @param present   rows skipped because results.parquet has them
-   * @param crops     (data set, image, scale) whose crops the report shows, with the panels
+   * @param crops     (data set, image, scale, LR) whose crops the report shows, with the panels:
+   *                  per image and scale, one per degradation of the run, in the run's order
    */
   record EvalPlan(List<EvalUnit> units, long toCompute, long present, List<CropSpec> crops) {}
 
-  /** The crop panels of one image at one scale. */
-  record CropSpec(String dataset, String image, int scale, List<String> panels) {}
+  /**
+   * The crop panels of one image at one scale from one LR (a row of crops in the report): the HR,
+   * bicubic from that LR, each model's output from it.
+   *
+   * @param degradation the LR's degradation name ({@code clean} for the clean LR)
+   */
+  record CropSpec(String dataset, String image, int scale, String degradation,
+      List<CropPanels.Spec> panels) {}
 
   /**
    * @param done            keys of the ok rows already in results.parquet
@@ -52,6 +62,8 @@ final class EvalPlanner {
       List<Setting> settings, Set<ResultKey> done, int cropsPerDataset) {
     List<EvalUnit> units = new ArrayList<>();
     List<CropSpec> crops = new ArrayList<>();
+    Map<String, LrDegradation> lrs = new LinkedHashMap<>();
+    settings.forEach(s -> lrs.putIfAbsent(s.degradation().name(), s.degradation()));
     long toCompute = 0;
     long present = 0;
     for (DatasetImages ds : datasets) {
@@ -60,17 +72,22 @@ final class EvalPlanner {
         String image = ds.images().get(i);
         boolean crop = i < cropsPerDataset;
         for (int scale : scales) {
-          boolean referencePending = crop;
-          List<String> panels = new ArrayList<>();
+          // the first unit that runs writes the reference panels of every LR of the run
+          List<LrDegradation> referencePending = crop ? List.copyOf(lrs.values()) : List.of();
+          Map<String, List<CropPanels.Spec>> panels = new LinkedHashMap<>();
           if (crop) {
-            panels.add(CropPanels.HR);
-            panels.add(CropPanels.BICUBIC);
+            for (String lr : lrs.keySet()) {
+              panels.put(lr, new ArrayList<>(List.of(new CropPanels.Spec(CropPanels.HR, "HR"),
+                  new CropPanels.Spec(CropPanels.bicubicPanel(lr), "bicubic"))));
+            }
           }
           for (String model : models) {
             List<Setting> missing = new ArrayList<>();
             for (Setting s : settings) {
               if (crop && !ModelNames.isBicubic(model)) {
-                panels.add(CropPanels.modelPanel(model, s.name()));
+                panels.get(s.degradation().name()).add(new CropPanels.Spec(
+                    CropPanels.modelPanel(model, s.name()),
+                    ModelNames.label(model) + " (" + Setting.baseName(s.name()) + ")"));
               }
               if (done.contains(new ResultKey(ds.name(), image, scale, model, s.name()))) {
                 present++;
@@ -82,11 +99,11 @@ final class EvalPlanner {
               toCompute += missing.size();
               units.add(new EvalUnit(ds.name(), image, path, scale, model, missing, crop,
                   referencePending));
-              referencePending = false;
+              referencePending = List.of();
             }
           }
-          if (crop) {
-            crops.add(new CropSpec(ds.name(), image, scale, panels));
+          for (Map.Entry<String, List<CropPanels.Spec>> e : panels.entrySet()) {
+            crops.add(new CropSpec(ds.name(), image, scale, e.getKey(), e.getValue()));
           }
         }
       }

@@ -1,20 +1,27 @@
 package io.sparksr.jobs.evaluate;
 
 import io.sparksr.jobs.report.Charts;
+import io.sparksr.partitioning.degrade.LrDegradation;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * Renders the evaluation report as Markdown and as one self-contained HTML page (inline CSS and
  * SVG charts, no script, no network; crop panels are PNG files next to it, referenced by relative
- * path, so the page opens from disk). Per data set and scale: a table of this run's models next to
- * the published anchors, then the crops; per data set: PSNR vs scale and PSNR vs inference time;
- * then the self-ensemble's gain and cost, failures and references. Pure: text in, text out.
+ * path, so the page opens from disk). Per data set and scale: when the rows come from more than
+ * one LR (clean and degraded, {@link Setting#degradationName}), a table with a column group per
+ * LR; a table of this run's models next to the published anchors, grouped by LR; then the crops,
+ * a row per LR; per data set: PSNR vs scale and PSNR vs inference time; then the self-ensemble's
+ * gain and cost, failures and references. Every "vs bicubic" compares with bicubic from the same
+ * LR. Pure: text in, text out.
  * Long because the page is: each section is one method, in page order; charts are drawn by
  * {@link io.sparksr.jobs.report.Charts}.
  */
@@ -29,8 +36,13 @@ final class EvalReport {
   /** One image of a crop row. */
   record Panel(String label, String path) {}
 
-  /** The panels of one image at one scale (those that exist). */
-  record CropSet(String dataset, String image, int scale, List<Panel> panels) {}
+  /**
+   * The panels of one image at one scale from one LR (those that exist): a row of crops.
+   *
+   * @param degradation the LR's degradation name ({@code clean}: the clean LR)
+   */
+  record CropSet(String dataset, String image, int scale, String degradation,
+      List<Panel> panels) {}
 
   /**
    * Everything the report shows.
@@ -39,14 +51,32 @@ final class EvalReport {
    * @param crops      crop sets to show
    * @param failures   rows of this run that failed
    * @param datasetOrder data set names in command-line order (others follow, sorted)
+   * @param degradationOrder degradation names in command-line order ({@code clean} comes first,
+   *                     names only earlier runs used follow, sorted)
    */
   record Input(String runId, String generatedAt, double wallSeconds, long computed, long skipped,
-      List<String> datasetOrder, List<EvalSummary> summaries, Anchors anchors,
-      String anchorsOrigin, List<CropSet> crops, List<EvalResult> failures) {}
+      List<String> datasetOrder, List<String> degradationOrder, List<EvalSummary> summaries,
+      Anchors anchors, String anchorsOrigin, List<CropSet> crops, List<EvalResult> failures) {}
 
-  /** A row of a per-scale table: one of this run's models, or a published anchor. */
-  record TableRow(boolean ours, String method, String setting, double psnr, Double ssim,
-      Double deltaVsBicubic, Double seconds, Long images, String source, String note) {}
+  /**
+   * A row of a per-scale table: one of this run's models, or a published anchor.
+   *
+   * @param degradation    the LR's degradation ({@code clean} for anchors)
+   * @param deltaVsBicubic PSNR minus that of bicubic from the same LR (for the clean LR, ours or
+   *                       else the published bicubic); null when there is none
+   */
+  record TableRow(boolean ours, String method, String setting, String degradation, double psnr,
+      Double ssim, Double deltaVsBicubic, Double seconds, Long images, String source,
+      String note) {}
+
+  /** A cell of the degradation table: one model and setting from one LR. */
+  record PivotCell(double psnr, double ssim, Double deltaVsBicubic) {}
+
+  /**
+   * A row of the degradation table: one model under one base setting ({@link Setting#baseName}),
+   * with a cell per degradation it was run on.
+   */
+  record PivotRow(String method, String setting, Map<String, PivotCell> cells) {}
 
   /** A self-ensemble comparison: the same model and tiling with and without the x8 ensemble. */
   record EnsembleRow(String dataset, int scale, String model, String setting, EvalSummary plain,
@@ -104,44 +134,127 @@ final class EvalReport {
     return out;
   }
 
-  /** This run's models and the anchors of one data set and scale, by ascending PSNR. */
-  static List<TableRow> rows(Input in, String dataset, int scale) {
-    List<EvalSummary> ours = of(in, dataset, scale);
-    List<Anchors.Anchor> published = in.anchors().of(dataset, scale);
-    Double bicubic = null;
-    for (EvalSummary e : ours) {
-      if (ModelNames.isBicubic(e.model()) && !Setting.isEnsembleName(e.setting())) {
-        bicubic = e.result().psnr();
-        break;
+  /**
+   * {@code present} in report order: {@code clean} first, then as in {@code order}, then the rest
+   * by name.
+   */
+  private static List<String> degradationsInOrder(Set<String> present, List<String> order) {
+    TreeSet<String> rest = new TreeSet<>(present);
+    List<String> out = new ArrayList<>();
+    if (rest.remove(LrDegradation.CLEAN)) {
+      out.add(LrDegradation.CLEAN);
+    }
+    for (String d : order) {
+      if (rest.remove(d)) {
+        out.add(d);
       }
     }
-    if (bicubic == null) {
-      for (Anchors.Anchor a : published) {
+    out.addAll(rest);
+    return out;
+  }
+
+  /** The degradations this run's rows of one data set and scale were scored on, in order. */
+  static List<String> degradations(Input in, String dataset, int scale) {
+    Set<String> present = new HashSet<>();
+    for (EvalSummary e : of(in, dataset, scale)) {
+      present.add(Setting.degradationName(e.setting()));
+    }
+    return degradationsInOrder(present, in.degradationOrder());
+  }
+
+  /**
+   * The groups of the detailed table of one data set and scale: its degradations, and clean
+   * when there are anchors (published numbers are for the clean LR).
+   */
+  static List<String> groups(Input in, String dataset, int scale) {
+    Set<String> present = new HashSet<>(degradations(in, dataset, scale));
+    if (!in.anchors().of(dataset, scale).isEmpty()) {
+      present.add(LrDegradation.CLEAN);
+    }
+    return degradationsInOrder(present, in.degradationOrder());
+  }
+
+  /**
+   * The PSNR of bicubic from each LR: this run's plain (not x8) bicubic row of that degradation;
+   * for the clean LR without one, the published bicubic.
+   */
+  static Map<String, Double> bicubicPsnr(Input in, String dataset, int scale) {
+    Map<String, Double> out = new HashMap<>();
+    for (EvalSummary e : of(in, dataset, scale)) {
+      if (ModelNames.isBicubic(e.model()) && !Setting.isEnsembleName(e.setting())) {
+        out.putIfAbsent(Setting.degradationName(e.setting()), e.result().psnr());
+      }
+    }
+    if (!out.containsKey(LrDegradation.CLEAN)) {
+      for (Anchors.Anchor a : in.anchors().of(dataset, scale)) {
         if (a.method().equalsIgnoreCase("bicubic")) {
-          bicubic = a.psnr();
+          out.put(LrDegradation.CLEAN, a.psnr());
         }
       }
     }
+    return out;
+  }
+
+  private static Double minus(double psnr, Double bicubic) {
+    return bicubic == null ? null : psnr - bicubic;
+  }
+
+  /**
+   * This run's models and the anchors of one data set and scale, grouped by LR degradation
+   * ({@link #groups} order; the anchors in the clean group), by ascending PSNR within a group.
+   */
+  static List<TableRow> rows(Input in, String dataset, int scale) {
+    List<EvalSummary> ours = of(in, dataset, scale);
+    List<Anchors.Anchor> published = in.anchors().of(dataset, scale);
+    Map<String, Double> bicubic = bicubicPsnr(in, dataset, scale);
     List<TableRow> rows = new ArrayList<>();
     for (EvalSummary e : ours) {
       String label = ModelNames.label(e.model());
+      String degradation = Setting.degradationName(e.setting());
       String note = null;
       for (Anchors.Anchor a : published) {
-        if (a.method().equalsIgnoreCase(label)) {
+        if (a.method().equalsIgnoreCase(label) && degradation.equals(LrDegradation.CLEAN)) {
           note = "published " + f2(a.psnr()) + (a.ssim() == null ? "" : " / " + f4(a.ssim()))
               + ", \u0394 " + signed(e.result().psnr() - a.psnr()) + " dB";
         }
       }
-      rows.add(new TableRow(true, label, e.setting(), e.result().psnr(), e.result().ssim(),
-          bicubic == null ? null : e.result().psnr() - bicubic, e.result().secondsMean(),
-          e.result().images(), "this run", note));
+      rows.add(new TableRow(true, label, e.setting(), degradation, e.result().psnr(),
+          e.result().ssim(), minus(e.result().psnr(), bicubic.get(degradation)),
+          e.result().secondsMean(), e.result().images(), "this run", note));
     }
     for (Anchors.Anchor a : published) {
-      rows.add(new TableRow(false, a.method(), null, a.psnr(), a.ssim(),
-          bicubic == null ? null : a.psnr() - bicubic, null, null, a.source(), null));
+      rows.add(new TableRow(false, a.method(), null, LrDegradation.CLEAN, a.psnr(), a.ssim(),
+          minus(a.psnr(), bicubic.get(LrDegradation.CLEAN)), null, null, a.source(), null));
     }
-    rows.sort(Comparator.comparingDouble(TableRow::psnr).thenComparing(r -> r.ours() ? 1 : 0));
+    List<String> groups = groups(in, dataset, scale);
+    rows.sort(Comparator.comparingInt((TableRow r) -> groups.indexOf(r.degradation()))
+        .thenComparingDouble(TableRow::psnr).thenComparing(r -> r.ours() ? 1 : 0));
     return rows;
+  }
+
+  /**
+   * The degradation table of one data set and scale: a row per model and base setting, a cell per
+   * degradation ({@link #degradations} order) with PSNR, SSIM and the PSNR gain over bicubic from
+   * the same LR. Rows by ascending PSNR in the first column (rows without it last), then name.
+   */
+  static List<PivotRow> pivot(Input in, String dataset, int scale) {
+    Map<String, Double> bicubic = bicubicPsnr(in, dataset, scale);
+    Map<List<String>, PivotRow> rows = new LinkedHashMap<>();
+    for (EvalSummary e : of(in, dataset, scale)) {
+      String base = Setting.baseName(e.setting());
+      String degradation = Setting.degradationName(e.setting());
+      PivotRow row = rows.computeIfAbsent(List.of(e.model(), base),
+          k -> new PivotRow(ModelNames.label(e.model()), base, new LinkedHashMap<>()));
+      row.cells().put(degradation, new PivotCell(e.result().psnr(), e.result().ssim(),
+          minus(e.result().psnr(), bicubic.get(degradation))));
+    }
+    List<String> degradations = degradations(in, dataset, scale);
+    String first = degradations.isEmpty() ? LrDegradation.CLEAN : degradations.get(0);
+    List<PivotRow> out = new ArrayList<>(rows.values());
+    out.sort(Comparator.comparingDouble((PivotRow r) -> r.cells().containsKey(first)
+            ? r.cells().get(first).psnr() : Double.POSITIVE_INFINITY)
+        .thenComparing(PivotRow::method).thenComparing(PivotRow::setting));
+    return out;
   }
 
   static List<EnsembleRow> ensembleRows(Input in) {
@@ -260,14 +373,45 @@ final class EvalReport {
     return s.length() <= 28 ? s : s.substring(0, 27) + "\u2026";
   }
 
-  private static List<CropSet> cropsOf(Input in, String dataset, int scale) {
-    List<CropSet> out = new ArrayList<>();
+  /**
+   * The crop rows of one data set and scale by image (in input order): one row per LR, clean
+   * first, then the degradations in {@link Input#degradationOrder()} order.
+   */
+  static Map<String, List<CropSet>> cropRows(Input in, String dataset, int scale) {
+    Map<String, List<CropSet>> out = new LinkedHashMap<>();
     for (CropSet c : in.crops()) {
       if (c.dataset().equals(dataset) && c.scale() == scale && !c.panels().isEmpty()) {
-        out.add(c);
+        out.computeIfAbsent(c.image(), k -> new ArrayList<>()).add(c);
       }
     }
+    for (List<CropSet> rows : out.values()) {
+      Set<String> present = new HashSet<>();
+      rows.forEach(c -> present.add(c.degradation()));
+      List<String> order = degradationsInOrder(present, in.degradationOrder());
+      rows.sort(Comparator.comparingInt(c -> order.indexOf(c.degradation())));
+    }
     return out;
+  }
+
+  /** Whether any row of the report is from a degraded LR. */
+  private static boolean anyDegraded(Input in) {
+    for (EvalSummary e : in.summaries()) {
+      if (!Setting.degradationName(e.setting()).equals(LrDegradation.CLEAN)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static String degradationNote() {
+    return "A degraded setting (<em>setting@degradation</em>, e.g. whole@jpeg75) applies that "
+        + "named degradation (conf/degradations/eval.yaml, or --degradations-file) to the 8-bit "
+        + "LR before every method sees it, bicubic included. \u0394 PSNR vs bicubic compares "
+        + "with bicubic from the same LR; the published anchors are for the clean LR.";
+  }
+
+  static String lrLabel(String degradation) {
+    return "LR: " + degradation;
   }
 
   static String protocol() {
@@ -288,6 +432,9 @@ final class EvalReport {
     sb.append("# ").append(TITLE).append("\n\n");
     sb.append(meta(in)).append("\n\n");
     sb.append(protocol().replace("<em>", "*").replace("</em>", "*")).append("\n\n");
+    if (anyDegraded(in)) {
+      sb.append(degradationNote().replace("<em>", "*").replace("</em>", "*")).append("\n\n");
+    }
     for (String d : datasets(in)) {
       sb.append("## ").append(d).append("\n\n");
       sb.append("![").append(d).append(": PSNR vs scale](charts/")
@@ -296,10 +443,36 @@ final class EvalReport {
           .append(chartName(d, "psnr_vs_time")).append(")\n\n");
       for (int s : scales(in, d)) {
         sb.append("### ").append(d).append(" \u00d7").append(s).append("\n\n");
+        List<String> degradations = degradations(in, d, s);
+        if (degradations.size() > 1) {
+          sb.append("By LR: PSNR (dB), \u0394 PSNR vs bicubic from the same LR, SSIM.\n\n");
+          sb.append("| method | setting |");
+          degradations.forEach(g -> sb.append(' ').append(mdEsc(g)).append(" PSNR | ")
+              .append(mdEsc(g)).append(" \u0394 | ").append(mdEsc(g)).append(" SSIM |"));
+          sb.append("\n|---|---|").append("---:|".repeat(3 * degradations.size())).append('\n');
+          for (PivotRow r : pivot(in, d, s)) {
+            sb.append("| ").append(mdEsc(r.method())).append(" | ").append(r.setting())
+                .append(" |");
+            for (String g : degradations) {
+              PivotCell c = r.cells().get(g);
+              sb.append(c == null ? " \u2014 | | |" : " " + f2(c.psnr()) + " | "
+                  + (c.deltaVsBicubic() == null ? "" : signed(c.deltaVsBicubic())) + " | "
+                  + f4(c.ssim()) + " |");
+            }
+            sb.append('\n');
+          }
+          sb.append('\n');
+        }
         sb.append("| method | setting | PSNR (dB) | SSIM | \u0394 PSNR vs bicubic | s / image "
             + "| images | source |\n");
         sb.append("|---|---|---:|---:|---:|---:|---:|---|\n");
+        boolean grouped = groups(in, d, s).size() > 1;
+        String group = null;
         for (TableRow r : rows(in, d, s)) {
+          if (grouped && !r.degradation().equals(group)) {
+            group = r.degradation();
+            sb.append("| *").append(mdEsc(lrLabel(group))).append("* | | | | | | | |\n");
+          }
           String m = r.ours() ? "**" + mdEsc(r.method()) + "**" : mdEsc(r.method());
           sb.append("| ").append(m).append(" | ").append(r.setting() == null ? "" : r.setting())
               .append(" | ").append(r.ours() ? "**" + f2(r.psnr()) + "**" : f2(r.psnr()))
@@ -311,16 +484,23 @@ final class EvalReport {
               .append(r.note() == null ? "" : " (" + r.note() + ")").append(" |\n");
         }
         sb.append('\n');
-        for (CropSet c : cropsOf(in, d, s)) {
-          sb.append("Crops of ").append(mdEsc(c.image())).append(" \u00d7").append(s)
-              .append(":\n\n|");
-          c.panels().forEach(p -> sb.append(' ').append(mdEsc(p.label())).append(" |"));
-          sb.append("\n|");
-          c.panels().forEach(p -> sb.append("---|"));
-          sb.append("\n|");
-          c.panels().forEach(p -> sb.append(" ![").append(mdEsc(p.label())).append("](")
-              .append(p.path()).append(") |"));
-          sb.append("\n\n");
+        for (Map.Entry<String, List<CropSet>> image : cropRows(in, d, s).entrySet()) {
+          sb.append("Crops of ").append(mdEsc(image.getKey())).append(" \u00d7").append(s)
+              .append(":\n\n");
+          boolean labelled = image.getValue().size() > 1;
+          for (CropSet c : image.getValue()) {
+            if (labelled) {
+              sb.append('*').append(mdEsc(lrLabel(c.degradation()))).append("*\n\n");
+            }
+            sb.append('|');
+            c.panels().forEach(p -> sb.append(' ').append(mdEsc(p.label())).append(" |"));
+            sb.append("\n|");
+            c.panels().forEach(p -> sb.append("---|"));
+            sb.append("\n|");
+            c.panels().forEach(p -> sb.append(" ![").append(mdEsc(p.label())).append("](")
+                .append(p.path()).append(") |"));
+            sb.append("\n\n");
+          }
         }
       }
     }
@@ -389,15 +569,22 @@ final class EvalReport {
         .append("td.n{text-align:right;font-variant-numeric:tabular-nums}\n")
         .append("tr.ours{background:#eef5ff;font-weight:600}\n")
         .append("tr.published{color:#555}\n")
+        .append("tr.group th{text-align:left;background:#e6e6e6}\n")
+        .append("table.degradations .g{border-left:2px solid #888}\n")
         .append(".meta{color:#555}\n")
         .append(".charts{display:flex;flex-wrap:wrap;gap:12px}\n")
         .append(".crops{display:flex;flex-wrap:wrap;gap:10px;margin-bottom:1.5em}\n")
         .append(".crops figure{margin:0;text-align:center;font-size:12px}\n")
         .append(".crops img{height:192px;image-rendering:pixelated;border:1px solid #999}\n")
+        .append(".crops .lr{width:7em;align-self:center;font-size:13px;font-weight:600}\n")
         .append("</style>\n</head>\n<body>\n");
     sb.append("<h1>").append(TITLE).append("</h1>\n");
     sb.append("<p class=\"meta\">").append(esc(meta(in))).append("</p>\n");
     sb.append("<p>").append(protocol()).append("</p>\n");
+    if (anyDegraded(in)) {
+      sb.append("<p>").append(esc(degradationNote()).replace("&lt;em&gt;", "<em>")
+          .replace("&lt;/em&gt;", "</em>")).append("</p>\n");
+    }
     Map<String, String> charts = charts(in);
     for (String d : datasets(in)) {
       sb.append("<section class=\"dataset\" id=\"").append(esc(CropPanels.safe(d)))
@@ -407,11 +594,23 @@ final class EvalReport {
       sb.append("</div>\n");
       for (int s : scales(in, d)) {
         sb.append("<h3>").append(esc(d)).append(" \u00d7").append(s).append("</h3>\n");
+        List<String> degradations = degradations(in, d, s);
+        if (degradations.size() > 1) {
+          htmlPivot(sb, in, d, s, degradations);
+        }
         sb.append("<table class=\"results\" data-dataset=\"").append(esc(d))
             .append("\" data-scale=\"").append(s).append("\">\n<thead><tr><th>method</th>"
                 + "<th>setting</th><th>PSNR (dB)</th><th>SSIM</th><th>\u0394 PSNR vs bicubic</th>"
                 + "<th>s / image</th><th>images</th><th>source</th></tr></thead>\n<tbody>\n");
+        boolean grouped = groups(in, d, s).size() > 1;
+        String group = null;
         for (TableRow r : rows(in, d, s)) {
+          if (grouped && !r.degradation().equals(group)) {
+            group = r.degradation();
+            sb.append("<tr class=\"group\" data-degradation=\"").append(esc(group))
+                .append("\"><th colspan=\"8\">").append(esc(lrLabel(group)))
+                .append("</th></tr>\n");
+          }
           sb.append("<tr class=\"").append(r.ours() ? "ours" : "published")
               .append("\" data-method=\"").append(esc(r.method())).append("\"><td>")
               .append(esc(r.method())).append("</td><td>")
@@ -427,15 +626,24 @@ final class EvalReport {
               .append(r.note() == null ? "" : " (" + esc(r.note()) + ")").append("</td></tr>\n");
         }
         sb.append("</tbody>\n</table>\n");
-        for (CropSet c : cropsOf(in, d, s)) {
-          sb.append("<p>Crops of ").append(esc(c.image())).append(" \u00d7").append(s)
-              .append(":</p>\n<div class=\"crops\">\n");
-          for (Panel p : c.panels()) {
-            sb.append("<figure><img src=\"").append(esc(p.path())).append("\" alt=\"")
-                .append(esc(p.label())).append("\"><figcaption>").append(esc(p.label()))
-                .append("</figcaption></figure>\n");
+        for (Map.Entry<String, List<CropSet>> image : cropRows(in, d, s).entrySet()) {
+          sb.append("<p>Crops of ").append(esc(image.getKey())).append(" \u00d7").append(s)
+              .append(":</p>\n");
+          boolean labelled = image.getValue().size() > 1;
+          for (CropSet c : image.getValue()) {
+            sb.append("<div class=\"crops\" data-degradation=\"").append(esc(c.degradation()))
+                .append("\">\n");
+            if (labelled) {
+              sb.append("<div class=\"lr\">").append(esc(lrLabel(c.degradation())))
+                  .append("</div>\n");
+            }
+            for (Panel p : c.panels()) {
+              sb.append("<figure><img src=\"").append(esc(p.path())).append("\" alt=\"")
+                  .append(esc(p.label())).append("\"><figcaption>").append(esc(p.label()))
+                  .append("</figcaption></figure>\n");
+            }
+            sb.append("</div>\n");
           }
-          sb.append("</div>\n");
         }
       }
       sb.append("</section>\n");
@@ -497,6 +705,38 @@ final class EvalReport {
     }
     sb.append("</body>\n</html>\n");
     return sb.toString();
+  }
+
+  /** The degradation table: a column group (PSNR, Δ vs bicubic, SSIM) per degradation. */
+  private static void htmlPivot(StringBuilder sb, Input in, String d, int s,
+      List<String> degradations) {
+    sb.append("<p>By LR: PSNR (dB), \u0394 PSNR vs bicubic from the same LR, SSIM.</p>\n")
+        .append("<table class=\"degradations\" data-dataset=\"").append(esc(d))
+        .append("\" data-scale=\"").append(s).append("\">\n<thead><tr>"
+            + "<th rowspan=\"2\">method</th><th rowspan=\"2\">setting</th>");
+    for (String g : degradations) {
+      sb.append("<th class=\"g\" colspan=\"3\">").append(esc(lrLabel(g))).append("</th>");
+    }
+    sb.append("</tr>\n<tr>");
+    for (int i = 0; i < degradations.size(); i++) {
+      sb.append("<th class=\"g\">PSNR</th><th>\u0394 bicubic</th><th>SSIM</th>");
+    }
+    sb.append("</tr></thead>\n<tbody>\n");
+    for (PivotRow r : pivot(in, d, s)) {
+      sb.append("<tr data-method=\"").append(esc(r.method())).append("\" data-setting=\"")
+          .append(esc(r.setting())).append("\"><td>").append(esc(r.method())).append("</td><td>")
+          .append(esc(r.setting())).append("</td>");
+      for (String g : degradations) {
+        PivotCell c = r.cells().get(g);
+        sb.append("<td class=\"n g\" data-degradation=\"").append(esc(g)).append("\">")
+            .append(c == null ? "\u2014" : f2(c.psnr())).append("</td><td class=\"n\">")
+            .append(c == null || c.deltaVsBicubic() == null ? "" : signed(c.deltaVsBicubic()))
+            .append("</td><td class=\"n\">").append(c == null ? "" : f4(c.ssim()))
+            .append("</td>");
+      }
+      sb.append("</tr>\n");
+    }
+    sb.append("</tbody>\n</table>\n");
   }
 
   // ---------------------------------------------------------------------------------------------

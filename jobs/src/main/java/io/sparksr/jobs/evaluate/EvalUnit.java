@@ -1,5 +1,6 @@
 package io.sparksr.jobs.evaluate;
 
+import io.sparksr.partitioning.degrade.LrDegradation;
 import java.io.Serializable;
 import java.util.List;
 
@@ -14,13 +15,16 @@ import java.util.List;
  * @param model          model name as given (built-in name or bundle path)
  * @param settings       settings to compute (at least one)
  * @param crops          write this model's crop panel(s) for the report
- * @param referenceCrops also write the HR and bicubic panels of this image and scale
+ * @param referenceCrops the LRs (clean and degraded) whose MATLAB-bicubic panels this unit writes
+ *                       for this image and scale, with the HR panel; empty: none
  */
 public record EvalUnit(String dataset, String image, String path, int scale, String model,
-    List<Setting> settings, boolean crops, boolean referenceCrops) implements Serializable {
+    List<Setting> settings, boolean crops, List<LrDegradation> referenceCrops)
+    implements Serializable {
 
   public EvalUnit {
     settings = List.copyOf(settings);
+    referenceCrops = List.copyOf(referenceCrops);
     if (settings.isEmpty()) {
       throw new IllegalArgumentException("a unit needs at least one setting");
     }

@@ -5,6 +5,7 @@ import io.sparksr.io.Failures;
 import io.sparksr.io.HadoopConf;
 import io.sparksr.io.ImageStore;
 import io.sparksr.io.PixelFormat;
+import io.sparksr.partitioning.degrade.LrDegradation;
 import io.sparksr.partitioning.image.ImageTensor;
 import io.sparksr.partitioning.image.Quantized;
 import io.sparksr.partitioning.image.Resize;
@@ -115,16 +116,15 @@ final class EvaluateFunctions {
         u.settings().forEach(s -> out.add(EvalResult.failed(runId, u, s, why)));
         return;
       }
-      if (u.referenceCrops()) {
-        writeReferenceCrops(store, u, p);
-      }
       Map<String, ImageTensor> degraded = new HashMap<>();
+      if (!u.referenceCrops().isEmpty()) {
+        writeReferenceCrops(store, u, p, degraded);
+      }
       for (Setting s : u.settings()) {
         try {
           TileOperator run = s.selfEnsemble() ? new SelfEnsemble(op) : op;
-          long t0 = System.nanoTime();
-          ImageTensor lr = degraded.computeIfAbsent(s.degradation().name(), n ->
-              s.degradation().apply(p.lr(), u.dataset() + "/" + u.image() + "/" + u.scale()));
+          ImageTensor lr = degradedLr(u, p, s.degradation(), degraded);
+          long t0 = System.nanoTime(); // the super-resolution alone, not the degradation
           TensorUpscaler.Output sr = TensorUpscaler.upscale(run, lr, u.scale(), s.tileSize(),
               op.radius(), op.defaultBorder(), (long) Tiling.DEFAULT_BATCH_MEMORY_MB << 20);
           double seconds = (System.nanoTime() - t0) / 1e9;
@@ -144,15 +144,29 @@ final class EvaluateFunctions {
     }
 
     /**
-     * The HR and MATLAB-bicubic panels of the unit's image and scale. The panels are
-     * illustrations: a failed write is logged and does not cost the unit its metrics.
+     * The unit's LR under a degradation, made once per unit (the same for every setting and
+     * run: noise is seeded by the image's key) and kept in {@code cache} by degradation name.
      */
-    private void writeReferenceCrops(ImageStore store, EvalUnit u, Pair p) {
+    private static ImageTensor degradedLr(EvalUnit u, Pair p, LrDegradation d,
+        Map<String, ImageTensor> cache) {
+      return cache.computeIfAbsent(d.name(), n ->
+          d.apply(p.lr(), u.dataset() + "/" + u.image() + "/" + u.scale()));
+    }
+
+    /**
+     * The HR panel and the MATLAB-bicubic panel of each of the unit's reference LRs (clean and
+     * degraded), for its image and scale. The panels are illustrations: a failed write is logged
+     * and does not cost the unit its metrics.
+     */
+    private void writeReferenceCrops(ImageStore store, EvalUnit u, Pair p,
+        Map<String, ImageTensor> degraded) {
       try {
         writePanel(store, u, CropPanels.HR, p.hr().crop(p.crop()));
-        ImageTensor bicubic = Resize.imresize(p.lr(), u.scale());
-        writePanel(store, u, CropPanels.BICUBIC,
-            Quantized.of(bicubic, 8).toTensor().crop(p.crop()));
+        for (LrDegradation d : u.referenceCrops()) {
+          ImageTensor bicubic = Resize.imresize(degradedLr(u, p, d, degraded), u.scale());
+          writePanel(store, u, CropPanels.bicubicPanel(d.name()),
+              Quantized.of(bicubic, 8).toTensor().crop(p.crop()));
+        }
       } catch (Exception e) {
         LOG.warn("cannot write the reference crops of {} x{}: {}", u.path(), u.scale(),
             Failures.reason(e));

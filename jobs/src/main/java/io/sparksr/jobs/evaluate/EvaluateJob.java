@@ -16,6 +16,7 @@ import io.sparksr.jobs.evaluate.EvaluateFunctions.FromRow;
 import io.sparksr.jobs.evaluate.EvaluateFunctions.IsOk;
 import io.sparksr.jobs.evaluate.EvaluateFunctions.MergeAccumulators;
 import io.sparksr.jobs.evaluate.EvaluateFunctions.Preferred;
+import io.sparksr.partitioning.degrade.LrDegradation;
 import io.sparksr.pipeline.OperatorCache;
 import java.io.IOException;
 import java.time.Instant;
@@ -128,7 +129,7 @@ public final class EvaluateJob {
     EvalReport.Input in = new EvalReport.Input(runId,
         Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), seconds, computed.size(),
         plan.present(), cfg.datasets().stream().map(EvaluateJobConfig.Dataset::name).toList(),
-        summaries, anchors, cfg.anchors(), cropSets(hadoop, output, plan.crops()), failures);
+        cfg.degradations().stream().map(LrDegradation::name).toList(), summaries, anchors, cfg.anchors(), cropSets(hadoop, output, plan.crops()), failures);
     for (Map.Entry<String, String> chart : EvalReport.charts(in).entrySet()) {
       HadoopFiles.writeText(hadoop, output + "/" + CHARTS + "/" + chart.getKey(), chart.getValue());
     }
@@ -196,25 +197,15 @@ public final class EvaluateJob {
     List<EvalReport.CropSet> out = new ArrayList<>();
     for (CropSpec c : specs) {
       List<EvalReport.Panel> panels = new ArrayList<>();
-      for (String panel : c.panels()) {
-        String rel = CropPanels.relativePath(c.dataset(), c.image(), c.scale(), panel);
+      for (CropPanels.Spec panel : c.panels()) {
+        String rel = CropPanels.relativePath(c.dataset(), c.image(), c.scale(), panel.name());
         if (HadoopFiles.exists(hadoop, output + "/" + rel)) {
-          panels.add(new EvalReport.Panel(panelLabel(panel), rel));
+          panels.add(new EvalReport.Panel(panel.label(), rel));
         }
       }
-      out.add(new EvalReport.CropSet(c.dataset(), c.image(), c.scale(), panels));
+      out.add(new EvalReport.CropSet(c.dataset(), c.image(), c.scale(), c.degradation(),
+          panels));
     }
     return out;
-  }
-
-  private static String panelLabel(String panel) {
-    if (panel.equals(CropPanels.HR)) {
-      return "HR";
-    }
-    if (panel.equals(CropPanels.BICUBIC)) {
-      return "bicubic";
-    }
-    int us = panel.lastIndexOf('_');
-    return us > 0 ? panel.substring(0, us) + " (" + panel.substring(us + 1) + ")" : panel;
   }
 }

@@ -52,4 +52,24 @@ public record Setting(int tileSize, boolean selfEnsemble, LrDegradation degradat
   public static String plainName(String name) {
     return isEnsembleName(name) ? name.substring(0, name.length() - 3) : name;
   }
+
+  /**
+   * The degradation part of a setting name ({@code whole@noise3+jpeg90+x8 -> noise3+jpeg90}), or
+   * {@value LrDegradation#CLEAN} for a setting on the clean LR.
+   */
+  public static String degradationName(String name) {
+    String plain = plainName(name);
+    int at = plain.indexOf('@');
+    return at < 0 ? LrDegradation.CLEAN : plain.substring(at + 1);
+  }
+
+  /**
+   * A setting name without its degradation ({@code whole@jpeg75+x8 -> whole+x8}): what stays the
+   * same across the degradations of one sweep.
+   */
+  public static String baseName(String name) {
+    String plain = plainName(name);
+    int at = plain.indexOf('@');
+    return (at < 0 ? plain : plain.substring(0, at)) + (isEnsembleName(name) ? "+x8" : "");
+  }
 }

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sparksr.partitioning.image.ImageTensor;
 import io.sparksr.partitioning.tiling.Rect;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The report's crops pick the detailed region. */
@@ -27,5 +30,25 @@ class CropPanelsTest {
     assertThat(r.width()).isEqualTo(CropPanels.SIZE);
     assertThat(r.contains(new Rect(120, 40, 40, 40))).as("crop %s", r).isTrue();
     assertThat(CropPanels.pick(ImageTensor.zeros(1, 30, 50))).isEqualTo(new Rect(0, 0, 50, 30));
+  }
+
+  /**
+   * Bicubic panels of degraded LRs: safe in a file name and one file per degradation, also for
+   * names that {@link CropPanels#safe} alone would merge ('+' and '_' both become '_').
+   */
+  @Test
+  void eachLrHasItsOwnSafeBicubicPanel() {
+    assertThat(CropPanels.bicubicPanel("clean")).isEqualTo(CropPanels.BICUBIC);
+    assertThat(CropPanels.bicubicPanel("jpeg75")).isEqualTo("bicubic_jpeg75");
+    List<String> names = List.of("clean", "jpeg75", "noise3+jpeg90", "noise3_jpeg90",
+        "noise3__jpeg90", "noise3_plus_jpeg90", "noise3+_jpeg90", "noise3_+jpeg90", "a.b-c",
+        "a+b+c", "a+b_c");
+    Set<String> files = new HashSet<>();
+    for (String n : names) {
+      String panel = CropPanels.bicubicPanel(n);
+      assertThat(CropPanels.safe(panel)).as(n).isEqualTo(panel);
+      files.add(CropPanels.relativePath("Set5", "baby.png", 2, panel));
+    }
+    assertThat(files).as("one file per degradation").hasSize(names.size());
   }
 }

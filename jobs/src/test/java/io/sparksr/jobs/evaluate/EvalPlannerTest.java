@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sparksr.jobs.evaluate.EvalPlanner.DatasetImages;
 import io.sparksr.jobs.evaluate.EvalPlanner.EvalPlan;
+import io.sparksr.partitioning.degrade.LrDegradation;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,7 +28,7 @@ class EvalPlannerTest {
     assertThat(p.present()).isZero();
     EvalUnit first = p.units().get(0);
     assertThat(first).isEqualTo(new EvalUnit("Set5", "a.png", "file:/d/Set5/a.png", 2, "bicubic",
-        PLAIN_AND_X8, false, false));
+        PLAIN_AND_X8, false, List.of()));
     assertThat(first.cost()).isEqualTo(1 + 8);
     // ordered by data set, image, scale, model: units of one image are adjacent
     assertThat(p.units()).extracting(EvalUnit::image).containsExactly("a.png", "a.png", "a.png",
@@ -67,11 +68,50 @@ class EvalPlannerTest {
         List.of(new Setting(64, false)), Set.of(), 1);
     assertThat(p.crops()).extracting(EvalPlanner.CropSpec::image).containsExactly("a.png",
         "c.png");
-    assertThat(p.crops().get(0).panels()).containsExactly("hr", "bicubic", "net_tile64");
+    assertThat(p.crops().get(0).panels()).containsExactly(new CropPanels.Spec("hr", "HR"),
+        new CropPanels.Spec("bicubic", "bicubic"), new CropPanels.Spec("net_tile64",
+            "net (tile64)"));
+    assertThat(p.crops().get(0).degradation()).isEqualTo("clean");
     List<EvalUnit> a = p.units().subList(0, 2);
     assertThat(a).extracting(EvalUnit::crops).containsExactly(true, true);
-    assertThat(a).extracting(EvalUnit::referenceCrops).containsExactly(true, false);
+    assertThat(a).extracting(EvalUnit::referenceCrops).containsExactly(
+        List.of(LrDegradation.NONE), List.of());
     assertThat(p.units().get(2).crops()).as("b.png is not a crop image").isFalse();
+  }
+
+  /**
+   * With degradations, a crop image gets one crop row per LR in the run's order: HR, bicubic of
+   * that LR, each model's output from it (its plain and x8 settings); the first unit that runs
+   * writes the HR and every LR's bicubic panel.
+   */
+  @Test
+  void eachLrOfACropImageIsARowWithItsOwnBicubicPanel() {
+    LrDegradation jpeg = new LrDegradation("jpeg75", List.of(
+        new LrDegradation.Op("jpeg", 75, 0)));
+    List<Setting> settings = List.of(new Setting(0, false, jpeg), new Setting(0, true, jpeg),
+        new Setting(0, false), new Setting(0, true));
+    EvalPlan p = EvalPlanner.plan(DATA.subList(0, 1), List.of(2), List.of("bicubic", "/m/net.srm"),
+        settings, Set.of(), 1);
+    assertThat(p.crops()).extracting(EvalPlanner.CropSpec::degradation)
+        .containsExactly("jpeg75", "clean");
+    assertThat(p.crops().get(0).panels()).containsExactly(new CropPanels.Spec("hr", "HR"),
+        new CropPanels.Spec("bicubic_jpeg75", "bicubic"),
+        new CropPanels.Spec("net_whole@jpeg75", "net (whole)"),
+        new CropPanels.Spec("net_whole@jpeg75+x8", "net (whole+x8)"));
+    assertThat(p.crops().get(1).panels()).containsExactly(new CropPanels.Spec("hr", "HR"),
+        new CropPanels.Spec("bicubic", "bicubic"), new CropPanels.Spec("net_whole", "net (whole)"),
+        new CropPanels.Spec("net_whole+x8", "net (whole+x8)"));
+    assertThat(p.units().subList(0, 2)).extracting(EvalUnit::referenceCrops)
+        .containsExactly(List.of(jpeg, LrDegradation.NONE), List.of());
+
+    // bicubic's rows are done: the net unit is the first to run, so it writes the references
+    Set<ResultKey> done = new HashSet<>();
+    settings.forEach(s -> done.add(new ResultKey("Set5", "a.png", 2, "bicubic", s.name())));
+    EvalPlan resumed = EvalPlanner.plan(DATA.subList(0, 1), List.of(2),
+        List.of("bicubic", "/m/net.srm"), settings, done, 1);
+    assertThat(resumed.units().get(0).model()).isEqualTo("/m/net.srm");
+    assertThat(resumed.units().get(0).referenceCrops()).containsExactly(jpeg, LrDegradation.NONE);
+    assertThat(resumed.crops()).isEqualTo(p.crops());
   }
 
   @Test
@@ -95,5 +135,22 @@ class EvalPlannerTest {
     assertThat(ModelNames.label("bicubic")).isEqualTo("bicubic");
     assertThat(CropPanels.relativePath("Set5", "baby.png", 2, "net v2_whole+x8"))
         .isEqualTo("crops/Set5/baby_x2_net_v2_whole_x8.png");
+  }
+
+  /** A setting name splits into its degradation and the rest, for every kind of setting. */
+  @Test
+  void settingNamesSplitIntoDegradationAndBase() {
+    LrDegradation noisy = new LrDegradation("noise3+jpeg90", List.of(
+        new LrDegradation.Op("gaussian", 3, 1), new LrDegradation.Op("jpeg", 90, 0)));
+    for (LrDegradation d : List.of(LrDegradation.NONE, noisy)) {
+      for (int tile : new int[] {0, 64}) {
+        for (boolean x8 : new boolean[] {false, true}) {
+          String name = new Setting(tile, x8, d).name();
+          assertThat(Setting.degradationName(name)).as(name).isEqualTo(d.name());
+          assertThat(Setting.baseName(name)).as(name).isEqualTo(new Setting(tile, x8).name());
+        }
+      }
+    }
+    assertThat(new Setting(64, true, noisy).name()).isEqualTo("tile64@noise3+jpeg90+x8");
   }
 }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** The builder of a results.parquet row, and the row's columns that earlier runs' files have. */
 class EvalResultTest {
   private static final EvalUnit UNIT = new EvalUnit("Set5", "baby.png", "/d/baby.png", 3,
-      "bicubic", List.of(new Setting(64, true)), false, false);
+      "bicubic", List.of(new Setting(64, true)), false, List.of());
 
   @Test
   void theBuilderRefusesAMissingRequiredValueNamingTheColumn() {

@@ -173,7 +173,9 @@ public class EvaluateJobTest extends SharedSpark {
   /**
    * Degradations are a sweep axis: each named one (from the shipped eval.yaml) is applied to the
    * LR after the MATLAB-bicubic downscale; its rows carry it in the setting, and the score equals
-   * the model run on that degraded LR, computed here independently.
+   * the model run on that degraded LR, computed here independently. The crops get a bicubic panel
+   * of the degraded LR (its pixels computed here too) that the report shows in a row of its own,
+   * next to a table with a column per LR.
    */
   @Test
   public void degradedInputsAreASettingScoredOnTheDegradedLr() throws Exception {
@@ -188,7 +190,7 @@ public class EvaluateJobTest extends SharedSpark {
     String out = tmp.getRoot() + "/eval-deg";
     EvaluateCommand cmd = new EvaluateCommand();
     new picocli.CommandLine(cmd).parseArgs("--datasets", "D=" + in, "--scales", "2",
-        "--models", "bicubic", "--degradations", "clean,jpeg75", "--output", out, "--crops", "0");
+        "--models", "bicubic", "--degradations", "clean,jpeg75", "--output", out, "--crops", "1");
     EvaluateJobResult r = EvaluateJob.run(spark(), cmd.toConfig());
     assertThat(r.failures()).isEmpty();
     EvalAccumulator.Result clean = find(r.summaries(), "D", 2, "whole").result();
@@ -203,5 +205,35 @@ public class EvaluateJobTest extends SharedSpark {
         io.sparksr.partitioning.degrade.Jpeg.roundTrip(lr, 75), 2);
     assertThat(jpeg.psnr()).isCloseTo(io.sparksr.partitioning.metrics.Metrics.score(sr, hr, 2)
         .psnr(), within(1e-6));
+
+    File panel = new File(out, "crops/D/a_x2_bicubic_jpeg75.png");
+    assertThat(panel).isFile();
+    ImageTensor written = store.read(panel.toString()).tensor();
+    ImageTensor expected = io.sparksr.partitioning.image.Quantized.of(sr, 8).toTensor()
+        .crop(CropPanels.pick(hr));
+    assertThat(written.width()).isEqualTo(expected.width());
+    assertThat(written.height()).isEqualTo(expected.height());
+    assertThat(maxAbsDiff(written, expected)).as("bicubic of the JPEG-75 LR").isLessThan(1e-6);
+    ImageTensor cleanPanel = store.read(out + "/crops/D/a_x2_bicubic.png").tensor();
+    assertThat(maxAbsDiff(written, cleanPanel)).as("not the clean bicubic").isGreaterThan(1e-3);
+
+    String html = Files.readString(Path.of(out, "report.html"));
+    assertThat(html).contains("<table class=\"degradations\" data-dataset=\"D\" "
+            + "data-scale=\"2\">")
+        .contains("<div class=\"crops\" data-degradation=\"jpeg75\">");
+    String jpegRow = html.substring(html.indexOf("<div class=\"crops\" data-degradation="
+        + "\"jpeg75\">"));
+    assertThat(jpegRow.substring(0, jpegRow.indexOf("</section>")))
+        .contains("<img src=\"crops/D/a_x2_bicubic_jpeg75.png\"");
+    assertThat(Files.readString(Path.of(out, "report.md")))
+        .contains("](crops/D/a_x2_bicubic_jpeg75.png)");
+  }
+
+  private static double maxAbsDiff(ImageTensor a, ImageTensor b) {
+    double m = 0;
+    for (int i = 0; i < a.data().length; i++) {
+      m = Math.max(m, Math.abs(a.data()[i] - b.data()[i]));
+    }
+    return m;
   }
 }
