@@ -770,6 +770,28 @@ public final class ImageStore {
         (i, out) -> out.write(bands.get(i).deflated()));
   }
 
+  /**
+   * Writes a PNG whose bands were deflated elsewhere ({@link PngBands#encode} at
+   * {@code options.pngCompression()}, e.g. by the tasks that upscaled their rows), with the
+   * metadata and provenance of {@code options} as {@link #write(String, Quantized, PixelFormat,
+   * WriteOptions)} would carry them.
+   *
+   * @return what happened to each metadata kind
+   */
+  public MetadataReport writePng(String path, PixelFormat format, WriteOptions options,
+      int width, int height, List<BandedPng.BandInfo> bands, BandedPng.BandBytes bytes)
+      throws IOException {
+    Objects.requireNonNull(options, "options");
+    if (!format.formatName().equals("png")) {
+      throw new IllegalArgumentException("format " + format + " is not png");
+    }
+    checkWrite(path, null, format, "png");
+    OutputMetadata meta = OutputMetadata.of(options.source(), options.derivation(), "png",
+        width, height);
+    writePng(path, pngTemplate(path, format, options, meta), width, height, bands, bytes);
+    return meta == null ? MetadataReport.none() : meta.report();
+  }
+
   /** Rows per band of a PNG encoded whole: bands of ~1.5 MB raw at 2000 px RGB. */
   static final int PNG_BAND_ROWS = 256;
 

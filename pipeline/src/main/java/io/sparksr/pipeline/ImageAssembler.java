@@ -8,6 +8,8 @@ import io.sparksr.io.TiledTiff;
 import io.sparksr.io.WriteOptions;
 import io.sparksr.io.metadata.MetadataReport;
 import io.sparksr.io.metadata.SourceMetadata;
+import io.sparksr.io.png.BandedPng;
+import io.sparksr.io.png.PngBands;
 import io.sparksr.partitioning.image.Dihedral;
 import io.sparksr.partitioning.image.ImageTensor;
 import io.sparksr.partitioning.image.Quantized;
@@ -18,9 +20,10 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * Puts the upscaled tiles of one image together and writes it atomically: in memory as quantised
- * samples ({@link QuantizedStitcher}, then turned upright by its EXIF orientation) for outputs
- * encoded whole; for a tiled output, by concatenating the compressed part files behind a TIFF
+ * Puts the upscaled tiles of one image together and writes it atomically: a PNG from its
+ * deflated tile rows ({@link PngBanding}; rows still in pixels are deflated here); other outputs
+ * encoded whole in memory as quantised samples ({@link QuantizedStitcher}, then turned upright by
+ * its EXIF orientation); for a tiled output, by concatenating the compressed part files behind a TIFF
  * directory (the orientation becomes the TIFF tag), in constant memory. A tile that failed, or
  * one that is missing, fails the image with the reason; nothing is written then.
  */
@@ -51,6 +54,7 @@ public final class ImageAssembler {
       Source source = Source.read(c, job);
       ImageOutcome done = job.tiledOutput()
           ? assemble(c, tiling, settings, source, job, plan, tiles)
+          : PngBanding.banded(job) ? fromBands(c, tiling, settings, source, job, plan, tiles)
           : stitch(c, tiling, settings, source, job, plan, tiles);
       if (job.convert()) {
         HadoopFiles.deleteRecursively(c, job.source().path());
@@ -111,6 +115,42 @@ public final class ImageAssembler {
     }
     return ImageOutcome.ok(job, width, height, HadoopFiles.size(c, job.output()),
         job.format().formatName(), source.summary(report));
+  }
+
+  /**
+   * A PNG written from its bands: those deflated where their rows were upscaled, and the others
+   * (rows split between partitions) deflated here, in parallel.
+   */
+  private static ImageOutcome fromBands(Configuration c, Tiling tiling, OutputSettings settings,
+      Source source, ImageJob job, TilePlan plan, List<TileOutput> tiles) throws Exception {
+    PngBands.Band[] bands = new PngBands.Band[plan.rows()];
+    java.util.Map<Integer, List<TileOutput.Pixels>> loose = new java.util.TreeMap<>();
+    for (TileOutput t : tiles) {
+      if (t instanceof TileOutput.Band b) {
+        bands[b.row()] = b.band();
+      } else if (t instanceof TileOutput.Pixels p) {
+        loose.computeIfAbsent(plan.tiles().get(p.tile()).row(), k -> new java.util.ArrayList<>())
+            .add(p);
+      } else {
+        throw new IllegalStateException("tile " + t.tile() + " of a png has neither pixels nor "
+            + "a band: " + t);
+      }
+    }
+    loose.entrySet().parallelStream().forEach(e -> bands[e.getKey()] = PngBanding.encode(job,
+        plan, e.getKey(), e.getValue(), settings.pngLevel()).band());
+    List<BandedPng.BandInfo> infos = new java.util.ArrayList<>(bands.length);
+    for (int r = 0; r < bands.length; r++) {
+      if (bands[r] == null) {
+        throw new IllegalStateException("image incomplete: tile row " + r + " of "
+            + bands.length + " was not produced");
+      }
+      infos.add(BandedPng.BandInfo.of(bands[r]));
+    }
+    MetadataReport report = new ImageStore(c).writePng(job.output(), job.format(),
+        settings.writeOptions(job, tiling, source.metadata()), plan.outputWidth(),
+        plan.outputHeight(), infos, (i, out) -> out.write(bands[i].deflated()));
+    return ImageOutcome.ok(job, plan.outputWidth(), plan.outputHeight(),
+        HadoopFiles.size(c, job.output()), job.format().formatName(), source.summary(report));
   }
 
   private static ImageOutcome assemble(Configuration c, Tiling tiling, OutputSettings settings,

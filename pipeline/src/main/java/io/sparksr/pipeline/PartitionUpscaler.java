@@ -8,12 +8,14 @@ import io.sparksr.partitioning.image.ImageTensor;
 import io.sparksr.partitioning.image.Quantized;
 import io.sparksr.partitioning.inference.TileBatcher;
 import io.sparksr.partitioning.inference.TileOperator;
+import io.sparksr.partitioning.tiling.TilePlan;
 import io.sparksr.partitioning.tiling.TileSpec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,10 +32,12 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Keep.</b> Each upscaled core is quantised to the output's bit depth, or, for a tiled
  *       output, compressed and written as a part file (tiles already there from an earlier run of
  *       the same model and settings are not computed again).</li>
- *   <li><b>Stitch.</b> An image whose every tile is in this partition is stitched and written
- *       here as soon as its last tile is done ({@link ImageAssembler}); its pixels never leave
- *       the partition and do not wait for the rest of it. Tiles of the other images are returned
- *       as {@link TileOutput}s for the caller to bring together.</li>
+ *   <li><b>Encode and write</b>, on the executor's encoders ({@link Finishers}) while the
+ *       network goes on: a PNG's tile row is filtered and deflated as soon as its tiles are all
+ *       here ({@link PngBanding}); an image whose every tile is in this partition is written as
+ *       soon as its last tile or band is done ({@link ImageAssembler}: from its bands, or
+ *       stitched); its pixels never leave the partition. Tiles and bands of the other images
+ *       are returned as {@link TileOutput}s for the caller to bring together.</li>
  * </ol>
  * A failing image yields failed outputs for its tiles, never an exception that would stop the
  * partition's other images.
@@ -185,13 +189,23 @@ public final class PartitionUpscaler {
 
   /**
    * A partition's results: tile outputs of images other partitions share, and the outcomes of
-   * the images it holds whole, each assembled when its last tile arrives.
+   * the images it holds whole. Encoding overlaps the network ({@link Finishers}): a PNG's tile
+   * row is deflated as soon as its tiles are all here ({@link PngBanding}); an image held whole
+   * is written as soon as its last tile (or band) is done; {@link #list} waits for both.
    */
   private final class Results {
     private final List<Upscaled> out = new ArrayList<>();
-    /** Tiles so far of each image whose every tile is in this partition. */
-    private final Map<Integer, List<TileOutput>> whole = new HashMap<>();
+    /** Work on the encoders whose outputs are this partition's (bands of split images). */
+    private final List<CompletableFuture<List<TileOutput>>> bands = new ArrayList<>();
+    /** Images held whole, being written. */
+    private final List<CompletableFuture<ImageOutcome>> images = new ArrayList<>();
+    /** Of each image whose every tile is in this partition: its outputs so far, and how many. */
+    private final Map<Integer, List<CompletableFuture<List<TileOutput>>>> whole = new HashMap<>();
+    private final Map<Integer, Integer> accounted = new HashMap<>();
     private final Map<Integer, Integer> expected = new HashMap<>();
+    /** Pixels of banded images by image and tile row, until the row is complete. */
+    private final Map<Integer, Map<Integer, List<TileOutput.Pixels>>> rows = new HashMap<>();
+    private final Map<Integer, TilePlan> plans = new HashMap<>();
 
     Results(List<TileTask> partition) {
       Map<Integer, Integer> here = new HashMap<>();
@@ -202,29 +216,74 @@ public final class PartitionUpscaler {
       }
       here.forEach((image, n) -> {
         if (n == jobs.get(image).plan(tiling.halo(), tiling.scale()).tiles().size()) {
-          whole.put(image, new ArrayList<>(n));
+          whole.put(image, new ArrayList<>());
           expected.put(image, n);
         }
       });
     }
 
     void add(TileOutput t) {
-      List<TileOutput> mine = whole.get(t.imageIndex());
-      if (mine == null) {
+      int image = t.imageIndex();
+      boolean held = whole.containsKey(image);
+      if (t instanceof TileOutput.Pixels p && PngBanding.banded(p.image())) {
+        TilePlan plan = plans.computeIfAbsent(image,
+            k -> p.image().plan(tiling.halo(), tiling.scale()));
+        int row = plan.tiles().get(p.tile()).row();
+        List<TileOutput.Pixels> sofar = rows.computeIfAbsent(image, k -> new HashMap<>())
+            .computeIfAbsent(row, k -> new ArrayList<>());
+        sofar.add(p);
+        if (sofar.size() == plan.columns()) {
+          rows.get(image).remove(row);
+          CompletableFuture<List<TileOutput>> band = Finishers.submit(() -> encode(p.image(),
+              plan, row, sofar));
+          (held ? whole.get(image) : bands).add(band);
+        }
+      } else if (held) {
+        whole.get(image).add(CompletableFuture.completedFuture(List.of(t)));
+      } else {
         out.add(t);
-        return;
       }
-      mine.add(t);
-      if (mine.size() == expected.get(t.imageIndex())) {
-        whole.remove(t.imageIndex());
-        out.add(ImageAssembler.finish(conf, tiling, settings, mine));
+      if (held && accounted.merge(image, 1, Integer::sum).equals(expected.get(image))) {
+        // rows a failed tile left incomplete go to the assembler as they are (it fails them)
+        for (List<TileOutput.Pixels> left : rowsLeft(image)) {
+          whole.get(image).add(CompletableFuture.completedFuture(List.copyOf(left)));
+        }
+        List<CompletableFuture<List<TileOutput>>> parts = whole.remove(image);
+        images.add(Finishers.after(parts, () -> ImageAssembler.finish(conf, tiling, settings,
+            parts.stream().flatMap(f -> f.join().stream()).toList())));
       }
+    }
+
+    /** A row's band, or a failed output per tile if it could not be deflated. */
+    private List<TileOutput> encode(ImageJob image, TilePlan plan, int row,
+        List<TileOutput.Pixels> pixels) {
+      try {
+        return List.of(PngBanding.encode(image, plan, row, pixels, settings.pngLevel()));
+      } catch (RuntimeException | Error e) {
+        String why = "row " + row + " not encoded: " + Failures.reason(e);
+        return pixels.stream().<TileOutput>map(p -> new TileOutput.Failed(image, p.tile(), why))
+            .toList();
+      }
+    }
+
+    private List<List<TileOutput.Pixels>> rowsLeft(int image) {
+      Map<Integer, List<TileOutput.Pixels>> left = rows.remove(image);
+      return left == null ? List.of() : new ArrayList<>(left.values());
     }
 
     List<Upscaled> list() {
       if (!whole.isEmpty()) {
         throw new IllegalStateException("images " + whole.keySet() + " lack tiles at the end of "
             + "their partition");
+      }
+      for (CompletableFuture<List<TileOutput>> b : bands) {
+        out.addAll(b.join());
+      }
+      for (Integer image : new ArrayList<>(rows.keySet())) {
+        rowsLeft(image).forEach(out::addAll); // rows other partitions complete
+      }
+      for (CompletableFuture<ImageOutcome> f : images) {
+        out.add(f.join());
       }
       return out;
     }

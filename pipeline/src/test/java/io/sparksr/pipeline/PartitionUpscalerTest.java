@@ -29,7 +29,7 @@ class PartitionUpscalerTest {
   private static final int SCALE = 2;
   private static final int HALO = 2;
   private static final OutputSettings SETTINGS = new OutputSettings("sparksr test", "stencil", "",
-      "run-1", null);
+      "run-1", null, null);
   private final Configuration conf = new Configuration();
   private final ImageStore store = new ImageStore(conf);
   @TempDir
@@ -63,7 +63,7 @@ class PartitionUpscalerTest {
   }
 
   @Test
-  void imagesHeldWholeAreWrittenInThePartitionAndSplitOnesAssembledAfter() throws Exception {
+  void imagesHeldWholeAreWrittenInThePartitionAndSplitOnesAssembledFromBandsAndPixelsAfter() throws Exception {
     Random rnd = new Random(3);
     Stencil op = Stencil.random(rnd, HALO, SCALE);
     Tiling tiling = new Tiling(SCALE, BorderPolicy.REFLECT, HALO, 1L << 20, 16);
@@ -72,7 +72,8 @@ class PartitionUpscalerTest {
     ImageJob ja = job(0, tmp.resolve("a.png").toString(), a, 16, false);
     ImageJob jb = job(1, tmp.resolve("b.png").toString(), b, 16, false);
     List<TileTask> bTiles = tasks(jb);
-    int cut = bTiles.size() / 2;
+    int columns = jb.plan(HALO, SCALE).columns();
+    int cut = columns + 1; // b's second tile row is split between the partitions
     // partition 1: all of a and half of b; partition 2: the rest of b
     List<TileTask> p1 = new ArrayList<>(tasks(ja));
     p1.addAll(bTiles.subList(0, cut));
@@ -107,7 +108,12 @@ class PartitionUpscalerTest {
       }
     }
     r2.forEach(u -> bOut.add((TileOutput) u));
-    assertThat(bOut).hasSize(bTiles.size()).allMatch(t -> t instanceof TileOutput.Pixels);
+    // b is a PNG: rows whole in a partition come deflated as bands, the split row as pixels
+    assertThat(bOut.stream().mapToInt(TileOutput::tiles).sum()).isEqualTo(bTiles.size());
+    assertThat(bOut.stream().filter(t -> t instanceof TileOutput.Band).count())
+        .isEqualTo(jb.plan(HALO, SCALE).rows() - 1);
+    assertThat(bOut.stream().filter(t -> t instanceof TileOutput.Pixels).count())
+        .isEqualTo(columns);
     assertThat(new File(jb.output())).doesNotExist();
     ImageOutcome outB = ImageAssembler.finish(conf, tiling, SETTINGS, bOut);
     assertThat(outB.ok()).as(outB.reason()).isTrue();

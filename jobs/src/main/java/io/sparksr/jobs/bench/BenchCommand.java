@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         + "pass, the upscale job against a plain single-JVM loop, bicubic against libvips, and "
         + "time against output size. Prints Markdown tables (medians of --reps after --warmup).")
 public final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--sections", split = ",", defaultValue = "peak,model,job,bicubic,scaling",
+  @Option(names = "--sections", split = ",", defaultValue = "peak,model,job,bicubic,scaling,photos",
       description = "Which parts to run (default: ${DEFAULT-VALUE}).")
   List<String> sections;
 
@@ -46,6 +46,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Images for the job/bicubic sections (default: 8 synthetic 480x360 photos).")
   String images;
 
+  @Option(names = "--photos", paramLabel = "<dir>",
+      description = "PNG photos for the photos section, used as they are (default: mosaics of "
+          + "../shared/datasets/B100 cut to 960x640 and 2000x1200).")
+  String photos;
+
   @Option(names = "--work", paramLabel = "<dir>",
       description = "Scratch folder (default: a temporary folder, deleted at the end).")
   Path work;
@@ -62,7 +67,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   BenchConfig toConfig() {
     try {
-      return new BenchConfig(sections, model, scales, tileSize, reps, warmup, images, work,
+      return new BenchConfig(sections, model, scales, tileSize, reps, warmup, images, photos, work,
           report, sparkOptions.master(), sparkOptions.conf());
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -7,9 +7,10 @@ import java.util.Set;
 
 /** Settings of {@code sparksr bench}, checked. */
 public record BenchConfig(List<String> sections, String model, List<Integer> scales, int tileSize,
-    int reps, int warmup, String images, Path work, Path report, String master,
+    int reps, int warmup, String images, String photos, Path work, Path report, String master,
     Map<String, String> sparkConf) {
-  static final Set<String> SECTIONS = Set.of("peak", "model", "job", "bicubic", "scaling");
+  static final Set<String> SECTIONS = Set.of("peak", "model", "job", "bicubic", "scaling",
+      "photos");
 
   public BenchConfig {
     sections = List.copyOf(sections);
@@ -49,6 +50,6 @@ public record BenchConfig(List<String> sections, String model, List<Integer> sca
   }
 
   boolean needsSpark() {
-    return has("job") || has("bicubic") || has("scaling");
+    return has("job") || has("bicubic") || has("scaling") || has("photos");
   }
 }

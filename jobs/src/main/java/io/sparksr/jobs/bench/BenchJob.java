@@ -101,6 +101,9 @@ public final class BenchJob {
       if (cfg.has("scaling")) {
         scaling(spark, cfg, work, out);
       }
+      if (cfg.has("photos")) {
+        PhotoBench.run(spark, cfg, op, work, out);
+      }
       out.println("");
       out.println("Load average after: " + loadAverage());
     } finally {

@@ -98,7 +98,7 @@ public final class UpscaleJob {
     }
     Tiling tiling = cfg.tiling();
     OutputSettings settings = new OutputSettings(SparkSr.VERSION, cfg.model(), modelSha256(op),
-        runId, cfg.jpegQuality());
+        runId, cfg.jpegQuality(), cfg.pngCompression());
     long probed = System.nanoTime();
 
     // 2. the plan, on the driver

@@ -50,6 +50,8 @@ import java.util.Set;
  *                            path below its input root, folders created)
  * <li>{@code jpegQuality}: JPEG output quality 1..100; null = the JPEG source's own (estimated
  *                            from its quantisation tables), else 95
+ * <li>{@code pngCompression}: PNG zlib level 0..9; null = {@code WriteOptions}' default (1:
+ *                            fast, measured in docs/BENCHMARKS.md)
  * </ul>
  */
 public final class UpscaleJobConfig implements Serializable {
@@ -118,6 +120,7 @@ public final class UpscaleJobConfig implements Serializable {
   private final double maxMegapixels;
   private final boolean flat;
   private final Integer jpegQuality;
+  private final Integer pngCompression;
 
   private UpscaleJobConfig(Builder b) {
     this.inputs = b.inputs;
@@ -142,6 +145,7 @@ public final class UpscaleJobConfig implements Serializable {
     this.maxMegapixels = b.maxMegapixels;
     this.flat = b.flat;
     this.jpegQuality = b.jpegQuality;
+    this.pngCompression = b.pngCompression;
   }
 
   public static Builder builder() {
@@ -173,6 +177,7 @@ public final class UpscaleJobConfig implements Serializable {
     b.maxMegapixels = maxMegapixels;
     b.flat = flat;
     b.jpegQuality = jpegQuality;
+    b.pngCompression = pngCompression;
     return b;
   }
 
@@ -264,6 +269,10 @@ public final class UpscaleJobConfig implements Serializable {
     return jpegQuality;
   }
 
+  public Integer pngCompression() {
+    return pngCompression;
+  }
+
   /** Named setters over the defaults; {@link #build} checks every rule. */
   public static final class Builder {
     private List<String> inputs;
@@ -288,6 +297,7 @@ public final class UpscaleJobConfig implements Serializable {
     private double maxMegapixels = ImageStore.DEFAULT_MAX_MEGAPIXELS;
     private boolean flat;
     private Integer jpegQuality;
+    private Integer pngCompression;
 
     private Builder() {}
 
@@ -396,6 +406,11 @@ public final class UpscaleJobConfig implements Serializable {
       return this;
     }
 
+    public Builder pngCompression(Integer v) {
+      this.pngCompression = v;
+      return this;
+    }
+
     public Builder jpegQuality(Integer v) {
       this.jpegQuality = v;
       return this;
@@ -462,6 +477,10 @@ public final class UpscaleJobConfig implements Serializable {
       if (!(maxMegapixels > 0)) {
         throw new IllegalArgumentException(
             "'max-megapixels' is " + maxMegapixels + " but must be > 0");
+      }
+      if (pngCompression != null && (pngCompression < 0 || pngCompression > 9)) {
+        throw new IllegalArgumentException("'png-compression' is " + pngCompression
+            + " but must be in 0..9");
       }
       if (jpegQuality != null && (jpegQuality < 1 || jpegQuality > 100)) {
         throw new IllegalArgumentException("'jpeg-quality' is " + jpegQuality
@@ -550,6 +569,6 @@ public final class UpscaleJobConfig implements Serializable {
         + ", tiffThresholdMp=" + tiffThresholdMp + ", convertThresholdMp=" + convertThresholdMp
         + ", progressSeconds=" + progressSeconds + ", master=" + master
         + ", sparkConf=" + sparkConf + ", maxMegapixels=" + maxMegapixels + ", flat=" + flat
-        + ", jpegQuality=" + jpegQuality + "]";
+        + ", jpegQuality=" + jpegQuality + ", pngCompression=" + pngCompression + "]";
   }
 }

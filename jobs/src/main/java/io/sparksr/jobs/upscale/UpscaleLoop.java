@@ -58,7 +58,7 @@ public final class UpscaleLoop {
         output + "/" + UpscaleJob.WORK_DIR);
     Tiling tiling = cfg.tiling();
     OutputSettings settings = new OutputSettings(SparkSr.VERSION, cfg.model(),
-        UpscaleJob.modelSha256(op), RunIds.next(), cfg.jpegQuality());
+        UpscaleJob.modelSha256(op), RunIds.next(), cfg.jpegQuality(), cfg.pngCompression());
     List<ImageOutcome> outcomes = new ArrayList<>(plan.settled());
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
