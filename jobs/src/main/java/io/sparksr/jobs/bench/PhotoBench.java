@@ -207,8 +207,9 @@ final class PhotoBench {
       Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
       String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (p.waitFor() != 0) {
-        out.println("| " + label + " | – | – | failed: " + log.lines().reduce((a, b) -> b)
-            .orElse("") + " |");
+        String why = log.lines().filter(l -> l.contains("FAILED") || l.contains("Exception")
+            || l.contains("rror")).findFirst().orElse(log.lines().reduce((a, b) -> b).orElse(""));
+        out.println("| " + label + " | – | – | failed: " + why.strip() + " |");
         return;
       }
       if (i >= 0) {
