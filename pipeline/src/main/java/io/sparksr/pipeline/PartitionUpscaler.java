@@ -72,9 +72,23 @@ public final class PartitionUpscaler {
   private final Tiling tiling;
   private final OutputSettings settings;
   private final Listener listener;
+  private final int workers;
 
   public PartitionUpscaler(Configuration conf, TileOperator op, Tiling tiling,
       OutputSettings settings, Listener listener) {
+    this(conf, op, tiling, settings, listener, 1);
+  }
+
+  /**
+   * @param workers threads that feed tiles to the operator at once (the forward lanes of the
+   *                JVM for a network: a partition that runs alone then keeps them all busy)
+   */
+  public PartitionUpscaler(Configuration conf, TileOperator op, Tiling tiling,
+      OutputSettings settings, Listener listener, int workers) {
+    if (workers < 1) {
+      throw new IllegalArgumentException("'workers' is " + workers + " but must be >= 1");
+    }
+    this.workers = workers;
     this.conf = conf;
     this.store = new ImageStore(conf);
     this.op = op;
@@ -83,46 +97,139 @@ public final class PartitionUpscaler {
     this.listener = listener;
   }
 
+  /**
+   * Workers a partition uses: a network's forward lanes (passes run there; more callers would
+   * only wait), the processors for an operator that runs on the caller's thread (bicubic).
+   */
+  public static int workersFor(TileOperator op) {
+    return op instanceof io.sparksr.model.SrModel ? io.sparksr.model.ForwardLanes.shared().lanes()
+        : Runtime.getRuntime().availableProcessors();
+  }
+
   /** A queued tile and its share of the read time. */
   private record Queued(TileTask task, double readSeconds) {}
 
+  /** A padded tile on its way to a worker's batcher. */
+  private record Item(Queued queued, TileSpec tile, ImageTensor padded) {}
+
+  private static final Item END = new Item(null, null, null);
+
   /**
-   * Upscales a partition's tiles (in plan order: an image's tiles are consecutive).
+   * Upscales a partition's tiles (in plan order: an image's tiles are consecutive). With more
+   * than one worker, this thread reads and pads while the workers, each with its own batcher,
+   * take tiles from a short queue and wait for the forward lanes: a partition that runs alone
+   * keeps every lane busy.
    *
    * @return the outcome of each image held whole, and the tile outputs of the others
    */
   public List<Upscaled> run(List<TileTask> tasks) {
     Results out = new Results(tasks);
-    TileBatcher<Queued> batcher = new TileBatcher<>(op, tiling.scale(), tiling.standard(),
-        tiling.budgetBytes(), new TileBatcher.Sink<>() {
+    long halvings;
+    if (workers <= 1) {
+      TileBatcher<Queued> batcher = batcher(out);
+      readAll(tasks, it -> batcher.add(it.queued(), it.tile(), it.padded()), out);
+      batcher.flush();
+      halvings = batcher.halvings();
+    } else {
+      halvings = runWithWorkers(tasks, out);
+    }
+    if (halvings > 0) {
+      LOG.warn("out of memory in a forward pass: batches were halved {} time(s); lower "
+          + "'batch-memory-mb' (now {} MiB)", halvings, tiling.budgetBytes() >> 20);
+    }
+    return out.list();
+  }
+
+  private long runWithWorkers(List<TileTask> tasks, Results out) {
+    java.util.concurrent.BlockingQueue<Item> queue =
+        new java.util.concurrent.ArrayBlockingQueue<>(2 * workers);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors
+        .newFixedThreadPool(workers, r -> {
+          Thread t = new Thread(r, "sparksr-tiles");
+          t.setDaemon(true);
+          return t;
+        });
+    List<java.util.concurrent.Future<Long>> running = new ArrayList<>();
+    try {
+      for (int w = 0; w < workers; w++) {
+        running.add(pool.submit(() -> {
+          TileBatcher<Queued> batcher = batcher(out);
+          for (Item it = queue.take(); it != END; it = queue.take()) {
+            batcher.add(it.queued(), it.tile(), it.padded());
+          }
+          batcher.flush();
+          return batcher.halvings();
+        }));
+      }
+      try {
+        readAll(tasks, it -> put(queue, it), out);
+      } finally {
+        for (int w = 0; w < workers; w++) {
+          put(queue, END);
+        }
+      }
+      long halvings = 0;
+      for (java.util.concurrent.Future<Long> f : running) {
+        halvings += f.get();
+      }
+      return halvings;
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("a tile worker failed: " + Failures.reason(e.getCause()),
+          e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void put(java.util.concurrent.BlockingQueue<Item> queue, Item it) {
+    try {
+      queue.put(it);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** A batcher whose results go to {@code out} (one at a time: workers share it). */
+  private TileBatcher<Queued> batcher(Results out) {
+    return new TileBatcher<>(op, tiling.scale(), tiling.standard(), tiling.budgetBytes(),
+        new TileBatcher.Sink<>() {
           @Override
           public void done(Queued q, TileSpec tile, ImageTensor core, double seconds)
               throws Exception {
-            out.add(keep(q, tile, core, seconds));
-            listener.done(q.task().image(), tile, true);
+            TileOutput kept = keep(q, tile, core, seconds);
+            synchronized (out) {
+              out.add(kept);
+              listener.done(q.task().image(), tile, true);
+            }
           }
 
           @Override
           public void failed(Queued q, TileSpec tile, Throwable error) {
-            out.add(new TileOutput.Failed(q.task().image(), tile.index(), Failures.reason(error)));
-            listener.failed(q.task().image(), tile);
+            synchronized (out) {
+              out.add(new TileOutput.Failed(q.task().image(), tile.index(),
+                  Failures.reason(error)));
+              listener.failed(q.task().image(), tile);
+            }
           }
         });
+  }
+
+  /** Reads and pads every image's tiles in turn, handing each to {@code sink}. */
+  private void readAll(List<TileTask> tasks, java.util.function.Consumer<Item> sink,
+      Results out) {
     int i = 0;
     while (i < tasks.size()) {
       int j = i;
       while (j < tasks.size() && tasks.get(j).image().index() == tasks.get(i).image().index()) {
         j++;
       }
-      queueImageTiles(tasks.subList(i, j), batcher, out);
+      queueImageTiles(tasks.subList(i, j), sink, out);
       i = j;
     }
-    batcher.flush();
-    if (batcher.halvings() > 0) {
-      LOG.warn("out of memory in a forward pass: batches were halved {} time(s); lower "
-          + "'batch-memory-mb' (now {} MiB)", batcher.halvings(), tiling.budgetBytes() >> 20);
-    }
-    return out.list();
   }
 
   /** The kept form of a tile's core: quantised samples, or a part file of a tiled output. */
@@ -141,7 +248,8 @@ public final class PartitionUpscaler {
     return new TileOutput.Pixels(im, tile.index(), q8, spent + (System.nanoTime() - t0) / 1e9);
   }
 
-  private void queueImageTiles(List<TileTask> tasks, TileBatcher<Queued> batcher, Results out) {
+  private void queueImageTiles(List<TileTask> tasks, java.util.function.Consumer<Item> sink,
+      Results out) {
     ImageJob im = tasks.get(0).image();
     long t0 = System.nanoTime();
     List<TileTask> todo = tasks;
@@ -156,13 +264,15 @@ public final class PartitionUpscaler {
       List<ImageTensor> padded = TileReader.readPadded(store, im, specs, tiling);
       double share = (System.nanoTime() - t0) / 1e9 / todo.size();
       for (int k = 0; k < todo.size(); k++) {
-        batcher.add(new Queued(todo.get(k), share), specs.get(k), padded.get(k));
+        sink.accept(new Item(new Queued(todo.get(k), share), specs.get(k), padded.get(k)));
       }
     } catch (Exception e) {
       String why = Failures.reason(e);
-      for (TileTask t : todo) {
-        out.add(new TileOutput.Failed(im, t.tile().index(), why));
-        listener.failed(im, t.tile());
+      synchronized (out) {
+        for (TileTask t : todo) {
+          out.add(new TileOutput.Failed(im, t.tile().index(), why));
+          listener.failed(im, t.tile());
+        }
       }
     }
   }
@@ -178,8 +288,10 @@ public final class PartitionUpscaler {
     for (TileTask t : tasks) {
       Long size = parts.get(ImageAssembler.partName(t.tile().index()));
       if (size != null) {
-        out.add(new TileOutput.Part(im, t.tile().index(), size, 0));
-        listener.done(im, t.tile(), false);
+        synchronized (out) {
+          out.add(new TileOutput.Part(im, t.tile().index(), size, 0));
+          listener.done(im, t.tile(), false);
+        }
       } else {
         todo.add(t);
       }

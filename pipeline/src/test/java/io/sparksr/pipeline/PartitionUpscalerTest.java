@@ -121,6 +121,40 @@ class PartitionUpscalerTest {
   }
 
   @Test
+  void severalWorkersGiveTheSameImagesAndEveryTileOnce() throws Exception {
+    Random rnd = new Random(5);
+    Stencil op = Stencil.random(rnd, HALO, SCALE);
+    Tiling tiling = new Tiling(SCALE, BorderPolicy.REFLECT, HALO, 1L << 20, 16);
+    List<ImageJob> jobs = new ArrayList<>();
+    List<TileTask> all = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      ImageTensor img = TestTensors.randomImage(rnd, i % 2 == 0 ? 3 : 1, 20 + 13 * i, 45 - 7 * i);
+      ImageJob j = job(i, tmp.resolve("w" + i + ".png").toString(), img, 16, i == 3);
+      jobs.add(j);
+      all.addAll(tasks(j));
+    }
+    java.util.concurrent.ConcurrentHashMap<String, Integer> seen =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    PartitionUpscaler.Listener once = new PartitionUpscaler.Listener() {
+      @Override
+      public void done(ImageJob image, TileSpec tile, boolean computed) {
+        seen.merge(image.index() + "/" + tile.index(), 1, Integer::sum);
+      }
+
+      @Override
+      public void failed(ImageJob image, TileSpec tile) {
+        throw new AssertionError("no tile fails here");
+      }
+    };
+    List<Upscaled> out = new PartitionUpscaler(conf, op, tiling, SETTINGS, once, 3).run(all);
+    assertThat(seen).hasSize(all.size()).allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+    assertThat(out).hasSize(jobs.size()).allMatch(u -> u instanceof ImageOutcome o && o.ok());
+    for (ImageJob j : jobs) {
+      assertThat(store.read(j.output()).tensor()).as(j.output()).isEqualTo(expected(op, j));
+    }
+  }
+
+  @Test
   void aTiledOutputIsAssembledFromItsPartFiles() throws Exception {
     Random rnd = new Random(4);
     Stencil op = Stencil.random(rnd, HALO, SCALE);

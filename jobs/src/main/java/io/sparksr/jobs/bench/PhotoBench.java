@@ -173,11 +173,10 @@ final class PhotoBench {
         photo.getFileName().toString().replace(".png", "_x4.png")));
     out.println(String.format(Locale.ROOT, "| upscale job (its own time, Spark session warm) "
         + "| %.2f | – | %.1f |", Throughput.median(job), outBytes / 1e6));
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> sparksr = new ArrayList<>(List.of(java));
-    sparksr.addAll(ProcessHandle.current().info().arguments().map(List::of).orElse(List.of())
-        .stream().filter(a -> a.startsWith("-X") || a.startsWith("--add-")
-            || a.startsWith("-D")).toList());
+    String javaBin = ProcessHandle.current().info().command().orElse("java");
+    List<String> sparksr = new ArrayList<>(List.of(javaBin));
+    sparksr.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean()
+        .getInputArguments()); // this JVM's flags (module opens, native settings, heap)
     sparksr.addAll(List.of("-cp", System.getProperty("java.class.path"),
         "io.sparksr.jobs.SparkSr", "upscale", "--input", in.toString(), "--output",
         work.resolve("bicubic-proc").toString(), "--model", "bicubic", "--scale", "4",

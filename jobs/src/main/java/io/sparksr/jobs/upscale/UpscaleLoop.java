@@ -65,7 +65,7 @@ public final class UpscaleLoop {
       List<Future<List<Upscaled>>> parts = new ArrayList<>();
       for (List<TileTask> partition : plan.partitions()) {
         parts.add(pool.submit(() -> new PartitionUpscaler(conf, op, tiling, settings,
-            PartitionUpscaler.Listener.NONE).run(partition)));
+            PartitionUpscaler.Listener.NONE, PartitionUpscaler.workersFor(op)).run(partition)));
       }
       Map<Integer, List<TileOutput>> split = new HashMap<>();
       for (Future<List<Upscaled>> f : parts) {

@@ -71,7 +71,7 @@ final class UpscalePartition implements FlatMapFunction<Iterator<List<TileTask>>
       public void failed(ImageJob image, TileSpec tile) {
         tilesDone.add(1);
       }
-    }).run(tasks);
+    }, PartitionUpscaler.workersFor(op)).run(tasks);
     hooks.failOnce();
     return out.iterator();
   }

@@ -22,4 +22,21 @@ class QuantizedTest {
       assertThat(Quantized.quantize(v / 65535f, 65535)).isEqualTo(v);
     }
   }
+
+  /** The rule is Math.round(clamp(v) * max): checked for every float in (0, 1), both depths. */
+  @Test
+  void quantizeIsMathRoundOfTheScaledValueForEveryFloatInTheUnitInterval() {
+    long mismatches = 0;
+    for (int bits = 1; bits < Float.floatToIntBits(1f); bits++) {
+      float v = Float.intBitsToFloat(bits);
+      if (Quantized.quantize(v, 255) != Math.round(v * 255)
+          || Quantized.quantize(v, 65535) != Math.round(v * 65535)) {
+        mismatches++;
+      }
+    }
+    assertThat(mismatches).isZero();
+    assertThat(Quantized.quantize(Float.NaN, 255)).isZero();
+    assertThat(Quantized.quantize(-0.1f, 255)).isZero();
+    assertThat(Quantized.quantize(1.5f, 65535)).isEqualTo(65535);
+  }
 }
