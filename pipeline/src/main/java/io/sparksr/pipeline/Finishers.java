@@ -11,46 +11,63 @@ import java.util.function.Supplier;
  * The executor's encoders: PNG bands and whole images are encoded and written here while the
  * partition's thread goes on with the network ({@link PartitionUpscaler}), so a core never waits
  * for an encoder and the network never waits for a write. One pool per JVM (an executor), one
- * thread per processor, daemon threads. Bounded: at most {@link #IN_FLIGHT} pieces of work are
- * queued or running; a partition that would add one more waits, so the pixels held for encoding
- * stay within a few images' or bands' worth.
+ * thread per processor, daemon threads. Bounded by memory: each piece of work holds the bytes
+ * of the pixels it encodes until it is done, out of a budget of twice the run's forward-pass
+ * budget ({@code batch-memory-mb}, {@link Tiling#budgetBytes}; 512 MiB by default); a partition
+ * whose piece does not fit waits (a piece larger than the whole budget runs alone).
  */
 final class Finishers {
-  /** Pieces of work queued or running at once, per JVM. */
-  static final int IN_FLIGHT = Math.max(2, Runtime.getRuntime().availableProcessors());
-
   private static final ExecutorService POOL = Executors.newFixedThreadPool(
       Runtime.getRuntime().availableProcessors(), r -> {
         Thread t = new Thread(r, "sparksr-finisher");
         t.setDaemon(true);
         return t;
       });
-  private static final Semaphore PERMITS = new Semaphore(IN_FLIGHT);
+  /** Budget in MiB (permits), fixed by the first run in this JVM. */
+  private static volatile Semaphore mib;
+  private static volatile int budgetMib;
 
   private Finishers() {}
 
-  /** Runs {@code work} on the pool once a place is free (waits for one). */
-  static <T> CompletableFuture<T> submit(Supplier<T> work) {
-    acquire();
-    return CompletableFuture.supplyAsync(work, POOL).whenComplete((v, e) -> PERMITS.release());
+  /**
+   * Runs {@code work} on the pool once {@code bytes} fit in the budget (waits until they do).
+   *
+   * @param bytes  the pixels the work holds until it is done
+   * @param tiling the run's tiling (its forward-pass budget sizes the encoders' budget)
+   */
+  static <T> CompletableFuture<T> submit(long bytes, Tiling tiling, Supplier<T> work) {
+    int held = acquire(bytes, tiling);
+    return CompletableFuture.supplyAsync(work, POOL).whenComplete((v, e) -> mib.release(held));
   }
 
-  /** Runs {@code work} on the pool once {@code before} are done and a place is free. */
-  static <T> CompletableFuture<T> after(List<? extends CompletableFuture<?>> before,
-      Supplier<T> work) {
-    acquire();
+  /** Runs {@code work} on the pool once {@code before} are done and {@code bytes} fit. */
+  static <T> CompletableFuture<T> after(List<? extends CompletableFuture<?>> before, long bytes,
+      Tiling tiling, Supplier<T> work) {
+    int held = acquire(bytes, tiling);
     return CompletableFuture.allOf(before.toArray(CompletableFuture[]::new))
         .handle((v, e) -> null)
         .thenApplyAsync(v -> work.get(), POOL)
-        .whenComplete((v, e) -> PERMITS.release());
+        .whenComplete((v, e) -> mib.release(held));
   }
 
-  private static void acquire() {
+  /** Takes min(bytes, budget) worth of permits (at least one MiB); returns how many. */
+  private static int acquire(long bytes, Tiling tiling) {
+    if (mib == null) {
+      synchronized (Finishers.class) {
+        if (mib == null) {
+          budgetMib = (int) Math.max(1, Math.min(Integer.MAX_VALUE / 2,
+              2 * tiling.budgetBytes() >> 20));
+          mib = new Semaphore(budgetMib);
+        }
+      }
+    }
+    int want = (int) Math.max(1, Math.min(budgetMib, (bytes + (1 << 20) - 1) >> 20));
     try {
-      PERMITS.acquire();
+      mib.acquire(want);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for an encoder", e);
     }
+    return want;
   }
 }

@@ -123,11 +123,12 @@ public final class ImageAssembler {
    */
   private static ImageOutcome fromBands(Configuration c, Tiling tiling, OutputSettings settings,
       Source source, ImageJob job, TilePlan plan, List<TileOutput> tiles) throws Exception {
-    PngBands.Band[] bands = new PngBands.Band[plan.rows()];
+    List<List<PngBands.Band>> bands = new java.util.ArrayList<>(
+        java.util.Collections.nCopies(plan.rows(), (List<PngBands.Band>) null));
     java.util.Map<Integer, List<TileOutput.Pixels>> loose = new java.util.TreeMap<>();
     for (TileOutput t : tiles) {
       if (t instanceof TileOutput.Band b) {
-        bands[b.row()] = b.band();
+        bands.set(b.row(), b.bands());
       } else if (t instanceof TileOutput.Pixels p) {
         loose.computeIfAbsent(plan.tiles().get(p.tile()).row(), k -> new java.util.ArrayList<>())
             .add(p);
@@ -136,19 +137,22 @@ public final class ImageAssembler {
             + "a band: " + t);
       }
     }
-    loose.entrySet().parallelStream().forEach(e -> bands[e.getKey()] = PngBanding.encode(job,
-        plan, e.getKey(), e.getValue(), settings.pngLevel()).band());
-    List<BandedPng.BandInfo> infos = new java.util.ArrayList<>(bands.length);
-    for (int r = 0; r < bands.length; r++) {
-      if (bands[r] == null) {
-        throw new IllegalStateException("image incomplete: tile row " + r + " of "
-            + bands.length + " was not produced");
-      }
-      infos.add(BandedPng.BandInfo.of(bands[r]));
+    for (var e : loose.entrySet()) { // each row's sub-bands are deflated in parallel
+      bands.set(e.getKey(), PngBanding.encode(job, plan, e.getKey(), e.getValue(),
+          settings.pngLevel()).bands());
     }
+    List<PngBands.Band> all = new java.util.ArrayList<>();
+    for (int r = 0; r < bands.size(); r++) {
+      if (bands.get(r) == null) {
+        throw new IllegalStateException("image incomplete: tile row " + r + " of "
+            + bands.size() + " was not produced");
+      }
+      all.addAll(bands.get(r));
+    }
+    List<BandedPng.BandInfo> infos = all.stream().map(BandedPng.BandInfo::of).toList();
     MetadataReport report = new ImageStore(c).writePng(job.output(), job.format(),
         settings.writeOptions(job, tiling, source.metadata()), plan.outputWidth(),
-        plan.outputHeight(), infos, (i, out) -> out.write(bands[i].deflated()));
+        plan.outputHeight(), infos, (i, out) -> out.write(all.get(i).deflated()));
     return ImageOutcome.ok(job, plan.outputWidth(), plan.outputHeight(),
         HadoopFiles.size(c, job.output()), job.format().formatName(), source.summary(report));
   }

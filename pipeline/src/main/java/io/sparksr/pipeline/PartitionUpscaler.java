@@ -318,6 +318,8 @@ public final class PartitionUpscaler {
     /** Pixels of banded images by image and tile row, until the row is complete. */
     private final Map<Integer, Map<Integer, List<TileOutput.Pixels>>> rows = new HashMap<>();
     private final Map<Integer, TilePlan> plans = new HashMap<>();
+    /** Pixel bytes an image held whole keeps until written (not its deflated bands). */
+    private final Map<Integer, Long> heldBytes = new HashMap<>();
 
     Results(List<TileTask> partition) {
       Map<Integer, Integer> here = new HashMap<>();
@@ -346,12 +348,15 @@ public final class PartitionUpscaler {
         sofar.add(p);
         if (sofar.size() == plan.columns()) {
           rows.get(image).remove(row);
-          CompletableFuture<List<TileOutput>> band = Finishers.submit(() -> encode(p.image(),
-              plan, row, sofar));
+          CompletableFuture<List<TileOutput>> band = Finishers.submit(bytes(sofar), tiling,
+              () -> encode(p.image(), plan, row, sofar));
           (held ? whole.get(image) : bands).add(band);
         }
       } else if (held) {
         whole.get(image).add(CompletableFuture.completedFuture(List.of(t)));
+        if (t instanceof TileOutput.Pixels p) {
+          heldBytes.merge(image, (long) p.pixels().samples().length, Long::sum);
+        }
       } else {
         out.add(t);
       }
@@ -361,9 +366,14 @@ public final class PartitionUpscaler {
           whole.get(image).add(CompletableFuture.completedFuture(List.copyOf(left)));
         }
         List<CompletableFuture<List<TileOutput>>> parts = whole.remove(image);
-        images.add(Finishers.after(parts, () -> ImageAssembler.finish(conf, tiling, settings,
-            parts.stream().flatMap(f -> f.join().stream()).toList())));
+        long pixels = heldBytes.getOrDefault(image, 0L);
+        images.add(Finishers.after(parts, pixels, tiling, () -> ImageAssembler.finish(conf, tiling,
+            settings, parts.stream().flatMap(f -> f.join().stream()).toList())));
       }
+    }
+
+    private static long bytes(List<TileOutput.Pixels> pixels) {
+      return pixels.stream().mapToLong(p -> p.pixels().samples().length).sum();
     }
 
     /** A row's band, or a failed output per tile if it could not be deflated. */

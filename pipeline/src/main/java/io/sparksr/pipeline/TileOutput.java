@@ -2,6 +2,7 @@ package io.sparksr.pipeline;
 
 import io.sparksr.io.png.PngBands;
 import io.sparksr.partitioning.image.Quantized;
+import java.util.List;
 
 /**
  * The upscaled core of one tile of an image that several partitions share: its samples, the size
@@ -36,13 +37,14 @@ public sealed interface TileOutput extends Upscaled {
   record Part(ImageJob image, int tile, long bytes, double seconds) implements TileOutput {}
 
   /**
-   * Tile row {@code row} of a PNG output, every tile of it upscaled here, deflated as one band.
+   * Tile row {@code row} of a PNG output, every tile of it upscaled here, deflated as bands of
+   * consecutive rows (top to bottom).
    *
    * @param tile  the row's first tile
    * @param tiles the row's tile count
    */
-  record Band(ImageJob image, int tile, int tiles, int row, PngBands.Band band, double seconds)
-      implements TileOutput {}
+  record Band(ImageJob image, int tile, int tiles, int row, List<PngBands.Band> bands,
+      double seconds) implements TileOutput {}
 
   /** The tile could not be made. */
   record Failed(ImageJob image, int tile, String reason) implements TileOutput {

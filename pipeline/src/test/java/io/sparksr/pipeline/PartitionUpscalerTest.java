@@ -127,9 +127,12 @@ class PartitionUpscalerTest {
     Tiling tiling = new Tiling(SCALE, BorderPolicy.REFLECT, HALO, 1L << 20, 16);
     List<ImageJob> jobs = new ArrayList<>();
     List<TileTask> all = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      ImageTensor img = TestTensors.randomImage(rnd, i % 2 == 0 ? 3 : 1, 20 + 13 * i, 45 - 7 * i);
-      ImageJob j = job(i, tmp.resolve("w" + i + ".png").toString(), img, 16, i == 3);
+    for (int i = 0; i < 5; i++) {
+      // the last: tile rows of 2 x 150 output rows, deflated as sub-bands of 256 and 44 rows
+      ImageTensor img = i == 4 ? TestTensors.randomImage(rnd, 3, 330, 170)
+          : TestTensors.randomImage(rnd, i % 2 == 0 ? 3 : 1, 20 + 13 * i, 45 - 7 * i);
+      ImageJob j = job(i, tmp.resolve("w" + i + ".png").toString(), img, i == 4 ? 150 : 16,
+          i == 3);
       jobs.add(j);
       all.addAll(tasks(j));
     }
