@@ -2,6 +2,11 @@
 # Share of busy JFR samples per pipeline stage (all threads, idle waits excluded).
 # usage: SPARKSR_JAVA_OPTS="-XX:StartFlightRecording=filename=run.jfr,settings=profile" bin/sparksr upscale ...
 #        python3 deploy/profile/jfr_stages.py run.jfr   (needs the JDK's jfr tool on the PATH)
+import collections
+import json
+import subprocess
+import sys
+
 f = sys.argv[1]
 d = json.loads(subprocess.check_output(['jfr', 'print', '--json', '--events', 'jdk.ExecutionSample,jdk.NativeMethodSample', f]))
 IDLE = ('EPoll.wait', 'Unsafe.park', 'Object.wait', 'Thread.sleep', 'Net.poll', 'socketAccept', 'accept0', 'epollWait', 'ServerSocket', 'waitForReferencePendingList', 'Net.accept', 'FileDispatcherImpl.read0', 'readBytes')
