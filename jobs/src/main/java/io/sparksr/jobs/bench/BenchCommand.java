@@ -51,6 +51,10 @@ public final class BenchCommand implements Callable<Integer> {
           + "../shared/datasets/B100 cut to 960x640 and 2000x1200).")
   String photos;
 
+  @Option(names = "--photo-sizes", split = ",", paramLabel = "<WxH>",
+      description = "Mosaic sizes of the photos section (default: 960x640,2000x1200).")
+  List<String> photoSizes;
+
   @Option(names = "--work", paramLabel = "<dir>",
       description = "Scratch folder (default: a temporary folder, deleted at the end).")
   Path work;
@@ -67,7 +71,8 @@ public final class BenchCommand implements Callable<Integer> {
 
   BenchConfig toConfig() {
     try {
-      return new BenchConfig(sections, model, scales, tileSize, reps, warmup, images, photos, work,
+      return new BenchConfig(sections, model, scales, tileSize, reps, warmup, images, photos,
+          photoSizes, work,
           report, sparkOptions.master(), sparkOptions.conf());
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);

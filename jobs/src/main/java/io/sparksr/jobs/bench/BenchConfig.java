@@ -7,13 +7,20 @@ import java.util.Set;
 
 /** Settings of {@code sparksr bench}, checked. */
 public record BenchConfig(List<String> sections, String model, List<Integer> scales, int tileSize,
-    int reps, int warmup, String images, String photos, Path work, Path report, String master,
+    int reps, int warmup, String images, String photos, List<String> photoSizes, Path work,
+    Path report, String master,
     Map<String, String> sparkConf) {
   static final Set<String> SECTIONS = Set.of("peak", "model", "job", "bicubic", "scaling",
       "photos");
 
   public BenchConfig {
     sections = List.copyOf(sections);
+    photoSizes = photoSizes == null ? List.of() : List.copyOf(photoSizes);
+    for (String p : photoSizes) {
+      if (!p.matches("(?i)\\s*[1-9][0-9]*\\s*x\\s*[1-9][0-9]*\\s*")) {
+        throw new IllegalArgumentException("'photo-sizes' has '" + p + "' but must be WxH");
+      }
+    }
     for (String s : sections) {
       if (!SECTIONS.contains(s)) {
         throw new IllegalArgumentException("'sections' has '" + s + "' but must be among "

@@ -33,8 +33,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The {@code photos} section of {@code sparksr bench}: what a user gets on real photographs.
  * Photos are mosaics of the B100 photographs (landscape ones, 480&times;320 each, side by side)
- * cut to 960&times;640 (0.6 MP) and 2000&times;1200 (2.4 MP), or the PNGs of {@code --photos}
- * as they are.
+ * cut to 960&times;640 (0.6 MP) and 2000&times;1200 (2.4 MP) unless {@code --photo-sizes} lists
+ * others (up to 3840&times;2880, 11 MP, from B100's 77 landscape photos), or the PNGs of
+ * {@code --photos} as they are.
  * <ul>
  *   <li>Per photo and scale: the upscale job's time (its own measure, the log line's) against
  *       the forward pass alone on the same tiles (decoded and padded beforehand, batched as the
@@ -47,8 +48,8 @@ import org.apache.spark.sql.SparkSession;
 final class PhotoBench {
   private PhotoBench() {}
 
-  /** Mosaic sizes cut from the tiled photographs. */
-  static final int[][] SIZES = {{960, 640}, {2000, 1200}};
+  /** Mosaic sizes cut from the tiled photographs unless {@code --photo-sizes} says otherwise. */
+  static final List<String> DEFAULT_SIZES = List.of("960x640", "2000x1200");
   private static final int CELL_W = 480;
   private static final int CELL_H = 320;
 
@@ -251,7 +252,9 @@ final class PhotoBench {
     }
     List<Path> out = new ArrayList<>();
     Path dir = Files.createDirectories(work.resolve("photos"));
-    for (int[] size : SIZES) {
+    for (String spec : cfg.photoSizes().isEmpty() ? DEFAULT_SIZES : cfg.photoSizes()) {
+      String[] wh = spec.toLowerCase(Locale.ROOT).split("x");
+      int[] size = {Integer.parseInt(wh[0].trim()), Integer.parseInt(wh[1].trim())};
       int cols = (size[0] + CELL_W - 1) / CELL_W;
       int rows = (size[1] + CELL_H - 1) / CELL_H;
       if (cells.size() < cols * rows) {

@@ -59,10 +59,13 @@ public class BenchJobTest extends SharedSpark {
   @Test
   public void badSettingsNameTheKey() {
     assertThatThrownBy(() -> new BenchConfig(List.of("peak", "gpu"), "default", List.of(2), 256,
-        5, 2, null, null, null, null, null, Map.of())).hasMessageContaining("'sections' has 'gpu'");
+        5, 2, null, null, null, null, null, null, Map.of())).hasMessageContaining("'sections' has 'gpu'");
     assertThatThrownBy(() -> new BenchConfig(List.of("peak"), "default", List.of(5), 256, 5, 2,
-        null, null, null, null, null, Map.of())).hasMessageContaining("'scales' has 5");
+        null, null, null, null, null, null, Map.of())).hasMessageContaining("'scales' has 5");
     assertThatThrownBy(() -> new BenchConfig(List.of("peak"), "default", List.of(2), 256, 0, 2,
-        null, null, null, null, null, Map.of())).hasMessageContaining("'reps' is 0");
+        null, null, null, null, null, null, Map.of())).hasMessageContaining("'reps' is 0");
+    assertThatThrownBy(() -> new BenchConfig(List.of("photos"), "default", List.of(2), 256, 1, 1,
+        null, null, List.of("2000x"), null, null, null, Map.of()))
+        .hasMessageContaining("'photo-sizes' has '2000x'");
   }
 }
