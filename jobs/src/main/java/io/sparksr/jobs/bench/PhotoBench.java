@@ -170,8 +170,7 @@ final class PhotoBench {
     out.println("");
     out.println("| run | median s | peak RSS MB | output MB |");
     out.println("|---|---|---|---|");
-    long outBytes = Files.size(work.resolve("bicubic-out").resolve(
-        photo.getFileName().toString().replace(".png", "_x4.png")));
+    long outBytes = Files.size(output(work.resolve("bicubic-out"), photo)); // PNG, or tiled TIFF
     out.println(String.format(Locale.ROOT, "| upscale job (its own time, Spark session warm) "
         + "| %.2f | – | %.1f |", Throughput.median(job), outBytes / 1e6));
     String javaBin = ProcessHandle.current().info().command().orElse("java");
@@ -183,17 +182,16 @@ final class PhotoBench {
         work.resolve("bicubic-proc").toString(), "--model", "bicubic", "--scale", "4",
         "--overwrite", "--progress-seconds", "0"));
     timed(out, "`sparksr upscale` whole process (JVM start, Spark start, job)", sparksr, cfg,
-        work.resolve("bicubic-proc").resolve(photo.getFileName().toString()
-            .replace(".png", "_x4.png")));
+        () -> output(work.resolve("bicubic-proc"), photo));
     Path vipsOut = work.resolve("vips-" + photo.getFileName());
     timed(out, "`vips resize --kernel cubic` (its own threads)", List.of("vips", "resize",
         in.resolve(photo.getFileName()).toString(), vipsOut.toString(), "4", "--kernel",
-        "cubic"), cfg, vipsOut);
+        "cubic"), cfg, () -> vipsOut);
   }
 
   /** Runs {@code cmd} under {@code /usr/bin/time -v}: median wall and peak RSS over the reps. */
   private static void timed(PrintWriter out, String label, List<String> cmd, BenchConfig cfg,
-      Path output) throws Exception {
+      java.util.concurrent.Callable<Path> output) throws Exception {
     if (!new File("/usr/bin/time").canExecute()) {
       out.println("| " + label + " | – | – | not run: /usr/bin/time missing |");
       return;
@@ -222,10 +220,19 @@ final class PhotoBench {
       }
     }
     out.println(String.format(Locale.ROOT, "| %s | %.2f | %d | %.1f |", label,
-        Throughput.median(wall), rss / 1024, Files.size(output) / 1e6));
+        Throughput.median(wall), rss / 1024, Files.size(output.call()) / 1e6));
   }
 
-  /** The photos: {@code --photos}' PNGs, or mosaics of B100 cut to {@link #SIZES}. */
+  /** The upscale output of {@code photo} in {@code dir}: {@code <stem>_x4.<png or tif>}. */
+  private static Path output(Path dir, Path photo) throws IOException {
+    String stem = photo.getFileName().toString().replaceFirst("\\.png$", "") + "_x4.";
+    try (var s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().startsWith(stem)).findFirst()
+          .orElseThrow(() -> new IOException("no output " + stem + "* in " + dir));
+    }
+  }
+
+  /** The photos: {@code --photos}' PNGs, or mosaics of B100 cut to the sizes asked for. */
   private static List<Path> photos(ImageStore store, BenchConfig cfg, Path work)
       throws IOException {
     boolean mosaic = cfg.photos() == null;
