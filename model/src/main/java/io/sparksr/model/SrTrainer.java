@@ -32,9 +32,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains an {@link Architecture} with SameDiff: L1 loss, Adam with a {@link CosineWarmupSchedule},
- * optional EMA of the weights; saves and resumes through a {@link ModelBundle} (Adam state and
- * iteration included, so N steps straight equal N/2 + save/load + N/2).
+ * Trains an {@link Architecture} with SameDiff: L1 loss (plus {@link TrainOptions#fftL1Weight()}
+ * times the {@link FftL1Loss} term when that weight is &gt; 0), Adam with a
+ * {@link CosineWarmupSchedule}, optional EMA of the weights; saves and resumes through a
+ * {@link ModelBundle} (Adam state and iteration included, so N steps straight equal N/2 +
+ * save/load + N/2).
  *
  * <p>Use: {@link #create} or {@link #resume}, then {@link #fit} with an iterator of batches (each
  * batch one scale; many steps per call, because every {@code fit} call rebuilds SameDiff's training
@@ -51,10 +53,12 @@ public final class SrTrainer {
     /**
      * @param iteration    0-based index of the step just taken
      * @param scale        the batch's scale
-     * @param loss         the batch's L1 loss before the update
+     * @param loss         the batch's loss before the update (what the step minimised: L1, plus
+     *                     the weighted FFT-L1 term when it is on)
+     * @param fftL1        the batch's unweighted {@link FftL1Loss} term, NaN when it is off
      * @param learningRate the rate the step used
      */
-    void onStep(long iteration, int scale, double loss, double learningRate);
+    void onStep(long iteration, int scale, double loss, double fftL1, double learningRate);
   }
 
   /** What one {@link #fit} call did. */
@@ -67,6 +71,10 @@ public final class SrTrainer {
   private long emaUpdates;
   private double wallSeconds;
   private final Map<Integer, INDArray[]> scaleInputs = new HashMap<>();
+  private final Map<Long, INDArray[]> dftMatrices = new HashMap<>();
+
+  /** The total loss variable (L1 + w * FFT-L1) of a graph with the FFT-L1 term. */
+  static final String TOTAL_LOSS = "loss_total";
 
   private SrTrainer(Architecture arch, TrainOptions options, SameDiff sd, Map<String, INDArray> ema,
       long emaUpdates, double wallSeconds) {
@@ -82,7 +90,7 @@ public final class SrTrainer {
   public static SrTrainer create(Architecture arch, TrainOptions options) {
     NativeBackend.configure();
     options.validate();
-    SameDiff sd = arch.trainingGraph(options.seed());
+    SameDiff sd = lossGraph(arch, options);
     sd.setTrainingConfig(trainingConfig(arch, options));
     Map<String, INDArray> ema = null;
     if (options.emaDecay() > 0) {
@@ -128,7 +136,7 @@ public final class SrTrainer {
         }
       }
     }
-    SameDiff sd = arch.trainingGraph(options.seed());
+    SameDiff sd = lossGraph(arch, options);
     Map<String, INDArray> ema = options.emaDecay() > 0 ? new LinkedHashMap<>() : null;
     for (SDVariable v : sd.variables()) {
       if (v.getVariableType() != org.nd4j.autodiff.samediff.VariableType.VARIABLE) {
@@ -188,12 +196,36 @@ public final class SrTrainer {
     return tr;
   }
 
+  /**
+   * The architecture's training graph; with an FFT-L1 weight w &gt; 0, plus the {@link FftL1Loss}
+   * term on its output and label and the loss variable {@value #TOTAL_LOSS} = {@value
+   * Architecture#LOSS} + w * term. With w = 0 the graph is the architecture's, unchanged.
+   */
+  static SameDiff lossGraph(Architecture arch, TrainOptions options) {
+    SameDiff sd = arch.trainingGraph(options.seed());
+    double w = options.fftL1Weight();
+    if (w > 0) {
+      SDVariable term = FftL1Loss.attach(sd, sd.getVariable(Architecture.SR),
+          sd.getVariable(Architecture.HR));
+      sd.getVariable(Architecture.LOSS).add(TOTAL_LOSS, term.mul(w));
+      sd.setLossVariables(TOTAL_LOSS);
+    }
+    return sd;
+  }
+
+  private static boolean fftOn(TrainOptions o) {
+    return o.fftL1Weight() > 0;
+  }
+
   private static TrainingConfig trainingConfig(Architecture arch, TrainOptions o) {
     Adam adam = Adam.builder().learningRateSchedule(o.schedule()).beta1(o.beta1())
         .beta2(o.beta2()).epsilon(o.epsilon()).build();
     List<String> features = new ArrayList<>();
     features.add(Architecture.LR);
     features.addAll(arch.scaleInputNames());
+    if (fftOn(o)) {
+      features.addAll(FftL1Loss.PLACEHOLDERS);
+    }
     return TrainingConfig.builder().updater(adam).dataSetFeatureMapping(features)
         .dataSetLabelMapping(Architecture.HR).build();
   }
@@ -253,10 +285,21 @@ public final class SrTrainer {
     return fit(batches, null);
   }
 
-  /** The L1 loss of the current (raw) weights on {@code batch}; no update. */
+  /**
+   * The loss of the current (raw) weights on {@code batch}, no update: L1, plus the weighted
+   * FFT-L1 term when it is on.
+   */
   public double loss(TrainBatch batch) {
-    return sd.output(placeholders(batch, true), Architecture.LOSS).get(Architecture.LOSS)
-        .getDouble(0);
+    String name = fftOn(options) ? TOTAL_LOSS : Architecture.LOSS;
+    return sd.output(placeholders(batch, true), name).get(name).getDouble(0);
+  }
+
+  /** The unweighted {@link FftL1Loss} term on {@code batch}; NaN when the term is off. */
+  public double fftL1(TrainBatch batch) {
+    if (!fftOn(options)) {
+      return Double.NaN;
+    }
+    return sd.output(placeholders(batch, true), FftL1Loss.TERM).get(FftL1Loss.TERM).getDouble(0);
   }
 
   /** The training graph's output for {@code batch} (raw weights), NHWC. */
@@ -285,8 +328,20 @@ public final class SrTrainer {
     }
     if (withLabels) {
       ph.put(Architecture.HR, hrArray(b));
+      if (fftOn(options)) {
+        INDArray[] m = dft(b);
+        for (int i = 0; i < m.length; i++) {
+          ph.put(FftL1Loss.PLACEHOLDERS.get(i), m[i]);
+        }
+      }
     }
     return ph;
+  }
+
+  /** The DFT matrices of the batch's HR patch size (cached per size). */
+  private INDArray[] dft(TrainBatch b) {
+    long key = ((long) b.hrHeight() << 32) | b.hrWidth();
+    return dftMatrices.computeIfAbsent(key, k -> FftL1Loss.matrices(b.hrHeight(), b.hrWidth()));
   }
 
   private INDArray[] inputs(int scale) {
@@ -391,6 +446,7 @@ public final class SrTrainer {
   private final class StepRecorder extends BaseListener {
     private final StepListener listener;
     private double current = Double.NaN;
+    private double currentFft = Double.NaN;
     long steps;
     double sum;
     double last = Double.NaN;
@@ -413,6 +469,10 @@ public final class SrTrainer {
         if (i >= 0) {
           current = outputs[i].meanNumber().doubleValue();
         }
+        int j = names.indexOf(FftL1Loss.MAP);
+        if (j >= 0) {
+          currentFft = outputs[j].meanNumber().doubleValue();
+        }
       }
     }
 
@@ -420,14 +480,17 @@ public final class SrTrainer {
     public void iterationDone(SameDiff sd, At at, MultiDataSet dataSet, Loss loss) {
       long step = at.iteration();
       updateEma();
+      double fft = fftOn(options) ? currentFft : Double.NaN;
+      double total = fftOn(options) ? current + options.fftL1Weight() * currentFft : current;
       steps++;
-      sum += current;
-      last = current;
+      sum += total;
+      last = total;
       if (listener != null) {
         int scale = (int) (dataSet.getLabels(0).size(1) / dataSet.getFeatures(0).size(1));
-        listener.onStep(step, scale, current, options.schedule().at(step));
+        listener.onStep(step, scale, total, fft, options.schedule().at(step));
       }
       current = Double.NaN;
+      currentFft = Double.NaN;
     }
   }
 
@@ -452,9 +515,11 @@ public final class SrTrainer {
       }
       TrainBatch b = batches.next();
       INDArray[] in = inputs(b.scale());
-      INDArray[] features = new INDArray[1 + in.length];
+      INDArray[] m = fftOn(options) ? dft(b) : new INDArray[0];
+      INDArray[] features = new INDArray[1 + in.length + m.length];
       features[0] = lrArray(b);
       System.arraycopy(in, 0, features, 1, in.length);
+      System.arraycopy(m, 0, features, 1 + in.length, m.length);
       return new org.nd4j.linalg.dataset.MultiDataSet(features, new INDArray[] {hrArray(b)});
     }
 

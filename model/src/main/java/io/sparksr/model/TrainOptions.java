@@ -3,8 +3,9 @@ package io.sparksr.model;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * How a model is trained: Adam (beta1, beta2, epsilon) on the L1 loss with a
- * {@link CosineWarmupSchedule}, optional EMA of the weights. Stored in the bundle's metadata.
+ * How a model is trained: Adam (beta1, beta2, epsilon) on the L1 loss (plus, optionally, the
+ * {@link FftL1Loss} term) with a {@link CosineWarmupSchedule}, optional EMA of the weights. Stored
+ * in the bundle's metadata (a bundle written before the FFT-L1 term reads as weight 0).
  *
  * @param seed            parameter initialisation seed
  * @param learningRate    peak learning rate (after warm-up)
@@ -13,6 +14,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param totalSteps      length of the cosine schedule (the planned run length)
  * @param emaDecay        decay of the exponential moving average of the weights that inference
  *                        uses; 0 = no EMA (inference uses the raw weights)
+ * @param fftL1Weight     weight w of the FFT-L1 term: loss = L1 + w * {@link FftL1Loss}; 0 = the
+ *                        plain L1 loss (the training graph has no FFT part at all)
  */
 public record TrainOptions(
     @JsonProperty("seed") long seed,
@@ -23,7 +26,15 @@ public record TrainOptions(
     @JsonProperty("beta1") double beta1,
     @JsonProperty("beta2") double beta2,
     @JsonProperty("epsilon") double epsilon,
-    @JsonProperty("ema-decay") double emaDecay) {
+    @JsonProperty("ema-decay") double emaDecay,
+    @JsonProperty("fft-l1-weight") double fftL1Weight) {
+
+  /** The options without the FFT-L1 term (weight 0). */
+  public TrainOptions(long seed, double learningRate, double minLearningRate, int warmupSteps,
+      int totalSteps, double beta1, double beta2, double epsilon, double emaDecay) {
+    this(seed, learningRate, minLearningRate, warmupSteps, totalSteps, beta1, beta2, epsilon,
+        emaDecay, 0);
+  }
 
   /** Adam 0.9/0.99, peak 1e-3 -> 1e-6 over {@code totalSteps}, 2 % warm-up, EMA 0.999. */
   public static TrainOptions defaults(int totalSteps) {
@@ -33,12 +44,17 @@ public record TrainOptions(
 
   public TrainOptions withSeed(long s) {
     return new TrainOptions(s, learningRate, minLearningRate, warmupSteps, totalSteps, beta1, beta2,
-        epsilon, emaDecay);
+        epsilon, emaDecay, fftL1Weight);
   }
 
   public TrainOptions withEmaDecay(double d) {
     return new TrainOptions(seed, learningRate, minLearningRate, warmupSteps, totalSteps, beta1,
-        beta2, epsilon, d);
+        beta2, epsilon, d, fftL1Weight);
+  }
+
+  public TrainOptions withFftL1Weight(double w) {
+    return new TrainOptions(seed, learningRate, minLearningRate, warmupSteps, totalSteps, beta1,
+        beta2, epsilon, emaDecay, w);
   }
 
   public TrainOptions validate() {
@@ -52,6 +68,8 @@ public record TrainOptions(
     check(beta2 >= 0 && beta2 < 1, "'beta2' is " + beta2 + " but must be in [0, 1)");
     check(epsilon > 0, "'epsilon' is " + epsilon + " but must be > 0");
     check(emaDecay >= 0 && emaDecay < 1, "'ema-decay' is " + emaDecay + " but must be in [0, 1)");
+    check(fftL1Weight >= 0 && Double.isFinite(fftL1Weight),
+        "'fft-l1-weight' is " + fftL1Weight + " but must be finite and >= 0");
     return this;
   }
 

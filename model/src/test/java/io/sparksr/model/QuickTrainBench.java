@@ -62,7 +62,7 @@ public final class QuickTrainBench {
         batches.add(sample(train, 2 + i % 3, batch, patch, rnd));
       }
       long t0 = System.nanoTime();
-      SrTrainer.FitResult fr = t.fit(batches.iterator(), (it, s, loss, lr) -> {
+      SrTrainer.FitResult fr = t.fit(batches.iterator(), (it, s, loss, fft, lr) -> {
         if (it % 25 == 0) {
           System.out.printf(Locale.ROOT, "  step %d x%d loss %.4f lr %.2e %.1fs%n", it, s, loss, lr,
               (System.nanoTime() - t0) / 1e9);

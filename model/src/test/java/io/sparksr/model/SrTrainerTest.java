@@ -60,7 +60,7 @@ class SrTrainerTest {
     double before = t.loss(batches.get(0));
     List<double[]> steps = new ArrayList<>();
     SrTrainer.FitResult r = t.fit(batches.iterator(),
-        (it, scale, loss, lr) -> steps.add(new double[] {it, scale, loss, lr}));
+        (it, scale, loss, fft, lr) -> steps.add(new double[] {it, scale, loss, lr, fft}));
     assertThat(r.steps()).isEqualTo(4);
     assertThat(t.iteration()).isEqualTo(4);
     assertThat(steps).hasSize(4);
@@ -69,6 +69,7 @@ class SrTrainerTest {
     assertThat(steps.get(1)[1]).isEqualTo(3);
     assertThat(steps.get(0)[2]).isCloseTo(before, within(1e-5));
     assertThat(steps.get(0)[3]).isEqualTo(t.options().schedule().at(0));
+    assertThat(steps.get(0)[4]).isNaN();
     assertThat(r.meanLoss()).isGreaterThan(0);
   }
 
@@ -119,11 +120,15 @@ class SrTrainerTest {
     }
   }
 
-  /** N steps straight == N/2 steps, save, load, N/2 steps (Adam state, schedule, EMA restored). */
-  @Test
-  void resumeContinuesExactly() throws Exception {
+  /**
+   * N steps straight == N/2 steps, save, load, N/2 steps (Adam state, schedule, EMA restored),
+   * without and with the FFT-L1 term (its placeholders are fed again after loading).
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(doubles = {0, 0.5})
+  void resumeContinuesExactly(double fftL1Weight) throws Exception {
     List<TrainBatch> batches = noiseBatches(8, 11);
-    TrainOptions o = TrainOptions.defaults(8).withEmaDecay(0.9);
+    TrainOptions o = TrainOptions.defaults(8).withEmaDecay(0.9).withFftL1Weight(fftL1Weight);
     SrTrainer straight = SrTrainer.create(TestModels.tiny(), o);
     straight.fit(batches.iterator());
 
@@ -133,6 +138,7 @@ class SrTrainerTest {
     first.save(CONF, path, "noise", "test");
     SrTrainer second = SrTrainer.resume(CONF, path);
     assertThat(second.iteration()).isEqualTo(4);
+    assertThat(second.options().fftL1Weight()).isEqualTo(fftL1Weight);
     assertThat(second.learningRate()).isEqualTo(first.learningRate());
     second.fit(batches.subList(4, 8).iterator());
     assertThat(second.iteration()).isEqualTo(8);

@@ -93,6 +93,12 @@ public final class TrainCommand implements Callable<Integer> {
       + "used for inference; 0 = raw weights (default: ${DEFAULT-VALUE}).")
   double emaDecay;
 
+  @Option(names = "--fft-l1-weight", defaultValue = "" + Defaults.FFT_L1_WEIGHT, paramLabel = "<w>",
+      description = "Weight of the FFT-L1 term: loss = L1 + w * mean(|Re F| + |Im F|) of the "
+          + "orthonormal 2-D DFT of SR - HR per patch and channel; 0 = plain L1 (default: "
+          + "${DEFAULT-VALUE}). A resumed run keeps its bundle's weight.")
+  double fftL1Weight;
+
   @Option(names = "--seed", defaultValue = "" + Defaults.SEED, description = "Default: ${DEFAULT-VALUE}.")
   long seed;
 
@@ -109,7 +115,7 @@ public final class TrainCommand implements Callable<Integer> {
           .resume(resume).maxMinutes(maxMinutes).maxSteps(maxSteps).totalSteps(totalSteps)
           .batchSize(batchSize).crop(crop).lr(lr).minLr(minLr).warmupSteps(warmupSteps)
           .scales(scales).val(val).valEvery(valEvery).logEvery(logEvery)
-          .checkpointMinutes(checkpointMinutes).emaDecay(emaDecay).seed(seed)
+          .checkpointMinutes(checkpointMinutes).emaDecay(emaDecay).fftL1Weight(fftL1Weight).seed(seed)
           .master(sparkOptions.master()).sparkConf(sparkOptions.conf()).build();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -111,7 +111,8 @@ public final class TrainJob {
     }
     double secs = (System.nanoTime() - t0) / 1e9;
     TrainJobResult r = new TrainJobResult(output, start, trainer.iteration(), secs,
-        stepLog.patchesPerSecond(), stepLog.gflops(), lastVal, reason);
+        stepLog.patchesPerSecond(), stepLog.gflops(), lastVal, reason,
+        trainer.options().fftL1Weight());
     LOG.info(r.summary());
     return r;
   }
@@ -127,6 +128,10 @@ public final class TrainJob {
         LOG.warn("resuming with the bundle's schedule ({} total steps), not --total-steps {}",
             t.options().totalSteps(), cfg.totalSteps());
       }
+      if (t.options().fftL1Weight() != cfg.fftL1Weight()) {
+        LOG.warn("resuming with the bundle's FFT-L1 weight ({}), not --fft-l1-weight {}",
+            t.options().fftL1Weight(), cfg.fftL1Weight());
+      }
       return t;
     }
     if (HadoopFiles.exists(conf, output)) {
@@ -135,7 +140,7 @@ public final class TrainJob {
     }
     TrainOptions options = new TrainOptions(cfg.seed(), cfg.lr(), cfg.minLr(),
         (int) Math.max(1, cfg.warmupSteps()), (int) cfg.totalSteps(), 0.9, 0.99, 1e-8,
-        cfg.emaDecay());
+        cfg.emaDecay(), cfg.fftL1Weight());
     if (cfg.init() != null && !cfg.init().isBlank()) {
       if (cfg.modelConfig() != null) {
         throw new IllegalArgumentException("'init' and 'model-config' are both set: a fine-tuned "
@@ -164,7 +169,7 @@ public final class TrainJob {
         format(r), val.size(), String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t) / 1e9));
     curve.add(new TrainingCurve.Point(trainer.iteration(), stepLog.minutes(), Double.NaN,
         trainer.learningRate(), Double.NaN, psnr.getOrDefault(2, Double.NaN),
-        psnr.getOrDefault(3, Double.NaN), psnr.getOrDefault(4, Double.NaN)));
+        psnr.getOrDefault(3, Double.NaN), psnr.getOrDefault(4, Double.NaN), Double.NaN));
     return psnr;
   }
 
@@ -207,13 +212,17 @@ public final class TrainJob {
     }
   }
 
-  /** Logs every log-every steps (mean loss, rate, throughput, ETA) and records the curve. */
+  /**
+   * Logs every log-every steps (mean loss and, with the FFT-L1 term, its unweighted mean; rate,
+   * throughput, ETA) and records the curve.
+   */
   private static final class StepLog implements SrTrainer.StepListener {
     private final TrainJobConfig cfg;
     private final TrainingCurve curve;
     private final long origin;
     private final Architecture arch;
     private double lossSum;
+    private double fftSum;
     private int n;
     private long windowStart = System.nanoTime();
     private long windowPatches;
@@ -241,8 +250,10 @@ public final class TrainJob {
     }
 
     @Override
-    public void onStep(long iteration, int scale, double loss, double learningRate) {
+    public void onStep(long iteration, int scale, double loss, double fftL1,
+        double learningRate) {
       lossSum += loss;
+      fftSum += fftL1;
       n++;
       windowPatches += cfg.batchSize();
       // forward + backward ~ 3x the forward FLOPs, per HR output pixel
@@ -255,11 +266,15 @@ public final class TrainJob {
         gflops = windowFlops / secs / 1e9;
         long total = cfg.maxSteps() > 0 ? cfg.maxSteps() : cfg.totalSteps();
         double eta = (total - step) * (secs / n) / 60;
-        LOG.info(String.format(Locale.ROOT, "step %d  loss %.5f  lr %.2e  %.1f patches/s  "
-            + "%.1f GFLOP/s  ETA %.0f min", step, lossSum / n, learningRate, rate, gflops, eta));
+        String fft = Double.isNaN(fftSum) ? ""
+            : String.format(Locale.ROOT, " (FFT-L1 %.5f)", fftSum / n);
+        LOG.info(String.format(Locale.ROOT, "step %d  loss %.5f%s  lr %.2e  %.1f patches/s  "
+            + "%.1f GFLOP/s  %.3f s/step  ETA %.0f min", step, lossSum / n, fft, learningRate,
+            rate, gflops, secs / n, eta));
         curve.add(new TrainingCurve.Point(step, minutes(), lossSum / n, learningRate, rate,
-            Double.NaN, Double.NaN, Double.NaN));
+            Double.NaN, Double.NaN, Double.NaN, fftSum / n));
         lossSum = 0;
+        fftSum = 0;
         n = 0;
         windowStart = System.nanoTime();
         windowPatches = 0;

@@ -30,6 +30,9 @@ import java.util.Map;
  * @param logEvery          log and record the loss every this many steps
  * @param checkpointMinutes save the bundle at least this often
  * @param emaDecay          EMA of the weights used for inference (0 = raw weights)
+ * @param fftL1Weight       weight w of the FFT-L1 term, loss = L1 + w * FFT-L1 (orthonormal DFT;
+ *                          see {@code io.sparksr.model.FftL1Loss}); 0 = the plain L1 loss.
+ *                          Ignored by {@code resume}, which keeps the bundle's own weight
  * @param seed              seed of batches and initialisation
  * @param master            Spark master (null = the session's default)
  * @param sparkConf         extra Spark settings
@@ -42,7 +45,7 @@ public record TrainJobConfig(String data, String output, String modelConfig, boo
     double maxMinutes, long maxSteps, long totalSteps, int batchSize, int crop, double lr,
     double minLr, long warmupSteps, List<Integer> scales, String val, long valEvery, long logEvery,
     double checkpointMinutes, double emaDecay, long seed, String master, Map<String, String> sparkConf,
-    String init) implements Serializable {
+    String init, double fftL1Weight) implements Serializable {
 
   public TrainJobConfig {
     if (data == null || data.isBlank()) {
@@ -106,6 +109,10 @@ public record TrainJobConfig(String data, String output, String modelConfig, boo
     if (emaDecay < 0 || emaDecay >= 1) {
       throw new IllegalArgumentException("'ema-decay' is " + emaDecay + " but must be in [0, 1)");
     }
+    if (!(fftL1Weight >= 0) || Double.isInfinite(fftL1Weight)) {
+      throw new IllegalArgumentException("'fft-l1-weight' is " + fftL1Weight
+          + " but must be finite and >= 0");
+    }
     if (totalSteps > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("'total-steps' is " + totalSteps + " but must be <= "
           + Integer.MAX_VALUE);
@@ -131,6 +138,8 @@ public record TrainJobConfig(String data, String output, String modelConfig, boo
     public static final long LOG_EVERY = 100;
     public static final double CHECKPOINT_MINUTES = 10;
     public static final double EMA_DECAY = 0.999;
+    /** No FFT-L1 term: the plain L1 loss. */
+    public static final double FFT_L1_WEIGHT = 0;
     public static final long SEED = 0;
 
     private Defaults() {}
@@ -167,6 +176,7 @@ public record TrainJobConfig(String data, String output, String modelConfig, boo
     private long logEvery = Defaults.LOG_EVERY;
     private double checkpointMinutes = Defaults.CHECKPOINT_MINUTES;
     private double emaDecay = Defaults.EMA_DECAY;
+    private double fftL1Weight = Defaults.FFT_L1_WEIGHT;
     private long seed = Defaults.SEED;
     private String master;
     private Map<String, String> sparkConf = Map.of();
@@ -268,6 +278,11 @@ public record TrainJobConfig(String data, String output, String modelConfig, boo
       return this;
     }
 
+    public Builder fftL1Weight(double v) {
+      fftL1Weight = v;
+      return this;
+    }
+
     public Builder seed(long v) {
       seed = v;
       return this;
@@ -287,7 +302,7 @@ public record TrainJobConfig(String data, String output, String modelConfig, boo
     public TrainJobConfig build() {
       return new TrainJobConfig(data, output, modelConfig, resume, maxMinutes, maxSteps,
           totalSteps, batchSize, crop, lr, minLr, warmupSteps, scales, val, valEvery, logEvery,
-          checkpointMinutes, emaDecay, seed, master, sparkConf, init);
+          checkpointMinutes, emaDecay, seed, master, sparkConf, init, fftL1Weight);
     }
   }
 }

@@ -19,29 +19,44 @@ import org.apache.hadoop.conf.Configuration;
 /**
  * The training curve: one CSV row per logged step (loss, learning rate, throughput, validation
  * PSNR per scale when measured, an empty cell where not) and a PNG chart of it, both rewritten
- * atomically. Rows from an earlier run are kept when resuming.
+ * atomically. Rows from an earlier run are kept when resuming. A run with the FFT-L1 loss term
+ * has one more column, {@value #FFT_COLUMN} (the unweighted term; "loss" is then L1 + w x it);
+ * a run without it writes the columns of earlier versions, byte for byte.
  */
 final class TrainingCurve {
   static final List<String> COLUMNS = List.of("step", "minutes", "loss", "lr", "patches_per_s",
       "val_psnr_x2", "val_psnr_x3", "val_psnr_x4");
   static final String HEADER = String.join(",", COLUMNS);
+  static final String FFT_COLUMN = "fft_l1";
   static final String TITLE =
-      "training curve: L1 loss (log, left) and Set5 PSNR-Y (right) vs step";
+      "training curve: loss (log, left) and Set5 PSNR-Y (right) vs step";
   static final int WIDTH = 900;
   static final int HEIGHT = 420;
 
-  /** One row; NaN where not measured. */
+  /** One row; NaN where not measured ({@code fftL1}: also where the term is off). */
   record Point(long step, double minutes, double loss, double lr, double patchesPerSecond,
-      double psnr2, double psnr3, double psnr4) {
-    List<String> csv() {
-      return Arrays.asList(Long.toString(step), String.format(Locale.ROOT, "%.3f", minutes),
-          num(loss), num(lr), num(patchesPerSecond), num(psnr2), num(psnr3), num(psnr4));
+      double psnr2, double psnr3, double psnr4, double fftL1) {
+    /** A row without the FFT-L1 term. */
+    Point(long step, double minutes, double loss, double lr, double patchesPerSecond,
+        double psnr2, double psnr3, double psnr4) {
+      this(step, minutes, loss, lr, patchesPerSecond, psnr2, psnr3, psnr4, Double.NaN);
+    }
+
+    List<String> csv(boolean withFft) {
+      List<String> row = new ArrayList<>(Arrays.asList(Long.toString(step),
+          String.format(Locale.ROOT, "%.3f", minutes), num(loss), num(lr), num(patchesPerSecond),
+          num(psnr2), num(psnr3), num(psnr4)));
+      if (withFft) {
+        row.add(num(fftL1));
+      }
+      return row;
     }
 
     static Point of(CSVRecord r) {
       return new Point(Long.parseLong(r.get("step")), d(r.get("minutes")), d(r.get("loss")),
           d(r.get("lr")), d(r.get("patches_per_s")), d(r.get("val_psnr_x2")),
-          d(r.get("val_psnr_x3")), d(r.get("val_psnr_x4")));
+          d(r.get("val_psnr_x3")), d(r.get("val_psnr_x4")),
+          r.isMapped(FFT_COLUMN) ? d(r.get(FFT_COLUMN)) : Double.NaN);
     }
 
     private static String num(double v) {
@@ -93,9 +108,17 @@ final class TrainingCurve {
     return List.copyOf(points);
   }
 
-  /** The CSV text of {@code points}: the header and a row per point. */
+  /**
+   * The CSV text of {@code points}: the header and a row per point; the {@value #FFT_COLUMN}
+   * column only if a point has a value in it.
+   */
   static String csv(List<Point> points) {
-    return Csv.text(COLUMNS, points.stream().map(Point::csv).toList());
+    boolean fft = points.stream().anyMatch(p -> !Double.isNaN(p.fftL1()));
+    List<String> columns = new ArrayList<>(COLUMNS);
+    if (fft) {
+      columns.add(FFT_COLUMN);
+    }
+    return Csv.text(columns, points.stream().map(p -> p.csv(fft)).toList());
   }
 
   /** Writes the CSV and the chart. */
@@ -109,8 +132,13 @@ final class TrainingCurve {
   static ImageTensor chart(List<Point> points, int width, int height) {
     List<Charts.Series> loss = new ArrayList<>();
     List<Charts.Point> l = series(points, Point::loss, true);
+    List<Charts.Point> f = series(points, Point::fftL1, true);
     if (!l.isEmpty()) {
-      loss.add(new Charts.Series("L1 loss", new Color(90, 90, 90), Charts.Look.THIN, l));
+      loss.add(new Charts.Series(f.isEmpty() ? "L1 loss" : "loss (L1 + w x FFT-L1)",
+          new Color(90, 90, 90), Charts.Look.THIN, l));
+    }
+    if (!f.isEmpty()) {
+      loss.add(new Charts.Series("FFT-L1 term", new Color(200, 130, 0), Charts.Look.THIN, f));
     }
     List<Charts.Series> psnr = new ArrayList<>();
     addPsnr(psnr, "x2", new Color(200, 40, 40), series(points, Point::psnr2, false));
@@ -118,7 +146,7 @@ final class TrainingCurve {
     addPsnr(psnr, "x4", new Color(40, 70, 200), series(points, Point::psnr4, false));
     long maxStep = points.isEmpty() ? 1 : Math.max(1, points.get(points.size() - 1).step());
     Charts.Axis step = new Charts.Axis("step", false, null, null);
-    Charts.Axis lossAxis = new Charts.Axis("L1 loss (log)", true, null, null);
+    Charts.Axis lossAxis = new Charts.Axis("loss (log)", true, null, null);
     Charts.Axis psnrAxis = new Charts.Axis("Set5 PSNR-Y (dB)", false, null, null);
     var chart = Charts.xy(TITLE, step, lossAxis, loss, psnrAxis, psnr);
     chart.getXYPlot().getDomainAxis().setRange(0, maxStep);

@@ -36,6 +36,21 @@ class TrainJobConfigTest {
     assertThat(cli).isEqualTo(TrainJobConfig.builder().data("/tmp/d").output("/tmp/m.srm").build());
     assertThat(cli.totalSteps()).isEqualTo(60_000);
     assertThat(cli.scales()).isEqualTo(List.of(2, 3, 4));
+    assertThat(cli.fftL1Weight()).isZero();
+  }
+
+  /** --fft-l1-weight: YAML key and option, the command line winning; negative is refused. */
+  @Test
+  void theFftL1WeightComesFromTheYamlOrTheCommandLine(@org.junit.jupiter.api.io.TempDir Path tmp)
+      throws Exception {
+    Path yaml = tmp.resolve("t.yaml");
+    java.nio.file.Files.writeString(yaml, "data: /tmp/d\noutput: /tmp/m.srm\nfft-l1-weight: 0.25\n");
+    assertThat(parse("train", "--config", yaml.toString()).fftL1Weight()).isEqualTo(0.25);
+    assertThat(parse("train", "--config", yaml.toString(), "--fft-l1-weight", "2").fftL1Weight())
+        .isEqualTo(2.0);
+    assertThatThrownBy(() -> TrainJobConfig.builder().data("/tmp/d").output("/tmp/m.srm")
+        .fftL1Weight(-1).build())
+        .hasMessageContaining("'fft-l1-weight' is -1.0 but must be finite and >= 0");
   }
 
   /**
@@ -51,6 +66,7 @@ class TrainJobConfigTest {
         .sparkConf(yaml.sparkConf()).build();
     assertThat(yaml).isEqualTo(defaults);
     assertThat(yaml.totalSteps()).isEqualTo(60_000);
+    assertThat(yaml.fftL1Weight()).isZero();
   }
 
   /** So does the cluster template deploy/spark-submit/train.yaml (paths come on the CLI). */

@@ -89,6 +89,32 @@ public class TrainJobTest extends SharedSpark {
         .iteration()).isEqualTo(10);
   }
 
+  /** --fft-l1-weight reaches the trainer: bundle metadata, the curve's fft_l1 column, summary. */
+  @Test
+  public void theFftL1WeightIsRecordedInTheBundleTheCurveAndTheSummary() throws Exception {
+    String out = tmp.getRoot() + "/fft.srm";
+    TrainJobConfig plain = config(out, false, 4, null);
+    TrainJobConfig cfg = TrainJobConfig.builder().data(plain.data()).output(out)
+        .modelConfig(modelYaml).maxSteps(4).totalSteps(40).batchSize(4).crop(8).lr(2e-3)
+        .minLr(1e-5).warmupSteps(4).logEvery(2).emaDecay(0.9).seed(11).fftL1Weight(0.3).build();
+    TrainJobResult r = TrainJob.run(spark(), cfg);
+    assertThat(r.endStep()).isEqualTo(4);
+    assertThat(r.summary()).contains("loss: L1 + 0.3 x FFT-L1");
+    Configuration conf = new Configuration();
+    assertThat(ModelBundle.read(conf, out).metadata().training().options().fftL1Weight())
+        .isEqualTo(0.3);
+    List<String> rows = HadoopFiles.readText(conf, out + ".curve.csv").lines().toList();
+    assertThat(rows.get(0)).isEqualTo(TrainingCurve.HEADER + ",fft_l1");
+    assertThat(rows).hasSize(3);
+    for (String row : rows.subList(1, 3)) {
+      String[] cells = row.split(",", -1);
+      double loss = Double.parseDouble(cells[2]);
+      double fft = Double.parseDouble(cells[8]);
+      assertThat(fft).isPositive();
+      assertThat(loss).isGreaterThan(0.3 * fft);
+    }
+  }
+
   @Test
   public void validatesWritesTheCurveAndRefusesToOverwrite() throws Exception {
     String out = tmp.getRoot() + "/v.srm";

@@ -49,6 +49,26 @@ class TrainingCurveTest {
     assertThat(png.getHeight()).isEqualTo(420);
   }
 
+  /** A run with the FFT-L1 term adds the fft_l1 column; it is read back on resume. */
+  @Test
+  void theFftL1ColumnIsWrittenOnlyWhenMeasuredAndReadBack(@TempDir Path tmp) throws Exception {
+    Path csv = tmp.resolve("f.csv");
+    TrainingCurve curve = new TrainingCurve(new Configuration(), csv.toString(),
+        tmp.resolve("f.png").toString());
+    curve.add(new TrainingCurve.Point(100, 1, 0.05, 1e-4, 20, Double.NaN, Double.NaN,
+        Double.NaN, 0.02));
+    curve.add(new TrainingCurve.Point(200, 2, Double.NaN, 1e-4, Double.NaN, 30, 31, 32));
+    curve.write();
+    assertThat(Files.readString(csv, StandardCharsets.UTF_8)).isEqualTo(TrainingCurve.HEADER
+        + ",fft_l1\n100,1.000,0.0500000,0.000100000,20.0000,,,,0.0200000\n"
+        + "200,2.000,,0.000100000,,30.0000,31.0000,32.0000,\n");
+    TrainingCurve back = new TrainingCurve(new Configuration(), csv.toString(),
+        tmp.resolve("f.png").toString());
+    back.resume(Long.MAX_VALUE);
+    assertThat(back.points()).isEqualTo(curve.points());
+    assertThat(back.points().get(0).fftL1()).isEqualTo(0.02);
+  }
+
   @Test
   void aResumedRunKeepsOnlyTheRowsUpToItsStep(@TempDir Path tmp) throws Exception {
     Path csv = tmp.resolve("c.csv");
