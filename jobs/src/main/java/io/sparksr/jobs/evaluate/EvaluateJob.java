@@ -5,6 +5,7 @@ import io.sparksr.io.HadoopFiles;
 import io.sparksr.io.InputListing;
 import io.sparksr.jobs.ParquetAppend;
 import io.sparksr.jobs.RunIds;
+import io.sparksr.jobs.StageNames;
 import io.sparksr.jobs.evaluate.EvalPlanner.CropSpec;
 import io.sparksr.jobs.evaluate.EvalPlanner.DatasetImages;
 import io.sparksr.jobs.evaluate.EvalPlanner.EvalPlan;
@@ -104,9 +105,11 @@ public final class EvaluateJob {
       List<List<EvalUnit>> groups = EvalPlanner.group(plan.units(), jsc.defaultParallelism() * 3);
       Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));
       long t0 = System.nanoTime();
-      computed = jsc.parallelize(groups, groups.size())
-          .mapPartitions(new EvaluateUnits(conf, runId, output))
-          .collect();
+      computed = StageNames.run(jsc, "evaluate: " + plan.units().size() + " unit(s) of "
+          + plan.toCompute() + " result(s) in " + groups.size() + " partition(s)",
+          () -> jsc.parallelize(groups, groups.size())
+              .mapPartitions(new EvaluateUnits(conf, runId, output))
+              .collect());
       LOG.info("evaluate run {}: {} row(s) computed in {} partition(s) in {} s", runId,
           computed.size(), groups.size(), String.format("%.1f", (System.nanoTime() - t0) / 1e9));
       appendResults(hadoop, results, runId, computed);

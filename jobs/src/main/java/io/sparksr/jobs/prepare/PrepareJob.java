@@ -6,6 +6,7 @@ import io.sparksr.io.HadoopConf;
 import io.sparksr.io.HadoopFiles;
 import io.sparksr.io.ImageStore;
 import io.sparksr.jobs.Degradations;
+import io.sparksr.jobs.StageNames;
 import io.sparksr.jobs.prepare.PatchRows.ImageStats;
 import io.sparksr.partitioning.degrade.DegradationSpec;
 import java.io.IOException;
@@ -58,13 +59,16 @@ public final class PrepareJob {
     LOG.info("prepare: LR patches by the '{}' degradation preset", degradation.name());
     JavaRDD<Row> rows = jsc.parallelize(inputs, slices)
         .flatMap(new PatchRows(conf, cfg, degradation, stats));
-    spark.createDataFrame(rows, PatchRows.SCHEMA)
-        .write()
-        .mode(SaveMode.ErrorIfExists)
-        .partitionBy("scale")
-        .option("compression", cfg.compression())
-        .option("parquet.block.size", Integer.toString(cfg.rowGroupMb() << 20))
-        .parquet(output);
+    StageNames.run(jsc, "prepare: patches of " + inputs.size() + " image(s) to " + output, () -> {
+      spark.createDataFrame(rows, PatchRows.SCHEMA)
+          .write()
+          .mode(SaveMode.ErrorIfExists)
+          .partitionBy("scale")
+          .option("compression", cfg.compression())
+          .option("parquet.block.size", Integer.toString(cfg.rowGroupMb() << 20))
+          .parquet(output);
+      return null;
+    });
 
     // per-image stats, deduplicated by path (a retried task reports its images again)
     Map<String, ImageStats> byPath = new TreeMap<>();

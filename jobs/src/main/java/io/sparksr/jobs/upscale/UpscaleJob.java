@@ -6,6 +6,7 @@ import io.sparksr.io.ImageStore;
 import io.sparksr.io.InputListing;
 import io.sparksr.jobs.RunIds;
 import io.sparksr.jobs.SparkSr;
+import io.sparksr.jobs.StageNames;
 import io.sparksr.jobs.upscale.UpscalePlanner.Probe;
 import io.sparksr.model.SrModel;
 import io.sparksr.partitioning.inference.TileOperator;
@@ -87,7 +88,8 @@ public final class UpscaleJob {
     InputListing.Listing listing = InputListing.list(hadoop, resolved.inputs());
     List<InputListing.Found> inputs = listing.images();
     int slices = Math.max(1, Math.min(inputs.size(), jsc.defaultParallelism() * 4));
-    List<Probe> probes = jsc.parallelize(inputs, slices).map(new ProbeImage(conf)).collect();
+    List<Probe> probes = StageNames.run(jsc, "upscale: read the headers of " + inputs.size()
+        + " input(s)", () -> jsc.parallelize(inputs, slices).map(new ProbeImage(conf)).collect());
     HadoopFiles.Tree existing = HadoopFiles.listTree(hadoop, output);
     List<int[]> sizes = probes.stream().filter(p -> p.info() != null)
         .map(p -> new int[] {p.info().width(), p.info().height()}).toList();
@@ -120,8 +122,9 @@ public final class UpscaleJob {
     List<ImageJob> toConvert = plan.images().stream().filter(ImageJob::convert).toList();
     if (!toConvert.isEmpty()) {
       Map<Integer, String> failed = new HashMap<>();
-      for (Tuple2<Integer, String> r : jsc.parallelize(toConvert, toConvert.size())
-          .map(new ConvertInput(conf)).collect()) {
+      for (Tuple2<Integer, String> r : StageNames.run(jsc, "upscale: convert "
+          + toConvert.size() + " large input(s) to tiled TIFF", () -> jsc.parallelize(toConvert,
+              toConvert.size()).map(new ConvertInput(conf)).collect())) {
         if (r._2() != null) {
           failed.put(r._1(), r._2());
           ImageJob job = plan.images().get(r._1());
@@ -145,12 +148,16 @@ public final class UpscaleJob {
         int split = splitImages(partitions);
         // images whose tiles all lie in one partition are stitched there; only the others
         // (at most two per partition boundary) go through a shuffle, and none when there are none
-        List<ImageOutcome> written = split == 0
+        String name = "upscale: infer and write " + tiles + " tile(s) in " + partitions.size()
+            + " partition(s)" + (split == 0 ? "" : ", then assemble " + split
+            + " image(s) split between partitions");
+        int assemblers = Math.max(1, Math.min(split, partitions.size()));
+        List<ImageOutcome> written = StageNames.run(jsc, name, () -> split == 0
             ? inferred.map(new AssembleImage.Finished()).collect()
             : inferred.mapToPair(new AssembleImage.ByImage())
-                .groupByKey(Math.max(1, Math.min(split, partitions.size())))
+                .groupByKey(assemblers)
                 .map(new AssembleImage(conf, tiling, settings))
-                .collect();
+                .collect());
         outcomes.addAll(written);
       }
     }

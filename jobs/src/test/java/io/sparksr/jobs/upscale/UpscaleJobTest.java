@@ -107,6 +107,34 @@ public class UpscaleJobTest extends SharedSpark {
   }
 
   @Test
+  public void sparkStagesAreNamedForWhatTheyDo() throws Exception {
+    Random rnd = new Random(9);
+    File inDir = tmp.newFolder("named");
+    String d = inDir.getAbsolutePath();
+    store.write(d + "/a.png", image(rnd, 3, 60, 70), PixelFormat.of("png", 3, 8));
+    store.write(d + "/b.png", image(rnd, 3, 20, 20), PixelFormat.of("png", 3, 8));
+    java.util.List<String> stages = java.util.Collections.synchronizedList(new ArrayList<>());
+    org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onStageSubmitted(org.apache.spark.scheduler.SparkListenerStageSubmitted e) {
+        stages.add(e.stageInfo().name());
+      }
+    };
+    spark().sparkContext().addSparkListener(listener);
+    try {
+      UpscaleJobResult r = UpscaleJob.run(spark(), config(List.of(d), tmp.getRoot() + "/named-out",
+          2, 16));
+      assertThat(r.failed()).isZero();
+      spark().sparkContext().listenerBus().waitUntilEmpty();
+    } finally {
+      spark().sparkContext().removeSparkListener(listener);
+    }
+    assertThat(stages).anyMatch(n -> n.equals("upscale: read the headers of 2 input(s)"))
+        .anyMatch(n -> n.startsWith("upscale: infer and write ") && n.contains(" tile(s) in "));
+    assertThat(stages).noneMatch(n -> n.contains("UpscaleJob.java"));
+  }
+
+  @Test
   public void aCorruptImageIsAManifestRowAndTheOthersAreWritten() throws Exception {
     Random rnd = new Random(2);
     File inDir = tmp.newFolder("mixed");
