@@ -751,21 +751,15 @@ public final class ImageStore {
   }
 
   /**
-   * A PNG: its pixels filtered and deflated in bands of {@link #PNG_BAND_ROWS} rows on the
-   * common fork-join pool and the calling thread ({@link PngBands}), written with the chunks of
-   * a 1&times;1 template the JDK encoder makes with the same metadata ({@link #pngTemplate}).
+   * A PNG: its pixels filtered and deflated in parallel bands ({@link PngBands#encodeParallel}),
+   * written with the chunks of a 1&times;1 template the JDK encoder makes with the same metadata
+   * ({@link #pngTemplate}).
    */
   private void writePng(String path, int width, int height, PngBands.Rows rows,
       PixelFormat format, WriteOptions options, OutputMetadata meta) throws IOException {
     byte[] template = pngTemplate(path, format, options, meta);
-    int level = options.pngCompression();
-    PngBands.Filter filter = PngRows.filterFor(level);
-    int n = (height + PNG_BAND_ROWS - 1) / PNG_BAND_ROWS;
-    List<PngBands.Band> bands = java.util.stream.IntStream.range(0, n).parallel()
-        .mapToObj(i -> PngBands.encode(rows, i * PNG_BAND_ROWS,
-            Math.min(PNG_BAND_ROWS, height - i * PNG_BAND_ROWS), width, format.channels(),
-            format.bitDepth(), level, filter))
-        .toList();
+    List<PngBands.Band> bands = PngBands.encodeParallel(rows, 0, height, width,
+        format.channels(), format.bitDepth(), options.pngCompression());
     writePng(path, template, width, height, bands.stream().map(BandedPng.BandInfo::of).toList(),
         (i, out) -> out.write(bands.get(i).deflated()));
   }
@@ -792,8 +786,6 @@ public final class ImageStore {
     return meta == null ? MetadataReport.none() : meta.report();
   }
 
-  /** Rows per band of a PNG encoded whole: bands of ~1.5 MB raw at 2000 px RGB. */
-  static final int PNG_BAND_ROWS = 256;
 
   /**
    * Writes a PNG from deflated bands (kept anywhere: {@code bytes} copies band {@code i}) and a

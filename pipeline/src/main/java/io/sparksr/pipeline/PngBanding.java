@@ -17,9 +17,6 @@ import java.util.List;
  * put together ({@link ImageAssembler}).
  */
 final class PngBanding {
-  /** Rows per independently deflated piece of a tile row. */
-  static final int SUB_BAND_ROWS = 256;
-
   private PngBanding() {}
 
   /**
@@ -54,14 +51,10 @@ final class PngBanding {
     }
     int[] xs = specs.stream().mapToInt(s -> s.output().x()).toArray();
     Rect out = plan.bandOutput(row);
-    PngBands.Rows rows = PngRows.ofTiles(Arrays.asList(q), xs, out.y());
-    // sub-bands of SUB_BAND_ROWS deflated in parallel: the last row of a run is not one thread's
-    int n = (out.height() + SUB_BAND_ROWS - 1) / SUB_BAND_ROWS;
-    List<PngBands.Band> bands = java.util.stream.IntStream.range(0, n).parallel()
-        .mapToObj(i -> PngBands.encode(rows, out.y() + i * SUB_BAND_ROWS,
-            Math.min(SUB_BAND_ROWS, out.height() - i * SUB_BAND_ROWS), out.width(),
-            job.format().channels(), job.format().bitDepth(), level, PngRows.filterFor(level)))
-        .toList();
+    // deflated as sub-bands in parallel: the last row of a run is not one thread's
+    List<PngBands.Band> bands = PngBands.encodeParallel(
+        PngRows.ofTiles(Arrays.asList(q), xs, out.y()), out.y(), out.height(), out.width(),
+        job.format().channels(), job.format().bitDepth(), level);
     return new TileOutput.Band(job, specs.get(0).index(), specs.size(), row, bands,
         seconds + (System.nanoTime() - t0) / 1e9);
   }

@@ -37,6 +37,24 @@ public final class PngBands {
     void row(int y, byte[] dst);
   }
 
+  /** Rows per band when rows are split for parallel deflating ({@link #encodeParallel}). */
+  public static final int BAND_ROWS = 256;
+
+  /**
+   * Rows {@code [firstRow, firstRow + count)} as bands of {@link #BAND_ROWS} rows, filtered
+   * ({@link PngRows#filterFor} the level) and deflated in parallel on the fork-join pool and the
+   * calling thread; in row order.
+   */
+  public static java.util.List<Band> encodeParallel(Rows rows, int firstRow, int count, int width,
+      int channels, int bitDepth, int level) {
+    Filter filter = PngRows.filterFor(level);
+    int n = (count + BAND_ROWS - 1) / BAND_ROWS;
+    return java.util.stream.IntStream.range(0, n).parallel()
+        .mapToObj(i -> encode(rows, firstRow + i * BAND_ROWS,
+            Math.min(BAND_ROWS, count - i * BAND_ROWS), width, channels, bitDepth, level, filter))
+        .toList();
+  }
+
   /**
    * Filters and deflates rows {@code [firstRow, firstRow + count)}.
    *
