@@ -108,7 +108,7 @@ final class PhotoBench {
     double[] forward = Throughput.time(cfg.reps(), Math.max(1, cfg.warmup()),
         () -> forwardOnly(op, plan, padded, tiling, lanes));
     double[] job = new double[cfg.reps()];
-    long[] bytes = {0};
+    long bytes = 0;
     for (int w = 0; w < Math.max(1, cfg.warmup()); w++) {
       UpscaleJob.run(spark, jc);
     }
@@ -118,10 +118,10 @@ final class PhotoBench {
         throw new IllegalStateException("bench upscale job failed: " + r.summary());
       }
       job[i] = r.seconds();
-      bytes[0] = r.images().get(0).outputBytes();
+      bytes = r.images().get(0).outputBytes();
     }
     return new Row(img.width(), img.height(), plan.outputWidth() * (double) plan.outputHeight()
-        / 1e6, Throughput.median(forward), Throughput.median(job), bytes[0]);
+        / 1e6, Throughput.median(forward), Throughput.median(job), bytes);
   }
 
   /** Every padded tile through the operator, batched as the job batches, on {@code lanes} threads. */
