@@ -150,6 +150,37 @@ public final class HadoopFiles {
     }
   }
 
+  /**
+   * The entries of folder {@code dir} whose names {@code wanted} accepts, streaming (a folder of
+   * millions of entries is never held, only what is wanted): files by name with their size, and
+   * hidden folders (names starting with '.') by name. Empty when the folder does not exist.
+   */
+  public static Tree listFolder(Configuration conf, String dir,
+      java.util.function.Predicate<String> wanted) throws IOException {
+    Path p = new Path(dir);
+    Map<String, Long> files = new TreeMap<>();
+    java.util.Set<String> hidden = new java.util.TreeSet<>();
+    FileSystem fs = AtomicFiles.fileSystem(conf, p);
+    try (InputListing.Entries entries = InputListing.entries(fs, p)) {
+      while (entries.hasNext()) {
+        InputListing.Entry e = entries.next();
+        if (!wanted.test(e.name())) {
+          continue;
+        }
+        if (!e.dir()) {
+          files.put(e.name(), e.size().getAsLong());
+        } else if (e.name().startsWith(".")) {
+          hidden.add(e.name());
+        }
+      }
+    } catch (FileNotFoundException e) {
+      return new Tree(files, hidden);
+    } catch (IOException | java.io.UncheckedIOException e) {
+      throw new IOException("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+    return new Tree(files, hidden);
+  }
+
   /** The size of file {@code path} in bytes. */
   public static long size(Configuration conf, String path) throws IOException {
     Path p = new Path(path);

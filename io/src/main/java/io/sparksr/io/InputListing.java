@@ -3,6 +3,7 @@ package io.sparksr.io;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -112,18 +113,48 @@ public final class InputListing {
   }
 
   /**
-   * Lists {@code inputs} (files, folders or globs on any Hadoop file system).
+   * A folder to list; what {@link #seeds} leaves to list and {@link #walker} lists, on any machine
+   * (executors of a distributed listing).
    *
-   * @throws FileNotFoundException naming an input that does not exist or holds no image
+   * @param input     index of the input (in the list given to {@link #seeds}) it was found under
+   * @param dir       the folder (qualified)
+   * @param root      the qualified input root
+   * @param rel       the folder's path below the root ("" for the root)
+   * @param depth     levels below the root
+   * @param recursive walk the whole tree below; false: only the files directly in the folder
+   *                  (its subfolders are units of their own)
    */
-  public static Listing list(Configuration conf, List<String> inputs) throws IOException {
-    Map<String, Found> images = new TreeMap<>();
-    Map<String, Found> ignored = new TreeMap<>();
-    for (String input : inputs) {
+  public record Unit(int input, String dir, String root, String rel, int depth, boolean recursive)
+      implements java.io.Serializable {}
+
+  /**
+   * Where a listing starts, as found on the driver: files named as inputs or matched by a glob
+   * (with their input's index), entries ignored while expanding folders, and the folders left to
+   * walk. The driver holds one entry per folder of the top levels it expanded, none per file found
+   * in a folder.
+   */
+  public record Seeds(List<Found> files, List<Integer> fileInputs, List<Found> ignored,
+      List<Integer> ignoredInputs, List<Unit> units) {}
+
+  /**
+   * Starts a listing of {@code inputs}: names and globs are resolved, and folders are expanded
+   * level by level (their subfolders listed, not their files) until there are at least
+   * {@code minUnits} folders to walk or {@value #SEED_LEVELS} levels are expanded, so the walk can
+   * be spread.
+   *
+   * @throws FileNotFoundException naming an input that does not exist
+   */
+  public static Seeds seeds(Configuration conf, List<String> inputs, int minUnits)
+      throws IOException {
+    List<Found> files = new ArrayList<>();
+    List<Integer> fileInputs = new ArrayList<>();
+    List<Found> ignored = new ArrayList<>();
+    List<Integer> ignoredInputs = new ArrayList<>();
+    List<Unit> units = new ArrayList<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      String input = inputs.get(i);
       Path p = new Path(input);
       FileSystem fs = AtomicFiles.fileSystem(conf, p);
-      Map<String, Found> mine = new TreeMap<>();
-      Map<String, Found> mineIgnored = new TreeMap<>();
       try {
         if (input.chars().anyMatch(ch -> "*?[{".indexOf(ch) >= 0)) {
           String root = fs.makeQualified(globRoot(p)).toString();
@@ -133,21 +164,24 @@ public final class InputListing {
             if (name.startsWith(".") || name.startsWith("_")) {
               continue;
             }
+            String rel = relative(root, st.getPath());
             if (st.isDirectory()) {
-              walk(fs, st.getPath(), root, relative(root, st.getPath()), 1, mine, mineIgnored);
+              units.add(new Unit(i, st.getPath().toString(), root, rel, 1, true));
             } else {
-              add(root, st.getPath(), relative(root, st.getPath()), mine, mineIgnored);
+              Found f = found(root, st.getPath(), rel);
+              (f.ignored() ? ignored : files).add(f);
+              (f.ignored() ? ignoredInputs : fileInputs).add(i);
             }
           }
         } else {
           FileStatus st = fs.getFileStatus(p);
           if (st.isDirectory()) {
-            String root = st.getPath().toString();
-            walk(fs, st.getPath(), root, "", 0, mine, mineIgnored);
+            units.add(new Unit(i, st.getPath().toString(), st.getPath().toString(), "", 0, true));
           } else {
             String path = st.getPath().toString();
-            mine.put(path, new Found(path, st.getPath().getParent().toString(),
-                st.getPath().getName(), null));
+            files.add(new Found(path, st.getPath().getParent().toString(), st.getPath().getName(),
+                null));
+            fileInputs.add(i);
           }
         }
       } catch (FileNotFoundException e) {
@@ -155,92 +189,280 @@ public final class InputListing {
       } catch (IOException e) {
         throw new IOException("cannot list input '" + input + "': " + e.getMessage(), e);
       }
-      if (mine.isEmpty()) {
-        throw new FileNotFoundException("input '" + input + "' matches no image file (extensions "
-            + new java.util.TreeSet<>(ImageStore.IMAGE_EXTENSIONS.keySet()) + ", names not "
-            + "starting with '.' or '_'" + (mineIgnored.isEmpty() ? ")"
-            : "; " + mineIgnored.size() + " other file(s) found, e.g. "
-                + mineIgnored.values().iterator().next().relative() + ": "
-                + mineIgnored.values().iterator().next().reason() + ")"));
+    }
+    for (int level = 0; level < SEED_LEVELS && units.size() < minUnits; level++) {
+      List<Unit> next = new ArrayList<>();
+      boolean expanded = false;
+      for (Unit u : units) {
+        if (!u.recursive() || u.depth() >= MAX_DEPTH) {
+          next.add(u);
+          continue;
+        }
+        expanded = true;
+        next.add(new Unit(u.input(), u.dir(), u.root(), u.rel(), u.depth(), false));
+        Path dir = new Path(u.dir());
+        FileSystem fs = AtomicFiles.fileSystem(conf, dir);
+        try (Entries entries = entries(fs, dir)) {
+          while (entries.hasNext()) {
+            Entry e = entries.next();
+            if (!e.dir() || e.name().startsWith(".") || e.name().startsWith("_")) {
+              continue;
+            }
+            String rel = u.rel().isEmpty() ? e.name() : u.rel() + "/" + e.name();
+            if (e.link()) {
+              ignored.add(new Found(e.path().toString(), u.root(), rel, LINK));
+              ignoredInputs.add(u.input());
+            } else {
+              next.add(new Unit(u.input(), e.path().toString(), u.root(), rel, u.depth() + 1,
+                  true));
+            }
+          }
+        } catch (IOException e) {
+          throw new IOException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
       }
-      mine.forEach(images::putIfAbsent);
-      mineIgnored.forEach(ignored::putIfAbsent);
+      units = next;
+      if (!expanded) {
+        break;
+      }
+    }
+    return new Seeds(files, fileInputs, ignored, ignoredInputs, units);
+  }
+
+  /** Folder levels {@link #seeds} expands on the driver at most. */
+  public static final int SEED_LEVELS = 3;
+
+  private static final String LINK = "link to a folder: not followed";
+
+  /**
+   * The files of one unit, streaming (a folder of millions of files is never held): images and
+   * ignored files, in no particular order.
+   */
+  public static Iterator<Found> walker(Configuration conf, Unit unit) throws IOException {
+    return new Walker(conf, unit);
+  }
+
+  /**
+   * Lists {@code inputs} (files, folders or globs on any Hadoop file system) here, whole: images
+   * and ignored files, each in path order (a run on one machine; a distributed run walks the
+   * {@link #seeds} units on executors instead).
+   *
+   * @throws FileNotFoundException naming an input that does not exist or holds no image
+   */
+  public static Listing list(Configuration conf, List<String> inputs) throws IOException {
+    Seeds seeds = seeds(conf, inputs, 0);
+    List<Map<String, Found>> mine = new ArrayList<>();
+    List<Map<String, Found>> mineIgnored = new ArrayList<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      mine.add(new TreeMap<>());
+      mineIgnored.add(new TreeMap<>());
+    }
+    for (int k = 0; k < seeds.files().size(); k++) {
+      mine.get(seeds.fileInputs().get(k)).put(seeds.files().get(k).path(), seeds.files().get(k));
+    }
+    for (int k = 0; k < seeds.ignored().size(); k++) {
+      mineIgnored.get(seeds.ignoredInputs().get(k)).put(seeds.ignored().get(k).path(),
+          seeds.ignored().get(k));
+    }
+    for (Unit u : seeds.units()) {
+      for (Iterator<Found> it = walker(conf, u); it.hasNext(); ) {
+        Found f = it.next();
+        (f.ignored() ? mineIgnored : mine).get(u.input()).put(f.path(), f);
+      }
+    }
+    Map<String, Found> images = new TreeMap<>();
+    Map<String, Found> ignored = new TreeMap<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      if (mine.get(i).isEmpty()) {
+        Found example = mineIgnored.get(i).isEmpty() ? null
+            : mineIgnored.get(i).values().iterator().next();
+        throw new FileNotFoundException(noImage(inputs.get(i), mineIgnored.get(i).size(),
+            example));
+      }
+      mine.get(i).forEach(images::putIfAbsent);
+      mineIgnored.get(i).forEach(ignored::putIfAbsent);
     }
     return new Listing(new ArrayList<>(images.values()), new ArrayList<>(ignored.values()));
   }
 
-  private static void walk(FileSystem fs, Path dir, String root, String rel, int depth,
-      Map<String, Found> images, Map<String, Found> ignored) throws IOException {
-    if (depth > MAX_DEPTH) {
-      ignored.put(dir.toString(), new Found(dir.toString(), root, rel, "folder more than "
-          + MAX_DEPTH + " levels below its input root: not walked"));
-      return;
-    }
-    for (FileStatus child : fs.listStatus(dir)) {
-      String name = child.getPath().getName();
-      if (name.startsWith(".") || name.startsWith("_")) {
-        continue;
-      }
-      String childRel = rel.isEmpty() ? name : rel + "/" + name;
-      if (child.isDirectory()) {
-        if (isLocalLink(fs, child.getPath())) {
-          ignored.put(child.getPath().toString(), new Found(child.getPath().toString(), root,
-              childRel, "link to a folder: not followed"));
-        } else {
-          walk(fs, child.getPath(), root, childRel, depth + 1, images, ignored);
-        }
-      } else {
-        add(root, child.getPath(), childRel, images, ignored);
-      }
-    }
-    if (fs instanceof RawLocalFileSystem local) {
-      addUnstattable(local, dir, root, rel, images);
-    }
+  /** The error of an input that holds no image: how many other files, and one of them. */
+  public static String noImage(String input, long ignoredCount, Found example) {
+    return "input '" + input + "' matches no image file (extensions "
+        + new java.util.TreeSet<>(ImageStore.IMAGE_EXTENSIONS.keySet()) + ", names not "
+        + "starting with '.' or '_'" + (ignoredCount == 0 || example == null ? ")"
+        : "; " + ignoredCount + " other file(s) found, e.g. " + example.relative() + ": "
+            + example.reason() + ")");
   }
 
-  private static void add(String root, Path file, String rel, Map<String, Found> images,
-      Map<String, Found> ignored) {
-    String path = file.toString();
-    String why = ignoreReason(file.getName());
-    if (why == null) {
-      images.put(path, new Found(path, root, rel, null));
-    } else {
-      ignored.put(path, new Found(path, root, rel, why));
-    }
+  private static Found found(String root, Path file, String rel) {
+    return new Found(file.toString(), root, rel, ignoreReason(file.getName()));
   }
 
   /**
-   * Hadoop's local listing silently drops entries it cannot stat (dangling or looping symbolic
-   * links): image names among them are added, so that decoding them fails with a reason ("no such
-   * file") instead of the input vanishing from the run without a trace.
+   * One entry of a folder: a file, a folder, or a link to a folder ({@code dir} and
+   * {@code link}); {@code size} reads a file's size (on the local file system, a stat).
    */
-  private static void addUnstattable(RawLocalFileSystem fs, Path dir, String root, String rel,
-      Map<String, Found> images) throws IOException {
-    java.nio.file.Path d = fs.pathToFile(dir).toPath();
-    try (java.nio.file.DirectoryStream<java.nio.file.Path> entries =
-        java.nio.file.Files.newDirectoryStream(d)) {
-      for (java.nio.file.Path e : entries) {
-        String name = e.getFileName().toString();
-        if (!name.startsWith(".") && !name.startsWith("_") && ignoreReason(name) == null
-            && java.nio.file.Files.isSymbolicLink(e) && !java.nio.file.Files.exists(e)) {
-          String path = new Path(dir, new Path(null, null, name)).toString();
-          images.putIfAbsent(path, new Found(path, root, rel.isEmpty() ? name : rel + "/" + name,
-              null));
+  record Entry(Path path, String name, boolean dir, boolean link,
+      java.util.function.LongSupplier size) {}
+
+  /** A folder's entries, streaming. */
+  interface Entries extends Iterator<Entry>, java.io.Closeable {}
+
+  /**
+   * The entries of {@code dir}, streaming: on the local file system through a directory stream
+   * (Hadoop's local listing builds an array of every entry, and silently drops entries it cannot
+   * stat: a dangling link is listed here as a file, so reading it fails with a reason instead of it
+   * vanishing), elsewhere through the file system's paged listing.
+   */
+  static Entries entries(FileSystem fs, Path dir) throws IOException {
+    java.io.File local = fs instanceof RawLocalFileSystem raw ? raw.pathToFile(dir)
+        : fs instanceof org.apache.hadoop.fs.LocalFileSystem lfs ? lfs.pathToFile(dir) : null;
+    if (local != null) {
+      java.nio.file.DirectoryStream<java.nio.file.Path> stream;
+      try {
+        stream = java.nio.file.Files.newDirectoryStream(local.toPath());
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw new FileNotFoundException(dir + " does not exist");
+      } catch (java.nio.file.NotDirectoryException e) {
+        throw new IOException(dir + " is not a folder");
+      }
+      Iterator<java.nio.file.Path> it = stream.iterator();
+      return new Entries() {
+        @Override
+        public boolean hasNext() {
+          try {
+            return it.hasNext();
+          } catch (java.nio.file.DirectoryIteratorException e) {
+            throw new java.io.UncheckedIOException(e.getCause());
+          }
+        }
+
+        @Override
+        public Entry next() {
+          java.nio.file.Path e = it.next();
+          String name = e.getFileName().toString();
+          boolean link = java.nio.file.Files.isSymbolicLink(e);
+          boolean isDir = java.nio.file.Files.isDirectory(e);
+          return new Entry(new Path(dir, new Path(null, null, name)), name, isDir,
+              link && isDir, () -> {
+                try {
+                  return java.nio.file.Files.size(e);
+                } catch (IOException x) {
+                  return -1;
+                }
+              });
+        }
+
+        @Override
+        public void close() throws IOException {
+          stream.close();
+        }
+      };
+    }
+    org.apache.hadoop.fs.RemoteIterator<FileStatus> it = fs.listStatusIterator(dir);
+    return new Entries() {
+      @Override
+      public boolean hasNext() {
+        try {
+          return it.hasNext();
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
         }
       }
-    } catch (java.nio.file.DirectoryIteratorException e) {
-      throw new IOException("cannot list " + dir + ": " + e.getCause().getMessage(), e);
-    }
+
+      @Override
+      public Entry next() {
+        try {
+          FileStatus st = it.next();
+          return new Entry(st.getPath(), st.getPath().getName(), st.isDirectory(), false,
+              st::getLen);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+
+      @Override
+      public void close() {}
+    };
   }
 
-  private static boolean isLocalLink(FileSystem fs, Path dir) {
-    if (fs instanceof RawLocalFileSystem local) {
-      return java.nio.file.Files.isSymbolicLink(local.pathToFile(dir).toPath());
+  /** Walks one unit depth first with a stack of open listings: one entry in memory at a time. */
+  private static final class Walker implements Iterator<Found> {
+    private record Level(Entries entries, String rel, int depth) {}
+
+    private final FileSystem fs;
+    private final Unit unit;
+    private final java.util.ArrayDeque<Level> stack = new java.util.ArrayDeque<>();
+    private Found next;
+
+    Walker(Configuration conf, Unit unit) throws IOException {
+      Path dir = new Path(unit.dir());
+      this.fs = AtomicFiles.fileSystem(conf, dir);
+      this.unit = unit;
+      if (unit.depth() > MAX_DEPTH) {
+        next = tooDeep(dir, unit.rel());
+      } else {
+        stack.push(new Level(open(dir), unit.rel(), unit.depth()));
+      }
     }
-    if (fs instanceof org.apache.hadoop.fs.LocalFileSystem local) {
-      return java.nio.file.Files.isSymbolicLink(local.pathToFile(dir).toPath());
+
+    private Entries open(Path dir) throws IOException {
+      try {
+        return entries(fs, dir);
+      } catch (IOException e) {
+        throw new IOException("cannot list " + dir + ": " + e.getMessage(), e);
+      }
     }
-    return false;
+
+    private Found tooDeep(Path dir, String rel) {
+      return new Found(dir.toString(), unit.root(), rel, "folder more than " + MAX_DEPTH
+          + " levels below its input root: not walked");
+    }
+
+    @Override
+    public boolean hasNext() {
+      try {
+        while (next == null && !stack.isEmpty()) {
+          Level top = stack.peek();
+          if (!top.entries().hasNext()) {
+            stack.pop().entries().close();
+            continue;
+          }
+          Entry e = top.entries().next();
+          if (e.name().startsWith(".") || e.name().startsWith("_")) {
+            continue;
+          }
+          String rel = top.rel().isEmpty() ? e.name() : top.rel() + "/" + e.name();
+          if (e.link()) {
+            next = new Found(e.path().toString(), unit.root(), rel, LINK);
+          } else if (e.dir()) {
+            if (!unit.recursive()) {
+              continue; // a unit of its own
+            }
+            if (top.depth() + 1 > MAX_DEPTH) {
+              next = tooDeep(e.path(), rel);
+            } else {
+              stack.push(new Level(open(e.path()), rel, top.depth() + 1));
+            }
+          } else {
+            next = found(unit.root(), e.path(), rel);
+          }
+        }
+        return next != null;
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public Found next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      Found f = next;
+      next = null;
+      return f;
+    }
   }
 
   /** The longest leading part of a glob path without a glob character. */

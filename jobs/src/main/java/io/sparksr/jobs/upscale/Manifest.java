@@ -1,24 +1,29 @@
 package io.sparksr.jobs.upscale;
 
+import io.sparksr.io.AtomicFiles;
 import io.sparksr.io.HadoopFiles;
 import io.sparksr.jobs.Csv;
 import io.sparksr.jobs.ParquetAppend;
 import io.sparksr.pipeline.ImageOutcome;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Step 6: the run's manifest, one row per input ({@link ImageOutcome}): appended to
- * {@code manifest.parquet/} (one file per run, {@link ParquetAppend}) and written as
- * {@code _manifest.csv} (this run's rows).
+ * Step 6: the run's manifest, one row per input ({@link ImageOutcome}), written by the tasks
+ * that decided the rows, one part per task: {@code manifest.parquet/} (files
+ * {@code part-<run>-<part>.zstd.parquet}, {@link ParquetAppend}; every run's rows kept) and
+ * {@code _manifest.csv} (this run's rows, the parts joined at the end of the run).
  */
 final class Manifest {
   /** The Parquet schema of manifest.parquet (snake_case columns; run_id and finished_at first). */
@@ -43,8 +48,16 @@ final class Manifest {
 
   private Manifest() {}
 
-  static void write(Configuration hadoop, String output, String runId,
+  /**
+   * Writes one task's rows: {@code manifest.parquet/part-<runId>-<part>.zstd.parquet} and the
+   * CSV rows (no header) into this run's hidden CSV folder; both atomically, so a retried task
+   * replaces its part and readers never see a partial one. Nothing for no rows.
+   */
+  static void writePart(Configuration hadoop, String output, String runId, int part,
       List<ImageOutcome> outcomes) throws IOException {
+    if (outcomes.isEmpty()) {
+      return;
+    }
     long now = System.currentTimeMillis();
     List<Row> rows = new ArrayList<>(outcomes.size());
     List<List<Object>> csv = new ArrayList<>(outcomes.size());
@@ -52,9 +65,64 @@ final class Manifest {
       rows.add(row(o, runId, now));
       csv.add(csvRow(o));
     }
-    ParquetAppend.append(hadoop, output + "/" + UpscaleJob.MANIFEST_PARQUET, runId, SCHEMA,
-        rows);
-    HadoopFiles.writeText(hadoop, output + "/" + UpscaleJob.MANIFEST, Csv.text(CSV_HEADER, csv));
+    String name = String.format(Locale.ROOT, "%s-%05d", runId, part);
+    ParquetAppend.append(hadoop, output + "/" + UpscaleJob.MANIFEST_PARQUET, name, SCHEMA, rows);
+    String text = Csv.text(CSV_HEADER, csv);
+    HadoopFiles.writeText(hadoop, csvParts(output, runId) + "/" + name + ".csv",
+        text.substring(text.indexOf('\n') + 1));
+  }
+
+  /** The hidden folder of a run's CSV parts (joined into {@code _manifest.csv} at its end). */
+  static String csvParts(String output, String runId) {
+    return output + "/.manifest-" + runId + ".csv.parts";
+  }
+
+  /**
+   * Joins this run's CSV parts, in part order, under the header into {@code _manifest.csv}
+   * (streaming: one part in memory at a time), and deletes them.
+   */
+  static void joinCsv(Configuration hadoop, String output, String runId) throws IOException {
+    String parts = csvParts(output, runId);
+    java.util.Set<String> names = HadoopFiles.list(hadoop, parts).keySet(); // sorted by name
+    AtomicFiles.write(hadoop, output + "/" + UpscaleJob.MANIFEST, (fs, tmp) -> {
+      try (java.io.OutputStream out = fs.create(tmp, true)) {
+        out.write(Csv.text(CSV_HEADER, List.of()).getBytes(StandardCharsets.UTF_8));
+        for (String n : names) {
+          HadoopFiles.copyTo(hadoop, parts + "/" + n, out);
+        }
+      }
+    });
+    HadoopFiles.deleteRecursively(hadoop, parts);
+  }
+
+  /** This run's rows of {@code manifest.parquet}, in path order. */
+  static List<ImageOutcome> read(Configuration hadoop, String output, String runId)
+      throws IOException {
+    String folder = output + "/" + UpscaleJob.MANIFEST_PARQUET;
+    List<ImageOutcome> out = new ArrayList<>();
+    for (String n : HadoopFiles.list(hadoop, folder).keySet()) {
+      if (!n.startsWith("part-" + runId + "-") || !n.endsWith(".parquet")) {
+        continue;
+      }
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(folder + "/" + n);
+      try (org.apache.parquet.hadoop.ParquetReader<Group> r = org.apache.parquet.hadoop
+          .ParquetReader.builder(new GroupReadSupport(), p).withConf(hadoop).build()) {
+        for (Group g = r.read(); g != null; g = r.read()) {
+          out.add(new ImageOutcome(str(g, "input"), str(g, "relative_path"), str(g, "output"),
+              str(g, "status"), str(g, "reason"), g.getInteger("width", 0),
+              g.getInteger("height", 0), g.getLong("input_bytes", 0),
+              g.getLong("output_width", 0), g.getLong("output_height", 0),
+              g.getLong("output_bytes", 0), str(g, "format"), g.getInteger("tiles", 0),
+              g.getDouble("seconds", 0), str(g, "metadata"), -1));
+        }
+      }
+    }
+    out.sort(java.util.Comparator.comparing(ImageOutcome::input));
+    return out;
+  }
+
+  private static String str(Group g, String field) {
+    return g.getFieldRepetitionCount(field) == 0 ? null : g.getString(field, 0);
   }
 
   static Row row(ImageOutcome o, String runId, long finishedAt) {

@@ -130,6 +130,14 @@ public final class UpscaleCommand implements Callable<Integer> {
           + "slower (Paeth).")
   Integer pngCompression;
 
+  @Option(names = "--max-files-per-folder", paramLabel = "<n>",
+      defaultValue = "" + UpscaleJobConfig.DEFAULT_MAX_FILES_PER_FOLDER,
+      description = "An output folder that would receive more outputs (a flat input of a "
+          + "million files) is split into 256 subfolders named by the first two hex digits of "
+          + "the SHA-256 of each output name (4,096 folders and three digits above 256 times "
+          + "this); 0 = never (default: ${DEFAULT-VALUE}).")
+  int maxFilesPerFolder;
+
   @CommandLine.Mixin
   SparkOptions sparkOptions;
 
@@ -148,6 +156,7 @@ public final class UpscaleCommand implements Callable<Integer> {
           .tiffThresholdMp(tiffThresholdMp).convertThresholdMp(convertThresholdMp)
           .progressSeconds(progressSeconds).maxMegapixels(maxMegapixels).flat(flat)
           .jpegQuality(jpegQuality).pngCompression(pngCompression)
+          .maxFilesPerFolder(maxFilesPerFolder)
           .master(sparkOptions.master()).sparkConf(sparkOptions.conf())
           .build();
       // the model is loaded as executors will load it: through the run's spark.hadoop.* settings

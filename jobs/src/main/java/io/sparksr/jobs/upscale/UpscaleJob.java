@@ -3,11 +3,10 @@ package io.sparksr.jobs.upscale;
 import io.sparksr.io.HadoopConf;
 import io.sparksr.io.HadoopFiles;
 import io.sparksr.io.ImageStore;
-import io.sparksr.io.InputListing;
+import io.sparksr.jobs.ListInputs;
 import io.sparksr.jobs.RunIds;
 import io.sparksr.jobs.SparkSr;
 import io.sparksr.jobs.StageNames;
-import io.sparksr.jobs.upscale.UpscalePlanner.Probe;
 import io.sparksr.model.SrModel;
 import io.sparksr.partitioning.inference.TileOperator;
 import io.sparksr.pipeline.ImageJob;
@@ -30,6 +29,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,109 +77,224 @@ public final class UpscaleJob {
     String runId = RunIds.next();
     LOG.info("upscale run {}: {}", runId, resolved);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    int parallelism = jsc.defaultParallelism();
     // a copy: the pixel limit is this run's, not the shared context's
     Configuration hadoop = new Configuration(jsc.hadoopConfiguration());
     hadoop.setDouble(ImageStore.MAX_MEGAPIXELS_KEY, resolved.maxMegapixels());
     Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));
     String output = HadoopFiles.qualify(hadoop, resolved.output()).replaceAll("/+$", "");
+    List<Runnable> release = new ArrayList<>();
+    try {
+      // 1. the inputs, listed (ListInputs) and their headers read (ProbeImage) on executors
+      ListInputs.Listed listed = ListInputs.list(jsc, conf, hadoop, resolved.inputs(), "upscale");
+      release.add(listed::release);
+      JavaRDD<Scanned> scanned = listed.files().mapPartitions(new Scanned.Probing(conf), true)
+          .persist(StorageLevel.DISK_ONLY());
+      release.add(() -> scanned.unpersist(false));
+      RunFacts facts = StageNames.run(jsc, "upscale: read the headers of " + listed.images()
+          + " input(s) in " + listed.partitions() + " partition(s)",
+          () -> RunFacts.of(scanned, resolved, output));
+      UpscaleJobConfig cfg = resolved.resolveTileSize(facts::tilesAt, parallelism);
+      if (cfg != resolved) {
+        LOG.info("tile-size {} (chosen for {} image(s) and parallelism {})", cfg.tileSize(),
+            listed.images(), parallelism);
+      }
+      Tiling tiling = cfg.tiling();
+      OutputSettings settings = new OutputSettings(SparkSr.VERSION, cfg.model(),
+          modelSha256(op), runId, cfg.jpegQuality(), cfg.pngCompression());
+      long probed = System.nanoTime();
 
-    // 1. inputs (folders walked on the driver) and their headers (read on executors: a large
-    // archive has many), the files already in the output tree
-    InputListing.Listing listing = InputListing.list(hadoop, resolved.inputs());
-    List<InputListing.Found> inputs = listing.images();
-    int slices = Math.max(1, Math.min(inputs.size(), jsc.defaultParallelism() * 4));
-    List<Probe> probes = StageNames.run(jsc, "upscale: read the headers of " + inputs.size()
-        + " input(s)", () -> jsc.parallelize(inputs, slices).map(new ProbeImage(conf)).collect());
-    HadoopFiles.Tree existing = HadoopFiles.listTree(hadoop, output);
-    List<int[]> sizes = probes.stream().filter(p -> p.info() != null)
-        .map(p -> new int[] {p.info().width(), p.info().height()}).toList();
-    UpscaleJobConfig cfg = resolved.resolveTileSize(sizes, jsc.defaultParallelism());
-    if (cfg != resolved) {
-      LOG.info("tile-size {} (chosen for {} image(s) and parallelism {})", cfg.tileSize(),
-          sizes.size(), jsc.defaultParallelism());
-    }
-    Tiling tiling = cfg.tiling();
-    OutputSettings settings = new OutputSettings(SparkSr.VERSION, cfg.model(), modelSha256(op),
-        runId, cfg.jpegQuality(), cfg.pngCompression());
-    long probed = System.nanoTime();
-
-    // 2. the plan, on the driver
-    UpscalePlan plan = UpscalePlanner.plan(cfg, output, probes, listing.ignored(),
-        existing.files(), existing.hiddenFolders(), flopsPerOutputPixel(op, cfg.scale()),
-        modelId(op), jsc.defaultParallelism(), output + "/" + WORK_DIR);
-    String described = plan.describe(cfg);
-    LOG.info("{}", described);
-    String manifest = output + "/" + MANIFEST;
-    if (cfg.dryRun()) {
-      return new UpscaleJobResult(runId, output, manifest, plan.settled(), plan.tasks().size(),
-          plan.partitions().size(), (System.nanoTime() - start) / 1e9, described, true);
-    }
-    List<ImageOutcome> outcomes = new ArrayList<>(plan.settled());
-    long planned = System.nanoTime();
-
-    // 3. inputs without random access, too large to decode per partition: tiled TIFF first
-    List<List<TileTask>> partitions = plan.partitions();
-    List<ImageJob> toConvert = plan.images().stream().filter(ImageJob::convert).toList();
-    if (!toConvert.isEmpty()) {
-      Map<Integer, String> failed = new HashMap<>();
-      for (Tuple2<Integer, String> r : StageNames.run(jsc, "upscale: convert "
-          + toConvert.size() + " large input(s) to tiled TIFF", () -> jsc.parallelize(toConvert,
-              toConvert.size()).map(new ConvertInput(conf)).collect())) {
-        if (r._2() != null) {
-          failed.put(r._1(), r._2());
-          ImageJob job = plan.images().get(r._1());
-          outcomes.add(ImageOutcome.failed(job, r._2(), 0, 0));
+      // 2. the plan: each partition of the listing plans its own inputs (PlanPartition); the
+      // driver receives counts and the images too large for one partition, and spreads those
+      double flopsPerPixel = flopsPerOutputPixel(op, cfg.scale());
+      Broadcast<PlanPartition.Shared> shared = jsc.broadcast(new PlanPartition.Shared(cfg,
+          output, facts, facts.indexBases(), flopsPerPixel, modelId(op), parallelism,
+          output + "/" + WORK_DIR));
+      JavaRDD<PartitionPlan> plans = scanned
+          .mapPartitionsWithIndex(new PlanPartition(conf, shared), true)
+          .persist(StorageLevel.DISK_ONLY());
+      release.add(() -> plans.unpersist(false));
+      List<PartitionPlan.Summary> summaries = StageNames.run(jsc, "upscale: plan "
+          + listed.images() + " input(s) in " + listed.partitions() + " partition(s)",
+          () -> plans.map(PartitionPlan::summary).collect());
+      PlanTotals totals = PlanTotals.NONE;
+      int localGroups = 0;
+      List<ImageJob> spread = new ArrayList<>();
+      for (PartitionPlan.Summary sum : summaries) {
+        totals = totals.plus(sum.totals());
+        localGroups += sum.groups();
+        spread.addAll(sum.spread());
+      }
+      // a run of fewer groups than task slots: every image's tiles spread over the slots, as
+      // one list planned here (few images: they fit in fewer groups than there are slots)
+      boolean small = localGroups < parallelism;
+      List<TileTask> driverTasks = new ArrayList<>();
+      if (small && localGroups > 0) {
+        driverTasks.addAll(StageNames.run(jsc, "upscale: collect the plan of a small run",
+            () -> plans.flatMap(p -> p.groups().stream().flatMap(List::stream).iterator())
+                .collect()));
+      }
+      for (ImageJob im : spread) {
+        for (var t : im.plan(cfg.halo(), cfg.scale()).tiles()) {
+          driverTasks.add(new TileTask(im, t));
         }
       }
-      partitions = withoutImages(partitions, failed);
-    }
+      driverTasks.sort(Comparator.comparingInt((TileTask t) -> t.image().index())
+          .thenComparingInt(t -> t.tile().index()));
+      List<List<TileTask>> driverPartitions = UpscalePlanner.packByCost(driverTasks,
+          cfg.scale(), cfg.partitionMegapixels(), parallelism);
+      int groupPartitions = small ? 0 : localGroups;
+      String described = totals.describe(cfg, groupPartitions + driverPartitions.size(),
+          flopsPerPixel);
+      LOG.info("{}", described);
+      String manifest = output + "/" + MANIFEST;
+      if (cfg.dryRun()) {
+        return new UpscaleJobResult(runId, output, manifest, RunTotals.NONE, totals.tiles(),
+            groupPartitions + driverPartitions.size(), (System.nanoTime() - start) / 1e9,
+            described, true, hadoop);
+      }
+      long planned = System.nanoTime();
 
-    // 4. infer tiles (batched), 5. stitch or assemble each image and write it
-    long converted = System.nanoTime();
-    int tiles = partitions.stream().mapToInt(List::size).sum();
-    if (tiles > 0) {
+      // 3. inputs without random access, too large to decode per partition: tiled TIFF first
+      List<ImageOutcome> convertFailed = new ArrayList<>();
+      List<ImageJob> toConvert = new ArrayList<>();
+      Set<Integer> seen = new HashSet<>();
+      for (TileTask t : driverTasks) {
+        if (t.image().convert() && seen.add(t.image().index())) {
+          toConvert.add(t.image());
+        }
+      }
+      if (!toConvert.isEmpty()) {
+        Map<Integer, String> failed = new HashMap<>();
+        for (Tuple2<Integer, String> r : StageNames.run(jsc, "upscale: convert "
+            + toConvert.size() + " large input(s) to tiled TIFF", () -> jsc.parallelize(toConvert,
+                toConvert.size()).map(new ConvertInput(conf)).collect())) {
+          if (r._2() != null) {
+            failed.put(r._1(), r._2());
+          }
+        }
+        for (ImageJob job : toConvert) {
+          if (failed.containsKey(job.index())) {
+            convertFailed.add(ImageOutcome.failed(job, failed.get(job.index()), 0, 0));
+          }
+        }
+        driverPartitions = withoutImages(driverPartitions, failed);
+      }
+
+      // 4. infer tiles (batched), 5. stitch or assemble each image and write it: the groups
+      // planned in the partitions (moved to one inference partition each) and the partitions
+      // planned here
+      long converted = System.nanoTime();
+      long tiles = driverPartitions.stream().mapToLong(List::size).sum()
+          + (small ? 0 : summaries.stream().mapToLong(PartitionPlan.Summary::groupTiles).sum());
+      int partitions = groupPartitions + driverPartitions.size();
+      // images whose tiles all lie in one partition are stitched there; only the others (large
+      // images planned here, at most two per partition boundary) go through a shuffle
+      int split = splitImages(driverPartitions);
+      String name = tiles == 0 ? "upscale: write the manifest"
+          : "upscale: infer and write " + tiles + " tile(s) in " + partitions + " partition(s)"
+              + (split == 0 ? "" : ", assemble " + split + " image(s) split between partitions")
+              + ", write the manifest";
       LongAccumulator tilesDone = jsc.sc().longAccumulator("upscale tiles done");
       LongAccumulator pixelsDone = jsc.sc().longAccumulator("upscale output pixels done");
+      List<List<TileTask>> spreadPartitions = driverPartitions;
+      RunTotals done;
       try (UpscaleProgress progress = new UpscaleProgress(tiles, tilesDone::value,
           pixelsDone::value, cfg.progressSeconds())) {
-        JavaRDD<Upscaled> inferred = jsc.parallelize(partitions, partitions.size())
-            .mapPartitions(new UpscalePartition(conf, cfg.model(), cfg.forwardPermits(), tiling,
-                settings, tilesDone, pixelsDone));
-        int split = splitImages(partitions);
-        // images whose tiles all lie in one partition are stitched there; only the others
-        // (at most two per partition boundary) go through a shuffle, and none when there are none
-        String name = "upscale: infer and write " + tiles + " tile(s) in " + partitions.size()
-            + " partition(s)" + (split == 0 ? "" : ", then assemble " + split
-            + " image(s) split between partitions");
-        int assemblers = Math.max(1, Math.min(split, partitions.size()));
-        List<ImageOutcome> written = StageNames.run(jsc, name, () -> split == 0
-            ? inferred.map(new AssembleImage.Finished()).collect()
-            : inferred.mapToPair(new AssembleImage.ByImage())
-                .groupByKey(assemblers)
-                .map(new AssembleImage(conf, tiling, settings))
-                .collect());
-        outcomes.addAll(written);
+        // built inside the named action, so that its shuffle stages carry the name too
+        done = StageNames.run(jsc, name, () -> {
+          JavaRDD<ImageOutcome> rows = plans.flatMap(p -> p.settled().iterator());
+          if (!convertFailed.isEmpty()) {
+            rows = rows.union(jsc.parallelize(convertFailed, 1));
+          }
+          if (tiles > 0) {
+            List<JavaRDD<List<TileTask>>> work = new ArrayList<>();
+            if (groupPartitions > 0) {
+              work.add(groups(plans, summaries, groupPartitions));
+            }
+            if (!spreadPartitions.isEmpty()) {
+              work.add(jsc.parallelize(spreadPartitions, spreadPartitions.size()));
+            }
+            JavaRDD<List<TileTask>> all = work.size() == 1 ? work.get(0)
+                : work.get(0).union(work.get(1));
+            JavaRDD<Upscaled> inferred = all.mapPartitions(new UpscalePartition(conf,
+                cfg.model(), cfg.forwardPermits(), tiling, settings, tilesDone, pixelsDone));
+            int assemblers = Math.max(1, Math.min(split, partitions));
+            rows = rows.union(split == 0
+                ? inferred.map(new AssembleImage.Finished())
+                : inferred.mapToPair(new AssembleImage.ByImage()).groupByKey(assemblers)
+                    .map(new AssembleImage(conf, tiling, settings)));
+          }
+          // 6. the manifest: each task of this last stage writes its rows; the driver sums
+          return rows.mapPartitionsWithIndex(new WriteManifest(conf, output, runId), false)
+              .fold(RunTotals.NONE, RunTotals::plus);
+        });
       }
+      long inferred = System.nanoTime();
+      Manifest.joinCsv(hadoop, output, runId);
+      long manifested = System.nanoTime();
+      if (done.failed() == 0) {
+        HadoopFiles.deleteRecursively(hadoop, output + "/" + WORK_DIR);
+      }
+      UpscaleJobResult result = new UpscaleJobResult(runId, output, manifest, done, tiles,
+          partitions, (System.nanoTime() - start) / 1e9, described, false, hadoop);
+      LOG.info("upscale run {}: {} written, {} skipped, {} failed, {} ignored, {} s (list and "
+          + "probe {} s, plan {} s, convert {} s, infer and write {} s, manifest {} s)", runId,
+          result.succeeded(), result.skipped(), result.failed(), result.ignored(),
+          String.format("%.1f", result.seconds()),
+          secs(start, probed), secs(probed, planned), secs(planned, converted),
+          secs(converted, inferred), secs(inferred, manifested));
+      return result;
+    } finally {
+      release.forEach(Runnable::run);
     }
-    outcomes.sort(Comparator.comparing(ImageOutcome::input));
+  }
 
-    // 6. the manifest (Parquet, appended per run; CSV of this run), written last
-    long inferred = System.nanoTime();
-    Manifest.write(spark.sparkContext().hadoopConfiguration(), output, runId, outcomes);
-    long manifested = System.nanoTime();
-    if (outcomes.stream().noneMatch(ImageOutcome::isFailed)) {
-      HadoopFiles.deleteRecursively(hadoop, output + "/" + WORK_DIR);
+  /** The groups planned in the partitions of the listing, one inference partition each. */
+  private static JavaRDD<List<TileTask>> groups(JavaRDD<PartitionPlan> plans,
+      List<PartitionPlan.Summary> summaries, int count) {
+    int[] groupBase = new int[summaries.size()];
+    int next = 0;
+    for (PartitionPlan.Summary sum : summaries) {
+      groupBase[sum.partition()] = next;
+      next += sum.groups();
     }
-    UpscaleJobResult result = new UpscaleJobResult(runId, output, manifest, outcomes,
-        plan.tasks().size(), partitions.size(), (System.nanoTime() - start) / 1e9, described,
-        false);
-    LOG.info("upscale run {}: {} written, {} skipped, {} failed, {} ignored, {} s (probe {} s, "
-        + "plan {} s, convert {} s, infer and write {} s, manifest {} s)", runId,
-        result.succeeded(), result.skipped(), result.failed(), result.ignored(),
-        String.format("%.1f", result.seconds()),
-        secs(start, probed), secs(probed, planned), secs(planned, converted),
-        secs(converted, inferred), secs(inferred, manifested));
-    return result;
+    return plans.flatMapToPair(p -> {
+      List<Tuple2<Integer, List<TileTask>>> out = new ArrayList<>();
+      for (int g = 0; g < p.groups().size(); g++) {
+        out.add(new Tuple2<>(groupBase[p.partition()] + g, p.groups().get(g)));
+      }
+      return out.iterator();
+    }).partitionBy(new ExactPartitioner(count)).values();
+  }
+
+  /** Partition i of the pairs keyed i (0 .. n-1): each local group is one inference partition. */
+  static final class ExactPartitioner extends org.apache.spark.Partitioner {
+    private final int n;
+
+    ExactPartitioner(int n) {
+      this.n = n;
+    }
+
+    @Override
+    public int numPartitions() {
+      return n;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      return (Integer) key;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ExactPartitioner e && e.n == n;
+    }
+
+    @Override
+    public int hashCode() {
+      return n;
+    }
   }
 
   private static String secs(long from, long to) {

@@ -52,6 +52,9 @@ import java.util.Set;
  *                            from its quantisation tables), else 95
  * <li>{@code pngCompression}: PNG zlib level 0..9; null = {@code WriteOptions}' default (1:
  *                            fast, measured in docs/BENCHMARKS.md)
+ * <li>{@code maxFilesPerFolder}: an output folder that would receive more outputs is sharded
+ *                            into 256 subfolders named by hash (4,096 above 256 times it);
+ *                            0 = never
  * </ul>
  */
 public final class UpscaleJobConfig implements Serializable {
@@ -71,6 +74,11 @@ public final class UpscaleJobConfig implements Serializable {
   public static final double DEFAULT_TIFF_THRESHOLD_MP = 100;
   public static final double DEFAULT_CONVERT_THRESHOLD_MP = 16;
   public static final double DEFAULT_PROGRESS_SECONDS = 10;
+  /**
+   * Outputs per folder above which a folder is sharded: file managers, {@code ls} and backup
+   * tools slow down on folders of hundreds of thousands of entries.
+   */
+  public static final int DEFAULT_MAX_FILES_PER_FOLDER = 10_000;
   /** Output formats {@code --format} accepts. */
   public static final Set<String> FORMATS = Set.of("png", "tiff", "jpg");
 
@@ -81,17 +89,25 @@ public final class UpscaleJobConfig implements Serializable {
    * to keep the cores busy otherwise.
    */
   public static int autoTileSize(List<int[]> sizes, int halo, int parallelism) {
+    return autoTileSize(t -> {
+      long tiles = 0;
+      for (int[] wh : sizes) {
+        tiles += (long) ((wh[0] + t - 1) / t) * ((wh[1] + t - 1) / t);
+      }
+      return tiles;
+    }, halo, parallelism);
+  }
+
+  /** {@link #autoTileSize(List, int, int)} from the run's tile count at each size. */
+  public static int autoTileSize(java.util.function.IntToLongFunction tilesAt, int halo,
+      int parallelism) {
     int chosen = Math.max(AUTO_TILE_SIZES.get(0), 2 * halo);
     for (int t : AUTO_TILE_SIZES) {
       if (t < 2 * halo) {
         break;
       }
       chosen = t;
-      long tiles = 0;
-      for (int[] wh : sizes) {
-        tiles += (long) ((wh[0] + t - 1) / t) * ((wh[1] + t - 1) / t);
-      }
-      if (tiles >= parallelism) {
+      if (tilesAt.applyAsLong(t) >= parallelism) {
         break;
       }
     }
@@ -121,6 +137,7 @@ public final class UpscaleJobConfig implements Serializable {
   private final boolean flat;
   private final Integer jpegQuality;
   private final Integer pngCompression;
+  private final int maxFilesPerFolder;
 
   private UpscaleJobConfig(Builder b) {
     this.inputs = b.inputs;
@@ -146,6 +163,7 @@ public final class UpscaleJobConfig implements Serializable {
     this.flat = b.flat;
     this.jpegQuality = b.jpegQuality;
     this.pngCompression = b.pngCompression;
+    this.maxFilesPerFolder = b.maxFilesPerFolder;
   }
 
   public static Builder builder() {
@@ -178,6 +196,7 @@ public final class UpscaleJobConfig implements Serializable {
     b.flat = flat;
     b.jpegQuality = jpegQuality;
     b.pngCompression = pngCompression;
+    b.maxFilesPerFolder = maxFilesPerFolder;
     return b;
   }
 
@@ -273,6 +292,10 @@ public final class UpscaleJobConfig implements Serializable {
     return pngCompression;
   }
 
+  public int maxFilesPerFolder() {
+    return maxFilesPerFolder;
+  }
+
   /** Named setters over the defaults; {@link #build} checks every rule. */
   public static final class Builder {
     private List<String> inputs;
@@ -298,6 +321,7 @@ public final class UpscaleJobConfig implements Serializable {
     private boolean flat;
     private Integer jpegQuality;
     private Integer pngCompression;
+    private int maxFilesPerFolder = DEFAULT_MAX_FILES_PER_FOLDER;
 
     private Builder() {}
 
@@ -411,6 +435,11 @@ public final class UpscaleJobConfig implements Serializable {
       return this;
     }
 
+    public Builder maxFilesPerFolder(int v) {
+      this.maxFilesPerFolder = v;
+      return this;
+    }
+
     public Builder jpegQuality(Integer v) {
       this.jpegQuality = v;
       return this;
@@ -478,6 +507,10 @@ public final class UpscaleJobConfig implements Serializable {
         throw new IllegalArgumentException(
             "'max-megapixels' is " + maxMegapixels + " but must be > 0");
       }
+      if (maxFilesPerFolder < 0) {
+        throw new IllegalArgumentException("'max-files-per-folder' is " + maxFilesPerFolder
+            + " but must be >= 0 (0 = never shard)");
+      }
       if (pngCompression != null && (pngCompression < 0 || pngCompression > 9)) {
         throw new IllegalArgumentException("'png-compression' is " + pngCompression
             + " but must be in 0..9");
@@ -537,6 +570,14 @@ public final class UpscaleJobConfig implements Serializable {
         : toBuilder().tileSize(autoTileSize(sizes, halo != null ? halo : 0, parallelism)).build();
   }
 
+  /** {@link #resolveTileSize(List, int)} from the run's tile count at each auto size. */
+  public UpscaleJobConfig resolveTileSize(java.util.function.IntToLongFunction tilesAt,
+      int parallelism) {
+    return tileSize != AUTO_TILE_SIZE ? this
+        : toBuilder().tileSize(autoTileSize(tilesAt, halo != null ? halo : 0, parallelism))
+            .build();
+  }
+
   /**
    * The pipeline's inference settings; needs the halo and border resolved ({@link #forOperator})
    * and a tile size ({@link #resolveTileSize}).
@@ -569,6 +610,7 @@ public final class UpscaleJobConfig implements Serializable {
         + ", tiffThresholdMp=" + tiffThresholdMp + ", convertThresholdMp=" + convertThresholdMp
         + ", progressSeconds=" + progressSeconds + ", master=" + master
         + ", sparkConf=" + sparkConf + ", maxMegapixels=" + maxMegapixels + ", flat=" + flat
-        + ", jpegQuality=" + jpegQuality + ", pngCompression=" + pngCompression + "]";
+        + ", jpegQuality=" + jpegQuality + ", pngCompression=" + pngCompression
+        + ", maxFilesPerFolder=" + maxFilesPerFolder + "]";
   }
 }

@@ -1,40 +1,113 @@
 package io.sparksr.jobs.upscale;
 
 import io.sparksr.pipeline.ImageOutcome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
 
 /**
- * What an upscale run did, image by image.
- *
- * @param plan   the plan's description (what {@code --dry-run} prints)
- * @param dryRun nothing was run
+ * What an upscale run did, in counts (summed from the tasks that wrote the manifest: a run of
+ * millions of images holds no row per image on the driver); {@link #images} reads the run's rows
+ * back from the manifest.
  */
-public record UpscaleJobResult(String runId, String output, String manifest,
-    List<ImageOutcome> images, int tiles, int partitions, double seconds, String plan,
-    boolean dryRun) {
+public final class UpscaleJobResult {
+  private final String runId;
+  private final String output;
+  private final String manifest;
+  private final RunTotals totals;
+  private final long tiles;
+  private final int partitions;
+  private final double seconds;
+  private final String plan;
+  private final boolean dryRun;
+  private final Configuration hadoop;
+  private List<ImageOutcome> images;
 
-  public UpscaleJobResult {
-    images = List.copyOf(images);
+  /**
+   * @param plan   the plan's description (what {@code --dry-run} prints)
+   * @param dryRun nothing was run
+   * @param hadoop reads the manifest back
+   */
+  UpscaleJobResult(String runId, String output, String manifest, RunTotals totals, long tiles,
+      int partitions, double seconds, String plan, boolean dryRun, Configuration hadoop) {
+    this.runId = runId;
+    this.output = output;
+    this.manifest = manifest;
+    this.totals = totals;
+    this.tiles = tiles;
+    this.partitions = partitions;
+    this.seconds = seconds;
+    this.plan = plan;
+    this.dryRun = dryRun;
+    this.hadoop = hadoop;
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  public String output() {
+    return output;
+  }
+
+  /** The run's {@code _manifest.csv}. */
+  public String manifest() {
+    return manifest;
+  }
+
+  public long tiles() {
+    return tiles;
+  }
+
+  public int partitions() {
+    return partitions;
+  }
+
+  public double seconds() {
+    return seconds;
+  }
+
+  public String plan() {
+    return plan;
+  }
+
+  public boolean dryRun() {
+    return dryRun;
+  }
+
+  /**
+   * This run's manifest rows, in path order, read from {@code manifest.parquet} (once; a run of
+   * millions of rows is better queried there); empty for a dry run.
+   */
+  public synchronized List<ImageOutcome> images() {
+    if (images == null) {
+      try {
+        images = dryRun ? List.of() : List.copyOf(Manifest.read(hadoop, output, runId));
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading the manifest of run " + runId, e);
+      }
+    }
+    return images;
   }
 
   public long succeeded() {
-    return images.stream().filter(ImageOutcome::ok).count();
+    return totals.ok();
   }
 
   public long skipped() {
-    return images.stream().filter(ImageOutcome::skipped).count();
+    return totals.skipped();
   }
 
   public long failed() {
-    return images.stream().filter(ImageOutcome::isFailed).count();
+    return totals.failed();
   }
 
   /** Files found under the inputs that were not read (not supported images). */
   public long ignored() {
-    return images.stream().filter(ImageOutcome::ignored).count();
+    return totals.ignored();
   }
 
   /** The one-screen summary printed at the end of a run. */
@@ -43,37 +116,25 @@ public record UpscaleJobResult(String runId, String output, String manifest,
       return plan + "\n(dry run: nothing was read or written)";
     }
     StringBuilder sb = new StringBuilder();
-    long outPixels = 0;
-    long outBytes = 0;
-    double busy = 0;
-    for (ImageOutcome o : images) {
-      if (o.ok()) {
-        outPixels += o.outputWidth() * o.outputHeight();
-        outBytes += Math.max(0, o.outputBytes());
-        busy += o.seconds();
-      }
-    }
-    sb.append(String.format(Locale.ROOT, "upscale run %s: %d image(s) written, %d failed, "
-        + "%d skipped, %d ignored (%d files found), %d tiles in %d partitions, %.1f s%n", runId,
-        succeeded(), failed(), skipped(), ignored(), images.size(), tiles, partitions, seconds));
-    Map<String, Long> why = new TreeMap<>();
-    images.stream().filter(ImageOutcome::ignored)
-        .forEach(o -> why.merge(o.reason(), 1L, Long::sum));
-    why.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+    sb.append(String.format(Locale.ROOT, "upscale run %s: %,d image(s) written, %,d failed, "
+        + "%,d skipped, %,d ignored (%,d files found), %,d tiles in %,d partitions, %.1f s%n",
+        runId, succeeded(), failed(), skipped(), ignored(), totals.rows(), tiles, partitions,
+        seconds));
+    totals.ignoredByWhy().entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()
+            .thenComparing(Map.Entry.comparingByKey()))
         .forEach(e -> sb.append(String.format(Locale.ROOT, "  ignored %,d: %s%n", e.getValue(),
             e.getKey())));
     sb.append(String.format(Locale.ROOT, "  output: %,.1f MP in %s, %.2f MP/s wall, %.1f "
-        + "executor-seconds%n", outPixels / 1e6, UpscalePlan.bytes(outBytes),
-        seconds > 0 ? outPixels / 1e6 / seconds : 0, busy));
-    int shown = 0;
-    for (ImageOutcome o : images) {
-      if (o.isFailed()) {
-        if (shown++ == 20) {
-          sb.append("  ... ").append(failed() - 20).append(" more failures in the manifest\n");
-          break;
-        }
-        sb.append("  FAILED ").append(o.input()).append(": ").append(o.reason()).append('\n');
-      }
+        + "executor-seconds%n", totals.outputPixels() / 1e6,
+        UpscalePlan.bytes(totals.outputBytes()),
+        seconds > 0 ? totals.outputPixels() / 1e6 / seconds : 0, totals.busySeconds()));
+    for (String f : totals.failures()) {
+      sb.append("  FAILED ").append(f).append('\n');
+    }
+    if (failed() > totals.failures().size()) {
+      sb.append("  ... ").append(failed() - totals.failures().size())
+          .append(" more failures in the manifest\n");
     }
     sb.append("output: ").append(output).append('\n');
     sb.append("manifest: ").append(manifest);

@@ -61,6 +61,20 @@ final class UpscalePlanner {
   }
 
   /**
+   * What a plan of one part of the inputs (a Spark partition) knows of the rest.
+   *
+   * @param indexBase        the first image index of this part (indexes are unique in the run)
+   * @param claimedElsewhere output paths claimed by more than one input of the run, with the
+   *                         input (first in path order) that gets each
+   * @param shards           output folders (below the output folder, "" for itself) holding too
+   *                         many outputs, with the hex digits of their shard names
+   */
+  record Context(int indexBase, Map<String, String> claimedElsewhere,
+      Map<String, Integer> shards) implements Serializable {
+    static final Context WHOLE = new Context(0, Map.of(), Map.of());
+  }
+
+  /**
    * @param outputDir           qualified output folder
    * @param existing            paths below the output folder (and sizes) of the files in it
    * @param existingFolders     paths below it of its hidden folders (compressed tiles of
@@ -83,6 +97,15 @@ final class UpscalePlanner {
       List<InputListing.Found> ignored, Map<String, Long> existing,
       java.util.Set<String> existingFolders, double flopsPerOutputPixel, String modelId,
       int parallelism, String workDir) {
+    return plan(cfg, outputDir, probes, ignored, existing, existingFolders, flopsPerOutputPixel,
+        modelId, parallelism, workDir, Context.WHOLE);
+  }
+
+  /** The plan of one part of a run's inputs ({@code context}: what it knows of the rest). */
+  static UpscalePlan plan(UpscaleJobConfig cfg, String outputDir, List<Probe> probes,
+      List<InputListing.Found> ignored, Map<String, Long> existing,
+      java.util.Set<String> existingFolders, double flopsPerOutputPixel, String modelId,
+      int parallelism, String workDir, Context context) {
     String dir = outputDir.replaceAll("/+$", "");
     List<ImageOutcome> settled = new ArrayList<>();
     for (InputListing.Found f : ignored) {
@@ -99,11 +122,10 @@ final class UpscalePlanner {
         continue;
       }
       ImageInfo info = p.info();
-      long outPixels = (long) info.width() * info.height() * cfg.scale() * cfg.scale();
-      boolean tiled = outPixels > cfg.tiffThresholdMp() * 1e6;
+      boolean tiled = tiled(cfg, info);
       String ext = extension(cfg.format(), p.path(), info.format().formatName(), tiled);
-      String rel = mirrored(cfg, p);
-      String out = outputPath(dir, rel, cfg.effectiveSuffix(), ext);
+      String out = sharded(dir, outputPath(dir, mirrored(cfg, p), cfg.effectiveSuffix(), ext),
+          context.shards());
       String relOut = out.substring(dir.length() + 1);
       String name = out.substring(out.lastIndexOf('/') + 1);
       String unsafe = unsafePath(relOut);
@@ -111,9 +133,13 @@ final class UpscalePlanner {
         settled.add(ImageOutcome.failed(p.path(), p.relative(), out, unsafe));
         continue;
       }
-      if (claimed.containsKey(out)) {
+      String first = context.claimedElsewhere().get(out);
+      if (first == null || first.equals(p.path())) {
+        first = claimed.get(out);
+      }
+      if (first != null) {
         settled.add(ImageOutcome.failed(p.path(), p.relative(), out,
-            "output name collides with that of " + claimed.get(out)));
+            "output name collides with that of " + first));
         continue;
       }
       claimed.put(out, p.path());
@@ -133,7 +159,7 @@ final class UpscalePlanner {
       boolean convert = !info.regionReadable()
           && (long) info.width() * info.height() > cfg.convertThresholdMp() * 1e6;
       int tileSize = tiled ? Math.max(16, cfg.tileSize() / 16 * 16) : cfg.tileSize();
-      int index = images.size();
+      int index = context.indexBase() + images.size();
       String source = convert ? workDir.replaceAll("/+$", "") + "/" + index + "-"
           + hash(p.path() + "|" + info.bytes()) + ".tif" : p.path();
       String relParts = relOut.substring(0, relOut.length() - name.length()) + "." + name + "."
@@ -169,6 +195,65 @@ final class UpscalePlanner {
         parallelism);
     return new UpscalePlan(images, settled, tasks, partitions, outputPixels, outputBytes, flops,
         flopsPerOutputPixel);
+  }
+
+  /** The output is a tiled TIFF: above {@code tiff-threshold-mp} output pixels. */
+  static boolean tiled(UpscaleJobConfig cfg, ImageInfo info) {
+    return (long) info.width() * info.height() * cfg.scale() * cfg.scale()
+        > cfg.tiffThresholdMp() * 1e6;
+  }
+
+  /**
+   * The output path of a readable input below {@code dir}, before sharding; what two inputs
+   * must not share.
+   */
+  static String outputOf(UpscaleJobConfig cfg, String dir, Probe p) {
+    String ext = extension(cfg.format(), p.path(), p.info().format().formatName(),
+        tiled(cfg, p.info()));
+    return outputPath(dir.replaceAll("/+$", ""), mirrored(cfg, p), cfg.effectiveSuffix(), ext);
+  }
+
+  /**
+   * {@code out} in its shard: when its folder (below {@code dir}) is in {@code shards}, the file
+   * goes one folder down, into the folder named by the first hex digits of the SHA-256 of its
+   * name (256 folders for 2 digits): a flat input of a million files is not written into one
+   * flat folder. The shard depends on the name only, so a rerun finds its outputs.
+   */
+  static String sharded(String dir, String out, Map<String, Integer> shards) {
+    if (shards.isEmpty()) {
+      return out;
+    }
+    int slash = out.lastIndexOf('/');
+    String folder = out.substring(0, slash);
+    String rel = folder.length() <= dir.length() ? "" : folder.substring(dir.length() + 1);
+    Integer digits = shards.get(rel);
+    if (digits == null) {
+      return out;
+    }
+    String name = out.substring(slash + 1);
+    return folder + "/" + shardOf(name, digits) + "/" + name;
+  }
+
+  /** The shard folder of a file name: the first {@code digits} hex digits of its SHA-256. */
+  static String shardOf(String name, int digits) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, (digits + 1) / 2).substring(0, digits);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Hex digits of the shard folders of an output folder that would receive {@code outputs} files,
+   * 0 when it needs none: 2 (256 folders) above {@code maxFilesPerFolder}, 3 (4,096) above 256
+   * times that; {@code maxFilesPerFolder} 0 never shards.
+   */
+  static int shardDigits(long outputs, int maxFilesPerFolder) {
+    if (maxFilesPerFolder <= 0 || outputs <= maxFilesPerFolder) {
+      return 0;
+    }
+    return outputs <= 256L * maxFilesPerFolder ? 2 : 3;
   }
 
   /**

@@ -129,7 +129,9 @@ public class UpscaleJobTest extends SharedSpark {
     } finally {
       spark().sparkContext().removeSparkListener(listener);
     }
-    assertThat(stages).anyMatch(n -> n.equals("upscale: read the headers of 2 input(s)"))
+    assertThat(stages).anyMatch(n -> n.startsWith("upscale: list 1 input(s) (1 folder(s)"))
+        .anyMatch(n -> n.startsWith("upscale: read the headers of 2 input(s) in "))
+        .anyMatch(n -> n.startsWith("upscale: plan 2 input(s) in "))
         .anyMatch(n -> n.startsWith("upscale: infer and write ") && n.contains(" tile(s) in "));
     assertThat(stages).noneMatch(n -> n.contains("UpscaleJob.java"));
   }

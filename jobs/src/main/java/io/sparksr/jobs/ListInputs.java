@@ -1,0 +1,180 @@
+package io.sparksr.jobs;
+
+import io.sparksr.io.HadoopConf;
+import io.sparksr.io.InputListing;
+import io.sparksr.io.InputListing.Found;
+import io.sparksr.io.InputListing.Unit;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * Lists a run's inputs on the executors, so that the driver never holds one object per file: the
+ * driver resolves the inputs and the top levels of their folders ({@link InputListing#seeds}),
+ * executors walk the folders ({@link InputListing#walker}, streaming), and the files found are
+ * sorted by path into range partitions of about {@value #FILES_PER_PARTITION} files
+ * ({@value #FILES_PER_PARTITION_KEY}), each file
+ * once (the first input that reaches it keeps it). The driver receives counts per input only.
+ */
+public final class ListInputs {
+  /** Files per partition of the listing (the later probing reads one header per file). */
+  public static final int FILES_PER_PARTITION = 2000;
+  /** Hadoop setting ({@code spark.hadoop.} + it in Spark) overriding {@link #FILES_PER_PARTITION}. */
+  public static final String FILES_PER_PARTITION_KEY = "sparksr.list.files-per-partition";
+
+  private ListInputs() {}
+
+  /**
+   * The listing.
+   *
+   * @param files   every file found once, images and ignored ones, sorted by path, persisted
+   *                (on disk: the driver's heap in local mode is the executors'); call
+   *                {@link #release} when done
+   * @param images  images found (before removing paths reached from two inputs)
+   * @param ignored ignored files found
+   */
+  public record Listed(JavaRDD<Found> files, long images, long ignored,
+      JavaPairRDD<Integer, Found> walked) {
+    public int partitions() {
+      return files.getNumPartitions();
+    }
+
+    public void release() {
+      walked.unpersist(false);
+    }
+  }
+
+  /**
+   * Lists {@code inputs} (files, folders or globs).
+   *
+   * @param what names the Spark stage ("upscale", "prepare")
+   * @throws FileNotFoundException naming an input that does not exist or holds no image
+   */
+  public static Listed list(JavaSparkContext jsc, Broadcast<HadoopConf> conf,
+      Configuration hadoop, List<String> inputs, String what) throws IOException {
+    int parallelism = jsc.defaultParallelism();
+    InputListing.Seeds seeds = InputListing.seeds(hadoop, inputs, parallelism * 8);
+    List<Tuple2<Integer, Found>> onDriver = new ArrayList<>();
+    for (int k = 0; k < seeds.files().size(); k++) {
+      onDriver.add(new Tuple2<>(seeds.fileInputs().get(k), seeds.files().get(k)));
+    }
+    for (int k = 0; k < seeds.ignored().size(); k++) {
+      onDriver.add(new Tuple2<>(seeds.ignoredInputs().get(k), seeds.ignored().get(k)));
+    }
+    List<Unit> units = seeds.units();
+    JavaPairRDD<Integer, Found> walked = units.isEmpty()
+        ? jsc.parallelizePairs(onDriver, 1)
+        : jsc.parallelize(units, Math.min(units.size(), parallelism * 8))
+            .flatMapToPair(new Walk(conf));
+    if (!units.isEmpty() && !onDriver.isEmpty()) {
+      walked = walked.union(jsc.parallelizePairs(onDriver, 1));
+    }
+    walked = walked.persist(StorageLevel.DISK_ONLY());
+    JavaPairRDD<Integer, Found> all = walked;
+    Map<Integer, Counts> perInput = StageNames.run(jsc, what + ": list " + inputs.size()
+        + " input(s) (" + units.size() + " folder(s) walked on executors)",
+        () -> all.mapToPair(t -> new Tuple2<>(t._1(), Counts.of(t._2())))
+            .reduceByKey(Counts::plus).collectAsMap());
+    long images = 0;
+    long ignored = 0;
+    for (int i = 0; i < inputs.size(); i++) {
+      Counts c = perInput.getOrDefault(i, new Counts(0, 0, null));
+      if (c.images() == 0) {
+        walked.unpersist(false);
+        throw new FileNotFoundException(InputListing.noImage(inputs.get(i), c.ignored(),
+            c.example()));
+      }
+      images += c.images();
+      ignored += c.ignored();
+    }
+    long perPartition = Math.max(1, hadoop.getInt(FILES_PER_PARTITION_KEY, FILES_PER_PARTITION));
+    int partitions = (int) Math.max(parallelism,
+        Math.min(Integer.MAX_VALUE, (images + ignored + perPartition - 1) / perPartition));
+    JavaRDD<Found> files = StageNames.run(jsc, what + ": sort " + (images + ignored)
+        + " file(s) by path", () -> all
+            .mapToPair(t -> new Tuple2<>(t._2().path(), new Tuple2<>(t._1(), t._2())))
+            .sortByKey(true, partitions)
+            .mapPartitions(ListInputs::firstOfEachPath, true));
+    return new Listed(files, images, ignored, walked);
+  }
+
+  /** Of the entries of one path (adjacent once sorted), the one of the first input. */
+  static Iterator<Found> firstOfEachPath(Iterator<Tuple2<String, Tuple2<Integer, Found>>> sorted) {
+    return new Iterator<>() {
+      private Tuple2<String, Tuple2<Integer, Found>> pending = sorted.hasNext() ? sorted.next()
+          : null;
+
+      @Override
+      public boolean hasNext() {
+        return pending != null;
+      }
+
+      @Override
+      public Found next() {
+        Tuple2<Integer, Found> best = pending._2();
+        String path = pending._1();
+        pending = null;
+        while (sorted.hasNext()) {
+          Tuple2<String, Tuple2<Integer, Found>> t = sorted.next();
+          if (!t._1().equals(path)) {
+            pending = t;
+            break;
+          }
+          if (t._2()._1() < best._1()) {
+            best = t._2();
+          }
+        }
+        return best._2();
+      }
+    };
+  }
+
+  /** Images and ignored files found under one input, and one ignored file for the error. */
+  record Counts(long images, long ignored, Found example) implements Serializable {
+    static Counts of(Found f) {
+      return f.ignored() ? new Counts(0, 1, f) : new Counts(1, 0, null);
+    }
+
+    Counts plus(Counts o) {
+      return new Counts(images + o.images, ignored + o.ignored,
+          example != null ? example : o.example);
+    }
+  }
+
+  /** Walks one unit on an executor, streaming. */
+  static final class Walk
+      implements org.apache.spark.api.java.function.PairFlatMapFunction<Unit, Integer, Found> {
+    private final Broadcast<HadoopConf> conf;
+
+    Walk(Broadcast<HadoopConf> conf) {
+      this.conf = conf;
+    }
+
+    @Override
+    public Iterator<Tuple2<Integer, Found>> call(Unit unit) throws IOException {
+      Iterator<Found> found = InputListing.walker(conf.value().get(), unit);
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return found.hasNext();
+        }
+
+        @Override
+        public Tuple2<Integer, Found> next() {
+          return new Tuple2<>(unit.input(), found.next());
+        }
+      };
+    }
+  }
+}
