@@ -43,6 +43,23 @@ public final class AtomicFiles {
   }
 
   /**
+   * Creates file {@code p} (it must not exist) for writing. On the local file system through
+   * java.nio: Hadoop's local {@code create} sets the default permission after opening the file,
+   * which without Hadoop's native library (not in Spark's distribution) forks a {@code chmod}
+   * process per file, about 5 ms: most of the time of writing a small image (measured:
+   * 10,000 16x16 PNGs). The operating system applies the umask the same way.
+   */
+  public static java.io.OutputStream create(FileSystem fs, Path p) throws IOException {
+    java.io.File local = fs instanceof org.apache.hadoop.fs.RawLocalFileSystem raw
+        ? raw.pathToFile(p) : fs instanceof LocalFileSystem lfs ? lfs.pathToFile(p) : null;
+    if (local != null) {
+      return java.nio.file.Files.newOutputStream(local.toPath(),
+          java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+    }
+    return fs.create(p, false);
+  }
+
+  /**
    * Writes {@code path} atomically through {@code writer}.
    *
    * @throws IOException naming {@code path}; the target is then unchanged and no temporary remains

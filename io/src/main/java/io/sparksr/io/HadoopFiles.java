@@ -24,7 +24,7 @@ public final class HadoopFiles {
       throws IOException {
     try {
       AtomicFiles.write(conf, path, (fs, tmp) -> {
-        try (OutputStream out = fs.create(tmp, false)) {
+        try (OutputStream out = AtomicFiles.create(fs, tmp)) {
           out.write(text.getBytes(StandardCharsets.UTF_8));
         }
       });
@@ -69,7 +69,7 @@ public final class HadoopFiles {
   public static void writeBytes(Configuration conf, String path, byte[] bytes) throws IOException {
     try {
       AtomicFiles.write(conf, path, (fs, tmp) -> {
-        try (OutputStream out = fs.create(tmp, false)) {
+        try (OutputStream out = AtomicFiles.create(fs, tmp)) {
           out.write(bytes);
         }
       });

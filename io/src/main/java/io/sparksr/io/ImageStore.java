@@ -795,7 +795,7 @@ public final class ImageStore {
       List<BandedPng.BandInfo> bands, BandedPng.BandBytes bytes) throws IOException {
     try {
       AtomicFiles.write(conf, path, (fs, tmp) -> {
-        try (java.io.OutputStream out = new java.io.BufferedOutputStream(fs.create(tmp, false),
+        try (java.io.OutputStream out = new java.io.BufferedOutputStream(AtomicFiles.create(fs, tmp),
             1 << 20)) {
           BandedPng.write(out, template, width, height, bands, bytes);
         }

@@ -293,7 +293,7 @@ public final class TiledTiff {
     byte[] head = header(layout, tileByteCounts, big, extra);
     try {
       AtomicFiles.write(conf, path, (fs, tmp) -> {
-        try (OutputStream out = new BufferedOutputStream(fs.create(tmp, false), 1 << 20)) {
+        try (OutputStream out = new BufferedOutputStream(AtomicFiles.create(fs, tmp), 1 << 20)) {
           out.write(head);
           for (int i = 0; i < tileByteCounts.length; i++) {
             CountingStream counting = new CountingStream(out);

@@ -85,7 +85,7 @@ final class Manifest {
     String parts = csvParts(output, runId);
     java.util.Set<String> names = HadoopFiles.list(hadoop, parts).keySet(); // sorted by name
     AtomicFiles.write(hadoop, output + "/" + UpscaleJob.MANIFEST, (fs, tmp) -> {
-      try (java.io.OutputStream out = fs.create(tmp, true)) {
+      try (java.io.OutputStream out = AtomicFiles.create(fs, tmp)) {
         out.write(Csv.text(CSV_HEADER, List.of()).getBytes(StandardCharsets.UTF_8));
         for (String n : names) {
           HadoopFiles.copyTo(hadoop, parts + "/" + n, out);

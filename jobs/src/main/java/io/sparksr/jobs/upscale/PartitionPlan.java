@@ -63,22 +63,12 @@ record PartitionPlan(int partition, List<ImageOutcome> settled, List<List<TileTa
   }
 
   /** What the driver collects of it. */
-  Summary summary(int scale) {
-    long cost = 0;
-    for (List<TileTask> g : groups) {
-      for (TileTask t : g) {
-        cost += t.cost(scale);
-      }
-    }
+  Summary summary() {
     return new Summary(partition, groups.size(), groups.stream().mapToLong(List::size).sum(),
-        cost, spread, totals);
+        spread, totals);
   }
 
-  /**
-   * A partition's plan without its rows and groups, with its counts.
-   *
-   * @param groupCost output pixels of the padded tiles of its groups ({@link TileTask#cost})
-   */
-  record Summary(int partition, int groups, long groupTiles, long groupCost,
-      List<ImageJob> spread, PlanTotals totals) implements Serializable {}
+  /** A partition's plan without its rows and groups, with its counts. */
+  record Summary(int partition, int groups, long groupTiles, List<ImageJob> spread,
+      PlanTotals totals) implements Serializable {}
 }

@@ -116,21 +116,18 @@ public final class UpscaleJob {
       release.add(() -> plans.unpersist(false));
       List<PartitionPlan.Summary> summaries = StageNames.run(jsc, "upscale: plan "
           + listed.images() + " input(s) in " + listed.partitions() + " partition(s)",
-          () -> plans.map(p -> p.summary(cfg.scale())).collect());
+          () -> plans.map(PartitionPlan::summary).collect());
       PlanTotals totals = PlanTotals.NONE;
       int localGroups = 0;
-      double localCost = 0;
       List<ImageJob> spread = new ArrayList<>();
       for (PartitionPlan.Summary sum : summaries) {
         totals = totals.plus(sum.totals());
         localGroups += sum.groups();
-        localCost += sum.groupCost();
         spread.addAll(sum.spread());
       }
-      // a run whose small images fill fewer partitions than there are task slots: their tiles
-      // are spread over the slots, planned here as one list (few images, bounded by the slots
-      // times partition-megapixels)
-      boolean small = localCost < parallelism * cfg.partitionMegapixels() * 1e6;
+      // a run whose small images fill fewer groups than there are task slots (one image, a
+      // few): their tiles are spread over the slots, planned here as one list
+      boolean small = localGroups < parallelism;
       List<TileTask> driverTasks = new ArrayList<>();
       if (small && localGroups > 0) {
         driverTasks.addAll(StageNames.run(jsc, "upscale: collect the plan of a small run",

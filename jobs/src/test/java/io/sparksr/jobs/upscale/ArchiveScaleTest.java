@@ -25,8 +25,9 @@ import org.junit.rules.TemporaryFolder;
 
 /**
  * The run of an archive planned in many partitions (listing, headers, plan and manifest on the
- * executors) does what the run planned whole on the driver does: the same files found once each,
- * the same rows, byte-equal outputs; crowded output folders are sharded, and a rerun skips.
+ * executors) does what the run planned in as few as there are task slots does: the same files
+ * found once each, the same rows, the same pixels; crowded output folders are sharded, and a
+ * rerun skips.
  */
 public class ArchiveScaleTest extends SharedSpark {
   @Rule
@@ -85,13 +86,13 @@ public class ArchiveScaleTest extends SharedSpark {
   }
 
   @Test
-  public void anArchivePlannedInManyPartitionsEqualsTheRunPlannedWhole() throws Exception {
+  public void anArchivePlannedInManyPartitionsEqualsTheRunPlannedInFew() throws Exception {
     Path root = archive();
     // the same folder reached twice (by its parent and by itself): each file counts once
     List<String> inputs = List.of(root.toString(), root.resolve("y2").toString());
     String whole = tmp.getRoot() + "/whole";
     String parts = tmp.getRoot() + "/parts";
-    // one partition per 2 000 files, 1 MP groups: fewer groups than task slots, planned whole
+    // one listing partition per task slot (2 000 files each), a group each
     UpscaleJobResult a = run(inputs, whole, 2000, 1, 0, false);
     // 5 files per partition of the listing, a group per image or two: planned in 13 partitions
     UpscaleJobResult b = run(inputs, parts, 5, 0.002, 0, false);
