@@ -49,12 +49,13 @@ final class Manifest {
   private Manifest() {}
 
   /**
-   * Writes one task's rows: {@code manifest.parquet/part-<runId>-<part>.zstd.parquet} and the
+   * Writes one task's rows: {@code <folder>/part-<runId>-<part>.zstd.parquet} ({@code folder}:
+   * {@code manifest.parquet}, for a table output {@code _manifest.parquet}) and the
    * CSV rows (no header) into this run's hidden CSV folder; both atomically, so a retried task
    * replaces its part and readers never see a partial one. Nothing for no rows.
    */
-  static void writePart(Configuration hadoop, String output, String runId, int part,
-      List<ImageOutcome> outcomes) throws IOException {
+  static void writePart(Configuration hadoop, String output, String folder, String runId,
+      int part, List<ImageOutcome> outcomes) throws IOException {
     if (outcomes.isEmpty()) {
       return;
     }
@@ -66,7 +67,7 @@ final class Manifest {
       csv.add(csvRow(o));
     }
     String name = String.format(Locale.ROOT, "%s-%05d", runId, part);
-    ParquetAppend.append(hadoop, output + "/" + UpscaleJob.MANIFEST_PARQUET, name, SCHEMA, rows);
+    ParquetAppend.append(hadoop, output + "/" + folder, name, SCHEMA, rows);
     String text = Csv.text(CSV_HEADER, csv);
     HadoopFiles.writeText(hadoop, csvParts(output, runId) + "/" + name + ".csv",
         text.substring(text.indexOf('\n') + 1));
@@ -96,9 +97,9 @@ final class Manifest {
   }
 
   /** This run's rows of {@code manifest.parquet}, in path order. */
-  static List<ImageOutcome> read(Configuration hadoop, String output, String runId)
-      throws IOException {
-    String folder = output + "/" + UpscaleJob.MANIFEST_PARQUET;
+  static List<ImageOutcome> read(Configuration hadoop, String output, String manifestFolder,
+      String runId) throws IOException {
+    String folder = output + "/" + manifestFolder;
     List<ImageOutcome> out = new ArrayList<>();
     for (String n : HadoopFiles.list(hadoop, folder).keySet()) {
       if (!n.startsWith("part-" + runId + "-") || !n.endsWith(".parquet")) {

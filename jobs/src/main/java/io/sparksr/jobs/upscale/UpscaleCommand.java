@@ -138,6 +138,17 @@ public final class UpscaleCommand implements Callable<Integer> {
           + "this); 0 = never (default: ${DEFAULT-VALUE}).")
   int maxFilesPerFolder;
 
+  @Option(names = "--image-column", paramLabel = "<name>",
+      description = "For an input table (Parquet: img2dataset shards, a Hugging Face dataset), "
+          + "its column of image bytes (binary, or a struct with a binary 'bytes' field; "
+          + "default: the first of image, jpg, jpeg, png, webp, bmp, tif, tiff, bytes).")
+  String imageColumn;
+
+  @Option(names = "--key-column", paramLabel = "<name>",
+      description = "For an input table, the column naming each row in the manifest (default: "
+          + "'key' if the table has one, else the row number).")
+  String keyColumn;
+
   @CommandLine.Mixin
   SparkOptions sparkOptions;
 
@@ -156,7 +167,7 @@ public final class UpscaleCommand implements Callable<Integer> {
           .tiffThresholdMp(tiffThresholdMp).convertThresholdMp(convertThresholdMp)
           .progressSeconds(progressSeconds).maxMegapixels(maxMegapixels).flat(flat)
           .jpegQuality(jpegQuality).pngCompression(pngCompression)
-          .maxFilesPerFolder(maxFilesPerFolder)
+          .maxFilesPerFolder(maxFilesPerFolder).imageColumn(imageColumn).keyColumn(keyColumn)
           .master(sparkOptions.master()).sparkConf(sparkOptions.conf())
           .build();
       // the model is loaded as executors will load it: through the run's spark.hadoop.* settings

@@ -60,6 +60,11 @@ public final class UpscaleJob {
   private static final Logger LOG = LoggerFactory.getLogger(UpscaleJob.class);
   public static final String MANIFEST = "_manifest.csv";
   public static final String MANIFEST_PARQUET = "manifest.parquet";
+  /**
+   * The manifest of a table output: hidden from readers of the output table (Spark and DuckDB
+   * skip names starting with '_').
+   */
+  public static final String TABLE_MANIFEST_PARQUET = "_manifest.parquet";
   static final String WORK_DIR = ".sparksr-work";
 
   private UpscaleJob() {}
@@ -83,6 +88,17 @@ public final class UpscaleJob {
     hadoop.setDouble(ImageStore.MAX_MEGAPIXELS_KEY, resolved.maxMegapixels());
     Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));
     String output = HadoopFiles.qualify(hadoop, resolved.output()).replaceAll("/+$", "");
+    long tables = 0;
+    for (String in : resolved.inputs()) {
+      tables += ImageTables.isTable(hadoop, in) ? 1 : 0;
+    }
+    if (tables > 0) {
+      if (tables < resolved.inputs().size()) {
+        throw new IllegalArgumentException("the inputs mix tables (Parquet files) and images: "
+            + "upscale them in separate runs");
+      }
+      return runTables(jsc, resolved, op, runId, conf, hadoop, output, start);
+    }
     List<Runnable> release = new ArrayList<>();
     try {
       // 1. the inputs, listed (ListInputs) and their headers read (ProbeImage) on executors
@@ -151,7 +167,7 @@ public final class UpscaleJob {
       if (cfg.dryRun()) {
         return new UpscaleJobResult(runId, output, manifest, RunTotals.NONE, totals.tiles(),
             groupPartitions + driverPartitions.size(), (System.nanoTime() - start) / 1e9,
-            described, true, hadoop);
+            described, true, hadoop, MANIFEST_PARQUET);
       }
       long planned = System.nanoTime();
 
@@ -237,7 +253,8 @@ public final class UpscaleJob {
         HadoopFiles.deleteRecursively(hadoop, output + "/" + WORK_DIR);
       }
       UpscaleJobResult result = new UpscaleJobResult(runId, output, manifest, done, tiles,
-          partitions, (System.nanoTime() - start) / 1e9, described, false, hadoop);
+          partitions, (System.nanoTime() - start) / 1e9, described, false, hadoop,
+          MANIFEST_PARQUET);
       LOG.info("upscale run {}: {} written, {} skipped, {} failed, {} ignored, {} s (list and "
           + "probe {} s, plan {} s, convert {} s, infer and write {} s, manifest {} s)", runId,
           result.succeeded(), result.skipped(), result.failed(), result.ignored(),
@@ -248,6 +265,70 @@ public final class UpscaleJob {
     } finally {
       release.forEach(Runnable::run);
     }
+  }
+
+  /**
+   * Upscales tables (Parquet files of image bytes) into tables of the same names and shape below
+   * the output, one Spark task per file ({@link UpscaleTableFile}).
+   */
+  private static UpscaleJobResult runTables(JavaSparkContext jsc, UpscaleJobConfig resolved,
+      TileOperator op, String runId, Broadcast<HadoopConf> conf, Configuration hadoop,
+      String output, long start) throws IOException {
+    List<ImageTables.TableFile> files = new ArrayList<>();
+    Map<String, String> names = new HashMap<>();
+    long rows = 0;
+    for (String in : resolved.inputs()) {
+      for (ImageTables.TableFile f : ImageTables.files(hadoop, in)) {
+        String first = names.putIfAbsent(f.relative(), f.path());
+        if (first != null) {
+          throw new IllegalArgumentException("table files " + first + " and " + f.path()
+              + " would both be written to " + output + "/" + f.relative());
+        }
+        files.add(f);
+        try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop
+            .ParquetFileReader.open(org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+                new org.apache.hadoop.fs.Path(f.path()), hadoop))) {
+          rows += r.getRecordCount();
+        }
+      }
+    }
+    // tables hold many images: the largest tile
+    UpscaleJobConfig cfg = resolved.resolveTileSize(t -> Long.MAX_VALUE, jsc.defaultParallelism());
+    String described = String.format(java.util.Locale.ROOT, "upscale plan: %,d table file(s), "
+        + "%,d row(s), one task per file%n  model %s, x%d, tile %d + halo %d px, border %s%n"
+        + "  output: a table of the same shape per file (image column upscaled; width, height, "
+        + "status, reason), manifest in %s", files.size(), rows, cfg.model(), cfg.scale(),
+        cfg.tileSize(), cfg.halo(), cfg.border().name().toLowerCase(java.util.Locale.ROOT),
+        TABLE_MANIFEST_PARQUET);
+    LOG.info("{}", described);
+    String manifest = output + "/" + MANIFEST;
+    if (cfg.dryRun()) {
+      return new UpscaleJobResult(runId, output, manifest, RunTotals.NONE, 0, files.size(),
+          (System.nanoTime() - start) / 1e9, described, true, hadoop, TABLE_MANIFEST_PARQUET);
+    }
+    OutputSettings settings = new OutputSettings(SparkSr.VERSION, cfg.model(), modelSha256(op),
+        runId, cfg.jpegQuality(), cfg.pngCompression());
+    LongAccumulator tilesDone = jsc.sc().longAccumulator("upscale tiles done");
+    LongAccumulator pixelsDone = jsc.sc().longAccumulator("upscale output pixels done");
+    LongAccumulator rowsDone = jsc.sc().longAccumulator("upscale table rows done");
+    RunTotals done;
+    try (UpscaleProgress progress = new UpscaleProgress(rows, "rows", rowsDone::value,
+        pixelsDone::value, cfg.progressSeconds())) {
+      done = StageNames.run(jsc, "upscale: " + rows + " row(s) of " + files.size()
+          + " table file(s)", () -> jsc.parallelize(files, Math.max(1, files.size()))
+              .mapPartitionsWithIndex(new UpscaleTableFile(conf, cfg, output, runId, settings,
+                  cfg.tiling(), flopsPerOutputPixel(op, cfg.scale()), modelId(op), tilesDone,
+                  pixelsDone, rowsDone), false)
+              .fold(RunTotals.NONE, RunTotals::plus));
+    }
+    Manifest.joinCsv(hadoop, output, runId);
+    UpscaleJobResult result = new UpscaleJobResult(runId, output, manifest, done,
+        tilesDone.value(), files.size(), (System.nanoTime() - start) / 1e9, described, false,
+        hadoop, TABLE_MANIFEST_PARQUET);
+    LOG.info("upscale run {}: {} row(s) written, {} skipped, {} failed, {} s", runId,
+        result.succeeded(), result.skipped(), result.failed(),
+        String.format("%.1f", result.seconds()));
+    return result;
   }
 
   /** The groups planned in the partitions of the listing, one inference partition each. */

@@ -52,6 +52,11 @@ import java.util.Set;
  *                            from its quantisation tables), else 95
  * <li>{@code pngCompression}: PNG zlib level 0..9; null = {@code WriteOptions}' default (1:
  *                            fast, measured in docs/BENCHMARKS.md)
+ * <li>{@code imageColumn}: for an input table (Parquet), its column of image bytes (binary, or a
+ *                            struct with a binary {@code bytes} field); null = the first of
+ *                            {@link #IMAGE_COLUMNS} it has
+ * <li>{@code keyColumn}: for an input table, the column naming each row in the manifest;
+ *                            null = {@code key} if it has one, else the row number
  * <li>{@code maxFilesPerFolder}: an output folder that would receive more outputs is sharded
  *                            into 256 subfolders named by hash (4,096 above 256 times it);
  *                            0 = never
@@ -79,6 +84,13 @@ public final class UpscaleJobConfig implements Serializable {
    * tools slow down on folders of hundreds of thousands of entries.
    */
   public static final int DEFAULT_MAX_FILES_PER_FOLDER = 10_000;
+  /**
+   * Image columns looked for in an input table, in this order: img2dataset names its column after
+   * the encoding ({@code jpg}, {@code png}, {@code webp}), Hugging Face datasets use {@code image}
+   * (a struct of {@code bytes} and {@code path}).
+   */
+  public static final List<String> IMAGE_COLUMNS = List.of("image", "jpg", "jpeg", "png", "webp",
+      "bmp", "tif", "tiff", "bytes");
   /** Output formats {@code --format} accepts. */
   public static final Set<String> FORMATS = Set.of("png", "tiff", "jpg");
 
@@ -138,6 +150,8 @@ public final class UpscaleJobConfig implements Serializable {
   private final Integer jpegQuality;
   private final Integer pngCompression;
   private final int maxFilesPerFolder;
+  private final String imageColumn;
+  private final String keyColumn;
 
   private UpscaleJobConfig(Builder b) {
     this.inputs = b.inputs;
@@ -164,6 +178,8 @@ public final class UpscaleJobConfig implements Serializable {
     this.jpegQuality = b.jpegQuality;
     this.pngCompression = b.pngCompression;
     this.maxFilesPerFolder = b.maxFilesPerFolder;
+    this.imageColumn = b.imageColumn;
+    this.keyColumn = b.keyColumn;
   }
 
   public static Builder builder() {
@@ -197,6 +213,8 @@ public final class UpscaleJobConfig implements Serializable {
     b.jpegQuality = jpegQuality;
     b.pngCompression = pngCompression;
     b.maxFilesPerFolder = maxFilesPerFolder;
+    b.imageColumn = imageColumn;
+    b.keyColumn = keyColumn;
     return b;
   }
 
@@ -296,6 +314,14 @@ public final class UpscaleJobConfig implements Serializable {
     return maxFilesPerFolder;
   }
 
+  public String imageColumn() {
+    return imageColumn;
+  }
+
+  public String keyColumn() {
+    return keyColumn;
+  }
+
   /** Named setters over the defaults; {@link #build} checks every rule. */
   public static final class Builder {
     private List<String> inputs;
@@ -322,6 +348,8 @@ public final class UpscaleJobConfig implements Serializable {
     private Integer jpegQuality;
     private Integer pngCompression;
     private int maxFilesPerFolder = DEFAULT_MAX_FILES_PER_FOLDER;
+    private String imageColumn;
+    private String keyColumn;
 
     private Builder() {}
 
@@ -437,6 +465,16 @@ public final class UpscaleJobConfig implements Serializable {
 
     public Builder maxFilesPerFolder(int v) {
       this.maxFilesPerFolder = v;
+      return this;
+    }
+
+    public Builder imageColumn(String v) {
+      this.imageColumn = v;
+      return this;
+    }
+
+    public Builder keyColumn(String v) {
+      this.keyColumn = v;
       return this;
     }
 
@@ -611,6 +649,7 @@ public final class UpscaleJobConfig implements Serializable {
         + ", progressSeconds=" + progressSeconds + ", master=" + master
         + ", sparkConf=" + sparkConf + ", maxMegapixels=" + maxMegapixels + ", flat=" + flat
         + ", jpegQuality=" + jpegQuality + ", pngCompression=" + pngCompression
-        + ", maxFilesPerFolder=" + maxFilesPerFolder + "]";
+        + ", maxFilesPerFolder=" + maxFilesPerFolder + ", imageColumn=" + imageColumn
+        + ", keyColumn=" + keyColumn + "]";
   }
 }

@@ -24,15 +24,18 @@ public final class UpscaleJobResult {
   private final String plan;
   private final boolean dryRun;
   private final Configuration hadoop;
+  private final String manifestParquet;
   private List<ImageOutcome> images;
 
   /**
    * @param plan   the plan's description (what {@code --dry-run} prints)
    * @param dryRun nothing was run
    * @param hadoop reads the manifest back
+   * @param manifestParquet the manifest's Parquet folder in the output folder
    */
   UpscaleJobResult(String runId, String output, String manifest, RunTotals totals, long tiles,
-      int partitions, double seconds, String plan, boolean dryRun, Configuration hadoop) {
+      int partitions, double seconds, String plan, boolean dryRun, Configuration hadoop,
+      String manifestParquet) {
     this.runId = runId;
     this.output = output;
     this.manifest = manifest;
@@ -43,6 +46,7 @@ public final class UpscaleJobResult {
     this.plan = plan;
     this.dryRun = dryRun;
     this.hadoop = hadoop;
+    this.manifestParquet = manifestParquet;
   }
 
   public String runId() {
@@ -85,7 +89,8 @@ public final class UpscaleJobResult {
   public synchronized List<ImageOutcome> images() {
     if (images == null) {
       try {
-        images = dryRun ? List.of() : List.copyOf(Manifest.read(hadoop, output, runId));
+        images = dryRun ? List.of() : List.copyOf(Manifest.read(hadoop, output, manifestParquet,
+            runId));
       } catch (IOException e) {
         throw new UncheckedIOException("reading the manifest of run " + runId, e);
       }

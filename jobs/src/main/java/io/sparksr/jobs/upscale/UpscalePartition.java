@@ -47,22 +47,30 @@ final class UpscalePartition implements FlatMapFunction<Iterator<List<TileTask>>
 
   @Override
   public Iterator<Upscaled> call(Iterator<List<TileTask>> partition) {
+    List<TileTask> tasks = new ArrayList<>();
+    partition.forEachRemaining(tasks::addAll);
+    FaultHooks hooks = FaultHooks.forTask();
+    List<Upscaled> out = run(conf.value().get(), model, forwardPermits, tiling, settings,
+        tilesDone, pixelsDone, hooks, tasks);
+    hooks.failOnce();
+    return out.iterator();
+  }
+
+  /** Runs the tile pipeline on {@code tasks} in this task, counting tiles and pixels. */
+  static List<Upscaled> run(Configuration c, String model, int forwardPermits, Tiling tiling,
+      OutputSettings settings, LongAccumulator tilesDone, LongAccumulator pixelsDone,
+      FaultHooks hooks, List<TileTask> tasks) {
     GpuDevice.selectForTask();
-    Configuration c = conf.value().get();
     TileOperator op = OperatorCache.get(model, c);
     if (forwardPermits > 0 && op instanceof SrModel) {
       ForwardLanes.shared().resize(forwardPermits);
     }
-    FaultHooks hooks = FaultHooks.forTask();
-    List<TileTask> tasks = new ArrayList<>();
-    partition.forEachRemaining(tasks::addAll);
-    List<Upscaled> out = new PartitionUpscaler(c, op, tiling, settings,
-        new PartitionUpscaler.Listener() {
+    return new PartitionUpscaler(c, op, tiling, settings, new PartitionUpscaler.Listener() {
       @Override
       public void done(ImageJob image, TileSpec tile, boolean computed) {
         tilesDone.add(1);
         pixelsDone.add(tile.output().area());
-        if (computed) {
+        if (computed && hooks != null) {
           hooks.tileDone(image.index(), tile.index());
         }
       }
@@ -72,7 +80,5 @@ final class UpscalePartition implements FlatMapFunction<Iterator<List<TileTask>>
         tilesDone.add(1);
       }
     }, PartitionUpscaler.workersFor(op)).run(tasks);
-    hooks.failOnce();
-    return out.iterator();
   }
 }

@@ -18,6 +18,12 @@ final class UpscaleProgress implements AutoCloseable {
 
   UpscaleProgress(long totalTiles, LongSupplier tilesDone, LongSupplier pixelsDone,
       double everySeconds) {
+    this(totalTiles, "tiles", tilesDone, pixelsDone, everySeconds);
+  }
+
+  /** @param unit what is counted ("tiles", "rows") */
+  UpscaleProgress(long totalTiles, String unit, LongSupplier tilesDone, LongSupplier pixelsDone,
+      double everySeconds) {
     long start = System.nanoTime();
     this.thread = new Thread(() -> {
       long lastDone = -1;
@@ -29,7 +35,7 @@ final class UpscaleProgress implements AutoCloseable {
         }
         long done = tilesDone.getAsLong();
         if (!stopped && done != lastDone) {
-          LOG.info(line(done, totalTiles, pixelsDone.getAsLong(),
+          LOG.info(line(done, totalTiles, unit, pixelsDone.getAsLong(),
               (System.nanoTime() - start) / 1e9));
           lastDone = done;
         }
@@ -43,11 +49,16 @@ final class UpscaleProgress implements AutoCloseable {
 
   /** One progress line: {@code upscale: 120/400 tiles (30 %), 3.2 MP/s, ETA 1m30s}. */
   static String line(long done, long total, long pixels, double seconds) {
+    return line(done, total, "tiles", pixels, seconds);
+  }
+
+  /** One progress line counting {@code unit}. */
+  static String line(long done, long total, String unit, long pixels, double seconds) {
     double mps = seconds > 0 ? pixels / 1e6 / seconds : 0;
     String eta = done <= 0 ? "ETA unknown"
         : "ETA " + duration(seconds / done * (total - done));
-    return String.format(Locale.ROOT, "upscale: %,d/%,d tiles (%d %%), %.2f MP/s, %s", done,
-        total, total == 0 ? 100 : done * 100 / total, mps, eta);
+    return String.format(Locale.ROOT, "upscale: %,d/%,d %s (%d %%), %.2f MP/s, %s", done,
+        total, unit, total == 0 ? 100 : done * 100 / total, mps, eta);
   }
 
   static String duration(double seconds) {

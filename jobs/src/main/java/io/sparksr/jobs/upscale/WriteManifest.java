@@ -31,7 +31,8 @@ final class WriteManifest implements Function2<Integer, Iterator<ImageOutcome>, 
     rows.forEachRemaining(all::add);
     all.sort(java.util.Comparator.comparing(ImageOutcome::input));
     try {
-      Manifest.writePart(conf.value().get(), output, runId, part, all);
+      Manifest.writePart(conf.value().get(), output, UpscaleJob.MANIFEST_PARQUET, runId, part,
+          all);
     } catch (IOException e) {
       throw new UncheckedIOException("writing part " + part + " of the manifest", e);
     }

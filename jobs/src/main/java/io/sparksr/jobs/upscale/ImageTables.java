@@ -1,0 +1,304 @@
+package io.sparksr.jobs.upscale;
+
+import io.sparksr.io.AtomicFiles;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.GroupType;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Type;
+import org.apache.parquet.schema.Types;
+
+/**
+ * Images stored as tables: a Parquet file, or a folder of them (img2dataset shards, a Hugging Face
+ * dataset's files), with a column of image bytes. What is a table, which files it has, which
+ * column holds the images, and the shape of the upscaled table: the input's columns in their
+ * order, the image column holding the upscaled bytes, and {@code width}, {@code height} (of the
+ * output), {@code status} and {@code reason} (replacing input columns of these names: an
+ * img2dataset shard's width, height and status describe its download).
+ */
+final class ImageTables {
+  static final List<String> ADDED = List.of("width", "height", "status", "reason");
+
+  private ImageTables() {}
+
+  /** A file of a table: its path and its path below the table's root (the output's name). */
+  record TableFile(String path, String relative) implements Serializable {}
+
+  /** True when {@code input} is a Parquet file or a folder whose files are all Parquet. */
+  static boolean isTable(Configuration conf, String input) throws IOException {
+    if (input.chars().anyMatch(ch -> "*?[{".indexOf(ch) >= 0)) {
+      return false;
+    }
+    Path p = new Path(input);
+    FileSystem fs = AtomicFiles.fileSystem(conf, p);
+    FileStatus st;
+    try {
+      st = fs.getFileStatus(p);
+    } catch (FileNotFoundException e) {
+      return false;
+    }
+    if (!st.isDirectory()) {
+      return isParquet(p.getName());
+    }
+    List<TableFile> files = new ArrayList<>();
+    boolean[] other = {false};
+    walk(fs, st.getPath(), "", files, other);
+    return !files.isEmpty() && !other[0];
+  }
+
+  private static boolean isParquet(String name) {
+    return name.toLowerCase(Locale.ROOT).endsWith(".parquet");
+  }
+
+  /** The Parquet files of table {@code input}, by path below it. */
+  static List<TableFile> files(Configuration conf, String input) throws IOException {
+    Path p = new Path(input);
+    FileSystem fs = AtomicFiles.fileSystem(conf, p);
+    FileStatus st = fs.getFileStatus(p);
+    if (!st.isDirectory()) {
+      return List.of(new TableFile(st.getPath().toString(), st.getPath().getName()));
+    }
+    List<TableFile> files = new ArrayList<>();
+    walk(fs, st.getPath(), "", files, new boolean[1]);
+    files.sort(java.util.Comparator.comparing(TableFile::relative));
+    return files;
+  }
+
+  private static void walk(FileSystem fs, Path dir, String rel, List<TableFile> files,
+      boolean[] other) throws IOException {
+    for (FileStatus st : fs.listStatus(dir)) {
+      String name = st.getPath().getName();
+      if (name.startsWith(".") || name.startsWith("_")) {
+        continue; // _SUCCESS, .crc, a run's own _manifest
+      }
+      String childRel = rel.isEmpty() ? name : rel + "/" + name;
+      if (st.isDirectory()) {
+        walk(fs, st.getPath(), childRel, files, other);
+      } else if (isParquet(name)) {
+        files.add(new TableFile(st.getPath().toString(), childRel));
+      } else {
+        other[0] = true;
+      }
+    }
+  }
+
+  /** The schema of a Parquet file. */
+  static MessageType schema(Configuration conf, String path) throws IOException {
+    try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(path),
+        conf))) {
+      return r.getFooter().getFileMetaData().getSchema();
+    }
+  }
+
+  /**
+   * Where a table's images are: column {@code index} of the schema, binary or a struct whose
+   * field {@code bytesField} is binary.
+   */
+  record ImageColumn(String name, int index, int bytesField) implements Serializable {
+    boolean struct() {
+      return bytesField >= 0;
+    }
+
+    /** The image bytes of a row, or null. */
+    byte[] bytes(Group row) {
+      if (row.getFieldRepetitionCount(index) == 0) {
+        return null;
+      }
+      if (!struct()) {
+        return row.getBinary(index, 0).getBytes();
+      }
+      Group g = row.getGroup(index, 0);
+      return g.getFieldRepetitionCount(bytesField) == 0 ? null
+          : g.getBinary(bytesField, 0).getBytes();
+    }
+  }
+
+  /**
+   * The image column: {@code wanted}, else the first of {@link UpscaleJobConfig#IMAGE_COLUMNS}
+   * the table has.
+   *
+   * @throws IllegalArgumentException naming the file, the column and the columns it has
+   */
+  static ImageColumn imageColumn(MessageType schema, String wanted, String file) {
+    List<String> names = wanted != null ? List.of(wanted) : UpscaleJobConfig.IMAGE_COLUMNS;
+    for (String n : names) {
+      if (!schema.containsField(n)) {
+        continue;
+      }
+      int i = schema.getFieldIndex(n);
+      Type t = schema.getType(i);
+      if (t.isPrimitive() && t.asPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.BINARY
+          && t.getRepetition() != Type.Repetition.REPEATED) {
+        return new ImageColumn(n, i, -1);
+      }
+      if (!t.isPrimitive() && t.asGroupType().containsField("bytes")) {
+        Type b = t.asGroupType().getType("bytes");
+        if (b.isPrimitive() && b.asPrimitiveType().getPrimitiveTypeName()
+            == PrimitiveTypeName.BINARY) {
+          return new ImageColumn(n, i, t.asGroupType().getFieldIndex("bytes"));
+        }
+      }
+      if (wanted != null) {
+        throw new IllegalArgumentException("table " + file + ": column '" + wanted + "' is " + t
+            + ", not binary image bytes (or a struct with a binary 'bytes' field)");
+      }
+    }
+    throw new IllegalArgumentException("table " + file + " has no " + (wanted != null
+        ? "column '" + wanted + "'" : "image column (looked for " + names + "; --image-column "
+            + "names another)") + "; its columns: " + schema.getFields().stream()
+                .map(Type::getName).toList());
+  }
+
+  /** The key column's index, -1 for the row number. */
+  static int keyColumn(MessageType schema, String wanted, String file) {
+    if (wanted != null && !schema.containsField(wanted)) {
+      throw new IllegalArgumentException("table " + file + " has no column '" + wanted
+          + "'; its columns: " + schema.getFields().stream().map(Type::getName).toList());
+    }
+    String name = wanted != null ? wanted : schema.containsField("key") ? "key" : null;
+    if (name == null) {
+      return -1;
+    }
+    int i = schema.getFieldIndex(name);
+    if (!schema.getType(i).isPrimitive()) {
+      throw new IllegalArgumentException("table " + file + ": key column '" + name
+          + "' is not a plain value");
+    }
+    return i;
+  }
+
+  /** A row's key: the key column's value as text, else its row number. */
+  static String key(Group row, int keyIndex, long rowNumber) {
+    return keyIndex < 0 || row.getFieldRepetitionCount(keyIndex) == 0 ? Long.toString(rowNumber)
+        : row.getValueToString(keyIndex, 0);
+  }
+
+  /**
+   * The upscaled table's schema: the input's fields in their order, the image column optional
+   * (a failed row has none), {@link #ADDED} in place of input fields of those names, else at the
+   * end.
+   */
+  static MessageType outputSchema(MessageType in, ImageColumn image) {
+    List<Type> fields = new ArrayList<>();
+    for (int i = 0; i < in.getFieldCount(); i++) {
+      Type t = in.getType(i);
+      if (i == image.index()) {
+        fields.add(optional(t));
+      } else if (ADDED.contains(t.getName())) {
+        fields.add(added(t.getName()));
+      } else {
+        fields.add(t);
+      }
+    }
+    for (String n : ADDED) {
+      if (!in.containsField(n)) {
+        fields.add(added(n));
+      }
+    }
+    return new MessageType(in.getName(), fields);
+  }
+
+  private static Type optional(Type t) {
+    if (t.isPrimitive()) {
+      return Types.optional(t.asPrimitiveType().getPrimitiveTypeName())
+          .as(t.getLogicalTypeAnnotation()).named(t.getName());
+    }
+    GroupType g = t.asGroupType();
+    List<Type> sub = new ArrayList<>();
+    for (Type f : g.getFields()) {
+      sub.add(f.getName().equals("bytes") ? optional(f) : f);
+    }
+    return Types.buildGroup(Type.Repetition.OPTIONAL).as(g.getLogicalTypeAnnotation())
+        .addFields(sub.toArray(Type[]::new)).named(g.getName());
+  }
+
+  private static PrimitiveType added(String name) {
+    return switch (name) {
+      case "width", "height" -> Types.optional(PrimitiveTypeName.INT32).named(name);
+      default -> Types.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType())
+          .named(name);
+    };
+  }
+
+  /**
+   * Copies the value(s) of field {@code i} of {@code from} to field {@code i} of {@code to}
+   * (same type), nested groups included.
+   */
+  static void copyField(Group from, Group to, int i) {
+    Type t = from.getType().getType(i);
+    for (int r = 0; r < from.getFieldRepetitionCount(i); r++) {
+      if (!t.isPrimitive()) {
+        Group sub = from.getGroup(i, r);
+        Group out = to.addGroup(i);
+        for (int j = 0; j < sub.getType().getFieldCount(); j++) {
+          copyField(sub, out, j);
+        }
+        continue;
+      }
+      switch (t.asPrimitiveType().getPrimitiveTypeName()) {
+        case INT32 -> to.add(i, from.getInteger(i, r));
+        case INT64 -> to.add(i, from.getLong(i, r));
+        case FLOAT -> to.add(i, from.getFloat(i, r));
+        case DOUBLE -> to.add(i, from.getDouble(i, r));
+        case BOOLEAN -> to.add(i, from.getBoolean(i, r));
+        case INT96 -> to.add(i, from.getInt96(i, r));
+        default -> to.add(i, from.getBinary(i, r));
+      }
+    }
+  }
+
+  /**
+   * The output row of {@code in}: every other field copied, the image replaced by {@code bytes}
+   * (none when null), the added fields set.
+   */
+  static void fill(Group in, Group out, ImageColumn image, byte[] bytes, long width, long height,
+      String status, String reason) {
+    MessageType inSchema = (MessageType) in.getType();
+    for (int i = 0; i < inSchema.getFieldCount(); i++) {
+      String name = inSchema.getType(i).getName();
+      if (i == image.index()) {
+        if (bytes == null) {
+          continue;
+        }
+        if (!image.struct()) {
+          out.add(i, Binary.fromConstantByteArray(bytes));
+        } else {
+          Group src = in.getFieldRepetitionCount(i) == 0 ? null : in.getGroup(i, 0);
+          Group dst = out.addGroup(i);
+          for (int j = 0; j < dst.getType().getFieldCount(); j++) {
+            if (j == image.bytesField()) {
+              dst.add(j, Binary.fromConstantByteArray(bytes));
+            } else if (src != null) {
+              copyField(src, dst, j);
+            }
+          }
+        }
+      } else if (!ADDED.contains(name)) {
+        copyField(in, out, i);
+      }
+    }
+    if (status.equals(io.sparksr.pipeline.ImageOutcome.OK)) {
+      out.add("width", (int) width);
+      out.add("height", (int) height);
+    }
+    out.add("status", status);
+    if (reason != null) {
+      out.add("reason", reason);
+    }
+  }
+}
