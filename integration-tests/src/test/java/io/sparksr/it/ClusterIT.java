@@ -128,6 +128,88 @@ class ClusterIT {
     log("evaluate (2 models x 2 scales): %.1f s", seconds(t0));
   }
 
+  @Test
+  @Order(3)
+  void aTreeListedOnExecutorsAndATableOnHdfs() throws Exception {
+    // a tree of 3 x 2 folders of 2 photos, listed by the executors in partitions of 3 files
+    for (int a = 0; a < 3; a++) {
+      for (int b = 0; b < 2; b++) {
+        for (int i = 0; i < 2; i++) {
+          store.write(base + "/tree/y" + a + "/m" + b + "/p" + i + ".png",
+              photo(40 + 4 * i, 36, 100 + 10 * a + 3 * b + i), PixelFormat.of("png", 3, 8));
+        }
+      }
+    }
+    long t0 = System.nanoTime();
+    Launcher.Run tree = submit(List.of("spark.hadoop.sparksr.list.files-per-partition=3"),
+        "upscale-tree", "upscale", "--input", base + "/tree", "--output", base + "/tree-up",
+        "--scale", "2", "--model", "bicubic", "--partition-megapixels", "0.01");
+    assertThat(tree.exitCode()).as(tree.stderr()).isZero();
+    assertThat(tree.stdout()).contains("12 image(s) written, 0 failed");
+    for (int a = 0; a < 3; a++) {
+      for (int b = 0; b < 2; b++) {
+        for (int i = 0; i < 2; i++) {
+          DecodedImage img = store.read(base + "/tree-up/y" + a + "/m" + b + "/p" + i
+              + "_x2.png");
+          assertThat(img.tensor().width()).isEqualTo(2 * (40 + 4 * i));
+        }
+      }
+    }
+    assertThat(manifestInputs(base + "/tree-up")).hasSize(12);
+    log("a tree of 12 photos listed and planned on executors: %.1f s", seconds(t0));
+
+    // a table of 2 files x 3 rows (key, png bytes, caption) written on HDFS with parquet-hadoop
+    org.apache.parquet.schema.MessageType schema = org.apache.parquet.schema.MessageTypeParser
+        .parseMessageType("message t { required binary key (STRING); optional binary png; "
+            + "optional binary caption (STRING); }");
+    Path local = Files.createTempDirectory(DIR, "table-");
+    for (int f = 0; f < 2; f++) {
+      try (org.apache.parquet.hadoop.ParquetWriter<org.apache.parquet.example.data.Group> w =
+          org.apache.parquet.hadoop.example.ExampleParquetWriter.builder(
+              new org.apache.hadoop.fs.Path(base + "/table/" + f + ".parquet"))
+              .withConf(hdfs.conf()).withType(schema).build()) {
+        for (int r = 0; r < 3; r++) {
+          Path png = local.resolve(f + "-" + r + ".png");
+          new ImageStore(new org.apache.hadoop.conf.Configuration()).write(png.toString(),
+              photo(30 + r, 20 + f, 300 + 10 * f + r), PixelFormat.of("png", 3, 8));
+          w.write(new org.apache.parquet.example.data.simple.SimpleGroupFactory(schema).newGroup()
+              .append("key", f + "-" + r)
+              .append("png", org.apache.parquet.io.api.Binary.fromConstantByteArray(
+                  Files.readAllBytes(png)))
+              .append("caption", "photo " + f + "-" + r));
+        }
+      }
+    }
+    t0 = System.nanoTime();
+    Launcher.Run table = submit(List.of(), "upscale-table", "upscale", "--input",
+        base + "/table", "--output", base + "/table-up", "--scale", "2", "--model", "bicubic");
+    assertThat(table.exitCode()).as(table.stderr()).isZero();
+    assertThat(table.stdout()).contains("6 image(s) written, 0 failed");
+    int rows = 0;
+    for (int f = 0; f < 2; f++) {
+      try (org.apache.parquet.hadoop.ParquetReader<org.apache.parquet.example.data.Group> r =
+          org.apache.parquet.hadoop.ParquetReader.builder(
+              new org.apache.parquet.hadoop.example.GroupReadSupport(),
+              new org.apache.hadoop.fs.Path(base + "/table-up/" + f + ".parquet"))
+              .withConf(hdfs.conf()).build()) {
+        for (org.apache.parquet.example.data.Group g = r.read(); g != null; g = r.read()) {
+          rows++;
+          String key = g.getString("key", 0);
+          assertThat(g.getString("status", 0)).as(key).isEqualTo("ok");
+          assertThat(g.getString("caption", 0)).isEqualTo("photo " + key);
+          int row = Integer.parseInt(key.substring(2));
+          assertThat(g.getInteger("width", 0)).isEqualTo(2 * (30 + row));
+          Path back = local.resolve("back-" + key + ".png");
+          Files.write(back, g.getBinary("png", 0).getBytes());
+          assertThat(new ImageStore(new org.apache.hadoop.conf.Configuration())
+              .read(back.toString()).tensor().height()).isEqualTo(2 * (20 + f));
+        }
+      }
+    }
+    assertThat(rows).isEqualTo(6);
+    log("a table of 2 files x 3 rows on HDFS: %.1f s", seconds(t0));
+  }
+
   /** Inputs of the fault runs: 8 photos, two of them written as tiled TIFFs from part files. */
   private static final int FAULT_IMAGES = 8;
 
