@@ -63,6 +63,19 @@ public final class ListInputs {
    */
   public static Listed list(JavaSparkContext jsc, Broadcast<HadoopConf> conf,
       Configuration hadoop, List<String> inputs, String what) throws IOException {
+    return list(jsc, conf, hadoop, inputs, List.of(), what);
+  }
+
+  /**
+   * Lists {@code inputs} (files, folders or globs) and the paths in {@code inventories} (text,
+   * one path per line, '#' comments; or Parquet with a string column {@code path}), read on
+   * executors. An inventory's path is made absolute against the inventory's folder, and its
+   * relative path (what the output mirrors) is the whole path without scheme and authority.
+   * Inventories count as inputs after {@code inputs}.
+   */
+  public static Listed list(JavaSparkContext jsc, Broadcast<HadoopConf> conf,
+      Configuration hadoop, List<String> inputs, List<String> inventories, String what)
+      throws IOException {
     int parallelism = jsc.defaultParallelism();
     InputListing.Seeds seeds = InputListing.seeds(hadoop, inputs, parallelism * 8);
     List<Tuple2<Integer, Found>> onDriver = new ArrayList<>();
@@ -80,19 +93,27 @@ public final class ListInputs {
     if (!units.isEmpty() && !onDriver.isEmpty()) {
       walked = walked.union(jsc.parallelizePairs(onDriver, 1));
     }
+    for (int k = 0; k < inventories.size(); k++) {
+      JavaPairRDD<Integer, Found> listed = inventory(jsc, conf, hadoop, inventories.get(k),
+          inputs.size() + k);
+      walked = inputs.isEmpty() && k == 0 ? listed : walked.union(listed);
+    }
+    List<String> named = new ArrayList<>(inputs);
+    named.addAll(inventories);
     walked = walked.persist(StorageLevel.DISK_ONLY());
     JavaPairRDD<Integer, Found> all = walked;
     Map<Integer, Counts> perInput = StageNames.run(jsc, what + ": list " + inputs.size()
-        + " input(s) (" + units.size() + " folder(s) walked on executors)",
+        + " input(s) (" + units.size() + " folder(s) walked on executors)"
+        + (inventories.isEmpty() ? "" : " and " + inventories.size() + " inventory file(s)"),
         () -> all.mapToPair(t -> new Tuple2<>(t._1(), Counts.of(t._2())))
             .reduceByKey(Counts::plus).collectAsMap());
     long images = 0;
     long ignored = 0;
-    for (int i = 0; i < inputs.size(); i++) {
+    for (int i = 0; i < named.size(); i++) {
       Counts c = perInput.getOrDefault(i, new Counts(0, 0, null));
       if (c.images() == 0) {
         walked.unpersist(false);
-        throw new FileNotFoundException(InputListing.noImage(inputs.get(i), c.ignored(),
+        throw new FileNotFoundException(InputListing.noImage(named.get(i), c.ignored(),
             c.example()));
       }
       images += c.images();
@@ -107,6 +128,37 @@ public final class ListInputs {
             .sortByKey(true, partitions)
             .mapPartitions(ListInputs::firstOfEachPath, true));
     return new Listed(files, images, ignored, walked);
+  }
+
+  /** The paths of one inventory file, as files found under input {@code index}. */
+  private static JavaPairRDD<Integer, Found> inventory(JavaSparkContext jsc,
+      Broadcast<HadoopConf> conf, Configuration hadoop, String file, int index)
+      throws IOException {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(file);
+    org.apache.hadoop.fs.FileSystem fs = io.sparksr.io.AtomicFiles.fileSystem(hadoop, p);
+    if (!fs.exists(p)) {
+      throw new FileNotFoundException("input list '" + file + "' does not exist");
+    }
+    String parent = fs.makeQualified(p).getParent().toString();
+    JavaRDD<String> lines = file.toLowerCase(java.util.Locale.ROOT).endsWith(".parquet")
+        ? org.apache.spark.sql.SparkSession.builder().sparkContext(jsc.sc()).getOrCreate()
+            .read().parquet(file).select("path").toJavaRDD().map(r -> r.getString(0))
+        : jsc.textFile(file);
+    return lines.flatMapToPair(line -> {
+      String path = line == null ? "" : line.strip();
+      if (path.isEmpty() || path.startsWith("#")) {
+        return java.util.Collections.emptyIterator();
+      }
+      org.apache.hadoop.fs.Path abs = new org.apache.hadoop.fs.Path(path);
+      if (!abs.isAbsolute() && abs.toUri().getScheme() == null) {
+        abs = new org.apache.hadoop.fs.Path(parent, path);
+      }
+      abs = io.sparksr.io.AtomicFiles.fileSystem(conf.value().get(), abs).makeQualified(abs);
+      String rel = abs.toUri().getPath().replaceAll("^/+", "");
+      String root = abs.toString().substring(0, abs.toString().length() - rel.length());
+      return List.of(new Tuple2<>(index, new Found(abs.toString(), root, rel,
+          InputListing.ignoreReason(abs.getName())))).iterator();
+    });
   }
 
   /** Of the entries of one path (adjacent once sorted), the one of the first input. */

@@ -25,6 +25,13 @@ public final class UpscaleCommand implements Callable<Integer> {
           + "comma-separated).")
   List<String> input;
 
+  @Option(names = "--input-list", split = ",", paramLabel = "<file>",
+      description = "Inventories of input paths, read on executors (the driver never holds "
+          + "them): text with one path per line ('#' comments), or Parquet with a string column "
+          + "'path' (an S3 Inventory or HDFS listing export). Each path is mirrored whole below "
+          + "the output, e.g. hdfs://nn/archive/2019/a.jpg -> <output>/archive/2019/a_x2.jpg.")
+  List<String> inputList;
+
   @Option(names = "--output", paramLabel = "<dir>",
       description = "Output directory: <name><suffix>.<ext> per image, manifest.parquet/ and "
           + "_manifest.csv.")
@@ -168,6 +175,7 @@ public final class UpscaleCommand implements Callable<Integer> {
           .progressSeconds(progressSeconds).maxMegapixels(maxMegapixels).flat(flat)
           .jpegQuality(jpegQuality).pngCompression(pngCompression)
           .maxFilesPerFolder(maxFilesPerFolder).imageColumn(imageColumn).keyColumn(keyColumn)
+          .inputLists(inputList)
           .master(sparkOptions.master()).sparkConf(sparkOptions.conf())
           .build();
       // the model is loaded as executors will load it: through the run's spark.hadoop.* settings

@@ -102,7 +102,8 @@ public final class UpscaleJob {
     List<Runnable> release = new ArrayList<>();
     try {
       // 1. the inputs, listed (ListInputs) and their headers read (ProbeImage) on executors
-      ListInputs.Listed listed = ListInputs.list(jsc, conf, hadoop, resolved.inputs(), "upscale");
+      ListInputs.Listed listed = ListInputs.list(jsc, conf, hadoop, resolved.inputs(),
+          resolved.inputLists(), "upscale");
       release.add(listed::release);
       JavaRDD<Scanned> scanned = listed.files().mapPartitions(new Scanned.Probing(conf), true)
           .persist(StorageLevel.DISK_ONLY());

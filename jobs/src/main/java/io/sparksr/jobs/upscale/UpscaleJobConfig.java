@@ -52,6 +52,9 @@ import java.util.Set;
  *                            from its quantisation tables), else 95
  * <li>{@code pngCompression}: PNG zlib level 0..9; null = {@code WriteOptions}' default (1:
  *                            fast, measured in docs/BENCHMARKS.md)
+ * <li>{@code inputLists}: inventories, files listing input paths (text, one per line; or Parquet
+ *                            with a string column {@code path}), read on executors; each path
+ *                            is mirrored whole below the output (scheme and authority dropped)
  * <li>{@code imageColumn}: for an input table (Parquet), its column of image bytes (binary, or a
  *                            struct with a binary {@code bytes} field); null = the first of
  *                            {@link #IMAGE_COLUMNS} it has
@@ -152,6 +155,7 @@ public final class UpscaleJobConfig implements Serializable {
   private final int maxFilesPerFolder;
   private final String imageColumn;
   private final String keyColumn;
+  private final List<String> inputLists;
 
   private UpscaleJobConfig(Builder b) {
     this.inputs = b.inputs;
@@ -180,6 +184,7 @@ public final class UpscaleJobConfig implements Serializable {
     this.maxFilesPerFolder = b.maxFilesPerFolder;
     this.imageColumn = b.imageColumn;
     this.keyColumn = b.keyColumn;
+    this.inputLists = b.inputLists;
   }
 
   public static Builder builder() {
@@ -215,6 +220,7 @@ public final class UpscaleJobConfig implements Serializable {
     b.maxFilesPerFolder = maxFilesPerFolder;
     b.imageColumn = imageColumn;
     b.keyColumn = keyColumn;
+    b.inputLists = inputLists;
     return b;
   }
 
@@ -322,6 +328,11 @@ public final class UpscaleJobConfig implements Serializable {
     return keyColumn;
   }
 
+  /** Inventories of input paths (see the class comment); empty for none. */
+  public List<String> inputLists() {
+    return inputLists;
+  }
+
   /** Named setters over the defaults; {@link #build} checks every rule. */
   public static final class Builder {
     private List<String> inputs;
@@ -350,6 +361,7 @@ public final class UpscaleJobConfig implements Serializable {
     private int maxFilesPerFolder = DEFAULT_MAX_FILES_PER_FOLDER;
     private String imageColumn;
     private String keyColumn;
+    private List<String> inputLists = List.of();
 
     private Builder() {}
 
@@ -478,6 +490,11 @@ public final class UpscaleJobConfig implements Serializable {
       return this;
     }
 
+    public Builder inputLists(List<String> v) {
+      this.inputLists = v == null ? List.of() : v;
+      return this;
+    }
+
     public Builder jpegQuality(Integer v) {
       this.jpegQuality = v;
       return this;
@@ -485,9 +502,10 @@ public final class UpscaleJobConfig implements Serializable {
 
     /** The config, checked: each broken rule names the option, its value and the rule. */
     public UpscaleJobConfig build() {
-      if (inputs == null || inputs.isEmpty()) {
+      inputs = inputs == null ? List.of() : inputs;
+      if (inputs.isEmpty() && inputLists.isEmpty()) {
         throw new IllegalArgumentException(
-            "'input' is missing: give at least one file, dir or glob");
+            "'input' is missing: give at least one file, dir or glob (or an 'input-list')");
       }
       if (output == null || output.isBlank()) {
         throw new IllegalArgumentException("'output' is missing: give an output directory");
@@ -561,6 +579,7 @@ public final class UpscaleJobConfig implements Serializable {
         PathRules.checkDisjoint("output", output, "input", in);
       }
       inputs = List.copyOf(inputs);
+      inputLists = List.copyOf(inputLists);
       sparkConf = sparkConf == null ? Map.of() : Map.copyOf(sparkConf);
       return new UpscaleJobConfig(this);
     }
@@ -650,6 +669,6 @@ public final class UpscaleJobConfig implements Serializable {
         + ", sparkConf=" + sparkConf + ", maxMegapixels=" + maxMegapixels + ", flat=" + flat
         + ", jpegQuality=" + jpegQuality + ", pngCompression=" + pngCompression
         + ", maxFilesPerFolder=" + maxFilesPerFolder + ", imageColumn=" + imageColumn
-        + ", keyColumn=" + keyColumn + "]";
+        + ", keyColumn=" + keyColumn + ", inputLists=" + inputLists + "]";
   }
 }

@@ -188,6 +188,44 @@ public class ArchiveScaleTest extends SharedSpark {
   }
 
   @Test
+  public void inventoriesOfPathsAreListedOnExecutors() throws Exception {
+    Path root = tmp.newFolder("inv").toPath();
+    for (String rel : List.of("a/p.png", "a/q.jpg", "b/c/r.png")) {
+      ArchiveTreeTest.writeImage(store, root.resolve(rel), 3, 10, 14, rel.endsWith(".jpg")
+          ? "jpeg" : "png", 8);
+    }
+    Files.writeString(root.resolve("notes.txt"), "x");
+    Path list = root.resolve("paths.txt");
+    Files.writeString(list, String.join("\n", "# an inventory", root.resolve("a/p.png").toString(),
+        "", "b/c/r.png", root.resolve("a/missing.png").toString(),
+        root.resolve("notes.txt").toString()) + "\n");
+    String out = tmp.getRoot() + "/inv-out";
+    UpscaleJobResult r = UpscaleJob.run(spark(), UpscaleJobConfig.builder().inputs(List.of())
+        .inputLists(List.of(list.toString())).output(out).scale(2).model("bicubic").tileSize(16)
+        .build());
+    assertThat(r.succeeded()).isEqualTo(2);
+    assertThat(r.failed()).isEqualTo(1);
+    assertThat(r.ignored()).isEqualTo(1);
+    // each path mirrored whole below the output; a relative one is below the inventory's folder
+    String mirrored = out + root;
+    assertThat(Path.of(mirrored, "a/p_x2.png")).isRegularFile();
+    assertThat(Path.of(mirrored, "b/c/r_x2.png")).isRegularFile();
+    assertThat(Path.of(mirrored, "a/q_x2.jpg")).doesNotExist();
+    assertThat(r.images()).filteredOn(ImageOutcome::isFailed).singleElement()
+        .satisfies(o -> assertThat(o.input()).endsWith("/a/missing.png"));
+
+    // the same inventory as Parquet (a column 'path'), written by Spark
+    String parquet = tmp.getRoot() + "/paths.parquet";
+    spark().createDataset(List.of(root.resolve("a/q.jpg").toString()),
+        org.apache.spark.sql.Encoders.STRING()).toDF("path").coalesce(1).write().parquet(parquet);
+    UpscaleJobResult q = UpscaleJob.run(spark(), UpscaleJobConfig.builder().inputs(List.of())
+        .inputLists(List.of(parquet)).output(out).scale(2).model("bicubic").tileSize(16)
+        .build());
+    assertThat(q.succeeded()).isEqualTo(1);
+    assertThat(Path.of(mirrored, "a/q_x2.jpg")).isRegularFile();
+  }
+
+  @Test
   public void anInputWithoutImagesIsNamedInTheError() throws Exception {
     Path empty = tmp.newFolder("docs").toPath();
     Files.writeString(empty.resolve("a.txt"), "x");
