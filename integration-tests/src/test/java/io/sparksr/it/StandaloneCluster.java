@@ -12,19 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A real Spark standalone cluster on 127.0.0.1 from the Maven-resolved Spark jars: a master and N
- * workers as separate JVMs (ports chosen free), a SPARK_HOME made of a RELEASE file and links to
- * the jars of deploy/spark-runtime's class path (what a Spark distribution's jars/ holds) and a
- * bin/spark-submit doing what the distribution's does. Jobs are submitted with
+ * workers as separate JVMs (ports chosen free), on a {@link TestSparkHome}. Jobs are submitted with
  * deploy/spark-submit/standalone.sh and the application jar, as an operator would.
  * {@link #close} stops executors, workers and master by their PIDs, also after a failure.
  */
@@ -48,7 +44,7 @@ final class StandaloneCluster implements AutoCloseable {
       throws Exception {
     StandaloneCluster c = new StandaloneCluster(dir);
     try {
-      c.makeSparkHome();
+      TestSparkHome.create(c.sparkHome);
       c.daemons.add(c.launch("master", "org.apache.spark.deploy.master.Master", "--host",
           "127.0.0.1", "--port", Integer.toString(c.port), "--webui-port",
           Integer.toString(c.webPort)));
@@ -145,48 +141,6 @@ final class StandaloneCluster implements AutoCloseable {
         h.onExit().get(15, TimeUnit.SECONDS);
       } catch (Exception e) {
         h.destroyForcibly();
-      }
-    }
-  }
-
-  private void makeSparkHome() throws IOException {
-    Path jars = Files.createDirectories(sparkHome.resolve("jars"));
-    Files.writeString(sparkHome.resolve("RELEASE"), "Spark 3.5.8 (jars from Maven, sparksr IT)\n");
-    // bin/spark-submit as a distribution has it (spark-submit + spark-class): Spark's launcher
-    // library builds the driver command (driver memory, extraJavaOptions, Java 17 options)
-    Path bin = Files.createDirectories(sparkHome.resolve("bin"));
-    Path submit = bin.resolve("spark-submit");
-    Files.writeString(submit, String.join("\n",
-        "#!/usr/bin/env bash",
-        "# what a Spark distribution's bin/spark-submit and bin/spark-class do: the launcher",
-        "# prints messages, a NUL and a newline, then the command as NUL-separated words",
-        "RUNNER=\"${JAVA_HOME:?}/bin/java\"",
-        "build_command() {",
-        "  \"$RUNNER\" -Xmx128m -cp \"$SPARK_HOME/jars/*\" org.apache.spark.launcher.Main "
-            + "org.apache.spark.deploy.SparkSubmit \"$@\"",
-        "  printf '%d\\0' $?",
-        "}",
-        "CMD=()",
-        "DELIM=$'\\n'",
-        "STARTED=false",
-        "while IFS= read -d \"$DELIM\" -r ARG; do",
-        "  if [ \"$STARTED\" = true ]; then CMD+=(\"$ARG\")",
-        "  elif [ \"$ARG\" = $'\\0' ]; then DELIM=''; STARTED=true",
-        "  elif [ -n \"$ARG\" ]; then echo \"$ARG\"; fi",
-        "done < <(build_command \"$@\")",
-        "COUNT=${#CMD[@]}",
-        "LAST=$((COUNT - 1))",
-        "CODE=${CMD[$LAST]}",
-        "[ \"$CODE\" = 0 ] || exit \"$CODE\"",
-        "exec \"${CMD[@]:0:$LAST}\"", ""));
-    submit.toFile().setExecutable(true);
-    String cp = Files.readString(Launcher.repoRoot()
-        .resolve("deploy/spark-runtime/target/spark-classpath.txt")).trim();
-    Set<String> names = new HashSet<>();
-    for (String entry : cp.split(File.pathSeparator)) {
-      Path p = Path.of(entry);
-      if (Files.isRegularFile(p) && names.add(p.getFileName().toString())) {
-        Files.createSymbolicLink(jars.resolve(p.getFileName()), p);
       }
     }
   }
