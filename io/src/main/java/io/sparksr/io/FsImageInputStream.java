@@ -11,7 +11,7 @@ import org.apache.hadoop.fs.FSDataInputStream;
  * An I/O failure of the underlying stream is remembered in {@link #failure()} so the caller can tell
  * a storage fault from a corrupt file (decoders wrap both in {@code IIOException}).
  */
-final class FsImageInputStream extends ImageInputStreamImpl {
+public final class FsImageInputStream extends ImageInputStreamImpl {
   private static final int BUFFER_SIZE = 64 * 1024;
 
   private final FSDataInputStream in;
@@ -21,7 +21,7 @@ final class FsImageInputStream extends ImageInputStreamImpl {
   private int bufferLength;
   private IOException failure;
 
-  FsImageInputStream(FSDataInputStream in, long length) {
+  public FsImageInputStream(FSDataInputStream in, long length) {
     this.in = in;
     this.length = length;
     this.buffer = new byte[(int) Math.max(1, Math.min(BUFFER_SIZE, length))];

@@ -795,8 +795,9 @@ public final class ImageStore {
       List<BandedPng.BandInfo> bands, BandedPng.BandBytes bytes) throws IOException {
     try {
       AtomicFiles.write(conf, path, (fs, tmp) -> {
+        // larger writes (the bands) pass the buffer by
         try (java.io.OutputStream out = new java.io.BufferedOutputStream(AtomicFiles.create(fs, tmp),
-            1 << 20)) {
+            1 << 16)) {
           BandedPng.write(out, template, width, height, bands, bytes);
         }
       });

@@ -451,7 +451,11 @@ public final class SourceMetadata implements Serializable {
 
     /** PNG text and pHYs, TIFF tags, any format's resolution: the JDK reader's metadata. */
     void readWithJdk(FileSystem fs, Path p) throws IOException {
-      try (FSDataInputStream raw = fs.open(p); ImageInputStream in = ImageIO.createImageInputStream(raw)) {
+      // seekable over the file itself: ImageIO's own stream over an InputStream caches it in a
+      // temporary file, one per image read
+      long length = fs.getFileStatus(p).getLen();
+      try (FSDataInputStream raw = fs.open(p);
+          ImageInputStream in = new io.sparksr.io.FsImageInputStream(raw, length)) {
         ImageReader reader = null;
         for (Iterator<ImageReader> it = ImageIO.getImageReaders(in); it.hasNext(); ) {
           ImageReader r = it.next();

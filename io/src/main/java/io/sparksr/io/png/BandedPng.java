@@ -95,7 +95,12 @@ public final class BandedPng {
 
   private static void writeData(OutputStream out, List<BandInfo> bands, BandBytes bytes)
       throws IOException {
-    try (IdatStream idat = new IdatStream(out)) {
+    long data = 2 + 4 + 5;
+    for (BandInfo b : bands) {
+      data += b.deflatedBytes();
+    }
+    // the buffer holds one IDAT chunk: no larger than the data (small images are many)
+    try (IdatStream idat = new IdatStream(out, (int) Math.min(IDAT_MAX, data))) {
       idat.write(0x78); // CMF: deflate, 32 KiB window
       idat.write(0x01); // FLG: no dictionary, FCHECK so that 0x7801 % 31 == 0
       int adler = 1;
@@ -144,11 +149,12 @@ public final class BandedPng {
   /** Buffers image data and writes it as IDAT chunks of {@link #IDAT_MAX} bytes. */
   private static final class IdatStream extends OutputStream {
     private final OutputStream out;
-    private final byte[] buf = new byte[IDAT_MAX];
+    private final byte[] buf;
     private int len;
 
-    IdatStream(OutputStream out) {
+    IdatStream(OutputStream out, int capacity) {
       this.out = out;
+      this.buf = new byte[Math.max(16, capacity)];
     }
 
     @Override

@@ -82,7 +82,8 @@ public final class PngBands {
     Deflater deflater = new Deflater(level, true);
     deflater.setStrategy(level == 0 ? Deflater.DEFAULT_STRATEGY : Deflater.FILTERED);
     Adler32 adler = new Adler32();
-    Sink sink = new Sink(Math.max(1 << 16, (int) Math.min(1 << 26, (long) rowBytes * count / 3)));
+    // about a third of the filtered bytes to start with (a photo at level 1), grown as needed
+    Sink sink = new Sink((int) Math.min(1 << 26, (long) (rowBytes + 1) * count / 3 + 256));
     try {
       for (int i = 0; i < count; i++) {
         rows.row(firstRow + i, cur);
@@ -221,8 +222,8 @@ public final class PngBands {
     }
 
     void drain(Deflater d, int flush) {
-      if (buf.length - len < 1 << 15) {
-        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + (1 << 16)));
+      if (buf.length - len < 1 << 10) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + (1 << 12)));
       }
       int room = buf.length - len;
       int n = d.deflate(buf, len, room, flush);

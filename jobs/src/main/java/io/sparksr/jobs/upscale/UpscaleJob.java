@@ -170,6 +170,7 @@ public final class UpscaleJob {
             groupPartitions + driverPartitions.size(), (System.nanoTime() - start) / 1e9,
             described, true, hadoop, MANIFEST_PARQUET);
       }
+      logRetainedHeap("after planning");
       long planned = System.nanoTime();
 
       // 3. inputs without random access, too large to decode per partition: tiled TIFF first
@@ -376,6 +377,18 @@ public final class UpscaleJob {
     @Override
     public int hashCode() {
       return n;
+    }
+  }
+
+  /**
+   * With {@code -Dsparksr.log-heap=true} (benchmarks): the heap in use after a full collection,
+   * i.e. what this JVM retains (in local mode the executors' share too).
+   */
+  static void logRetainedHeap(String when) {
+    if (Boolean.getBoolean("sparksr.log-heap")) {
+      System.gc();
+      Runtime rt = Runtime.getRuntime();
+      LOG.info("retained heap {}: {} MB", when, (rt.totalMemory() - rt.freeMemory()) >> 20);
     }
   }
 
