@@ -181,6 +181,35 @@ public final class HadoopFiles {
     return new Tree(files, hidden);
   }
 
+  /**
+   * Which of {@code names} exist in folder {@code dir}, one stat each: files with their size,
+   * hidden folders (names starting with '.') by name; what {@link #listFolder} finds for them,
+   * without listing a folder that holds many other entries.
+   */
+  public static Tree stat(Configuration conf, String dir, java.util.Collection<String> names)
+      throws IOException {
+    Map<String, Long> files = new TreeMap<>();
+    java.util.Set<String> hidden = new java.util.TreeSet<>();
+    Path d = new Path(dir);
+    FileSystem fs = AtomicFiles.fileSystem(conf, d);
+    for (String n : names) {
+      Path p = new Path(d, new Path(null, null, n));
+      try {
+        FileStatus st = fs.getFileStatus(p);
+        if (!st.isDirectory()) {
+          files.put(n, st.getLen());
+        } else if (n.startsWith(".")) {
+          hidden.add(n);
+        }
+      } catch (FileNotFoundException e) {
+        // not there
+      } catch (IOException e) {
+        throw new IOException("cannot stat " + p + ": " + e.getMessage(), e);
+      }
+    }
+    return new Tree(files, hidden);
+  }
+
   /** The size of file {@code path} in bytes. */
   public static long size(Configuration conf, String path) throws IOException {
     Path p = new Path(path);

@@ -30,6 +30,9 @@ final class PlanPartition implements Function2<Integer, Iterator<Scanned>, Itera
   private final Broadcast<HadoopConf> conf;
   private final Broadcast<Shared> shared;
 
+  /** Names of one output folder looked up one by one rather than by listing the folder. */
+  static final int STAT_AT_MOST = 64;
+
   /** What every partition's plan shares. */
   record Shared(UpscaleJobConfig cfg, String output, RunFacts facts, int[] indexBases,
       double flopsPerOutputPixel, String modelId, int parallelism, String workDir)
@@ -48,6 +51,7 @@ final class PlanPartition implements Function2<Integer, Iterator<Scanned>, Itera
     List<Probe> probes = new ArrayList<>();
     List<Found> ignored = new ArrayList<>();
     Map<String, Set<String>> wanted = new TreeMap<>(); // output folder (relative) -> names
+    String setting = UpscalePlanner.setting(cfg, s.modelId());
     while (scanned.hasNext()) {
       Scanned f = scanned.next();
       if (f.ignored() != null) {
@@ -60,8 +64,12 @@ final class PlanPartition implements Function2<Integer, Iterator<Scanned>, Itera
             s.facts().shards());
         String rel = out.substring(dir.length() + 1);
         int slash = rel.lastIndexOf('/');
-        wanted.computeIfAbsent(slash < 0 ? "" : rel.substring(0, slash), k -> new HashSet<>())
-            .add(rel.substring(slash + 1));
+        Set<String> names = wanted.computeIfAbsent(slash < 0 ? "" : rel.substring(0, slash),
+            k -> new HashSet<>());
+        names.add(rel.substring(slash + 1));
+        if (UpscalePlanner.tiled(cfg, f.probe().info())) {
+          names.add(UpscalePlanner.partsName(rel.substring(slash + 1), setting));
+        }
       }
     }
     Map<String, Long> existing = new HashMap<>();
@@ -70,11 +78,15 @@ final class PlanPartition implements Function2<Integer, Iterator<Scanned>, Itera
       for (Map.Entry<String, Set<String>> w : wanted.entrySet()) {
         String folder = w.getKey();
         String prefix = folder.isEmpty() ? "" : folder + "/";
-        HadoopFiles.Tree listed = HadoopFiles.listFolder(conf.value().get(),
-            folder.isEmpty() ? dir : dir + "/" + folder,
-            n -> w.getValue().contains(n) || n.startsWith(".") && n.endsWith(".parts"));
-        listed.files().forEach((n, size) -> existing.put(prefix + n, size));
-        listed.hiddenFolders().forEach(n -> hidden.add(prefix + n));
+        // a few names in a folder (a sharded one holds outputs of every partition): one stat
+        // each; many: one listing, keeping only them
+        HadoopFiles.Tree found = w.getValue().size() <= STAT_AT_MOST
+            ? HadoopFiles.stat(conf.value().get(), folder.isEmpty() ? dir : dir + "/" + folder,
+                w.getValue())
+            : HadoopFiles.listFolder(conf.value().get(), folder.isEmpty() ? dir : dir + "/"
+                + folder, w.getValue()::contains);
+        found.files().forEach((n, size) -> existing.put(prefix + n, size));
+        found.hiddenFolders().forEach(n -> hidden.add(prefix + n));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("listing the output folders of partition " + partition, e);

@@ -113,8 +113,7 @@ final class UpscalePlanner {
     }
     List<ImageJob> images = new ArrayList<>();
     Map<String, String> claimed = new HashMap<>();
-    String setting = hash(cfg.model() + "|" + modelId + "|" + cfg.scale() + "|" + cfg.tileSize()
-        + "|" + cfg.halo() + "|" + cfg.border());
+    String setting = setting(cfg, modelId);
     for (Probe p : probes) {
       if (p.error() != null) {
         settled.add(ImageOutcome.failed(p.path(), p.relative(), outputPath(dir, mirrored(cfg, p),
@@ -162,8 +161,8 @@ final class UpscalePlanner {
       int index = context.indexBase() + images.size();
       String source = convert ? workDir.replaceAll("/+$", "") + "/" + index + "-"
           + hash(p.path() + "|" + info.bytes()) + ".tif" : p.path();
-      String relParts = relOut.substring(0, relOut.length() - name.length()) + "." + name + "."
-          + setting + ".parts";
+      String relParts = relOut.substring(0, relOut.length() - name.length())
+          + partsName(name, setting);
       ImageJob.Parts parts = tiled
           ? new ImageJob.Parts(dir + "/" + relParts, existingFolders.contains(relParts)) : null;
       ImageJob.Access access = convert ? ImageJob.Access.CONVERT
@@ -195,6 +194,17 @@ final class UpscalePlanner {
         parallelism);
     return new UpscalePlan(images, settled, tasks, partitions, outputPixels, outputBytes, flops,
         flopsPerOutputPixel);
+  }
+
+  /** Names the settings whose compressed tiles can be reused: model, weights, tiling. */
+  static String setting(UpscaleJobConfig cfg, String modelId) {
+    return hash(cfg.model() + "|" + modelId + "|" + cfg.scale() + "|" + cfg.tileSize() + "|"
+        + cfg.halo() + "|" + cfg.border());
+  }
+
+  /** The hidden folder, beside output {@code name}, of its compressed tiles at a setting. */
+  static String partsName(String name, String setting) {
+    return "." + name + "." + setting + ".parts";
   }
 
   /** The output is a tiled TIFF: above {@code tiff-threshold-mp} output pixels. */

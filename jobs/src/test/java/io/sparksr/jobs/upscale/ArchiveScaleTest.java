@@ -157,15 +157,15 @@ public class ArchiveScaleTest extends SharedSpark {
   @Test
   public void aCrowdedOutputFolderIsShardedByNameAndARerunSkipsEveryImage() throws Exception {
     Path flat = tmp.newFolder("flat").toPath();
-    for (int i = 0; i < 30; i++) {
+    for (int i = 0; i < 140; i++) {
       ArchiveTreeTest.writeImage(store, flat.resolve(String.format("p%03d.png", i)), 3, 10, 12,
           "png", 8);
     }
     String out = tmp.getRoot() + "/sharded";
     UpscaleJobResult r = run(List.of(flat.toString()), out, 4, 0.001, 10, false);
-    assertThat(r.succeeded()).isEqualTo(30);
+    assertThat(r.succeeded()).isEqualTo(140);
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
-    for (int i = 0; i < 30; i++) {
+    for (int i = 0; i < 140; i++) {
       String name = String.format("p%03d_x2.png", i);
       String shard = HexFormat.of().formatHex(sha.digest(name.getBytes(StandardCharsets.UTF_8)))
           .substring(0, 2);
@@ -177,14 +177,20 @@ public class ArchiveScaleTest extends SharedSpark {
     }
 
     UpscaleJobResult again = run(List.of(flat.toString()), out, 4, 0.001, 10, false);
-    assertThat(again.skipped()).isEqualTo(30);
+    assertThat(again.skipped()).isEqualTo(140);
     assertThat(again.tiles()).isZero();
     assertThat(again.images()).allSatisfy(o -> assertThat(o.reason()).startsWith("output exists"));
-    // ten per folder allowed: 30 outputs go to shards; 0 = never shard
+    // ten per folder allowed: 140 outputs go to shards; 0 = never shard
     UpscaleJobResult unsharded = run(List.of(flat.toString()), tmp.getRoot() + "/unsharded", 4,
         0.001, 0, false);
     assertThat(unsharded.images()).allSatisfy(o ->
         assertThat(o.output()).matches(".*/unsharded/p\\d{3}_x2\\.png"));
+    // a rerun in two partitions: 70 names each in one folder are found by listing it (a few
+    // by stat, as above)
+    UpscaleJobResult listed = run(List.of(flat.toString()), tmp.getRoot() + "/unsharded", 1000,
+        0.001, 0, false);
+    assertThat(listed.skipped()).isEqualTo(140);
+    assertThat(listed.tiles()).isZero();
   }
 
   @Test
