@@ -24,7 +24,7 @@ for n in "$@"; do
   fi
   rm -rf "$out"
   for run in first resume; do
-    SPARKSR_JAVA_OPTS="-Xmx$XMX -Dsparksr.log-heap=true -Xlog:gc:file=$WORK/gc-$n-$run.log" \
+    SPARKSR_JAVA_OPTS="-Xmx$XMX -Dsparksr.log-heap=true -Xlog:gc:file=$WORK/gc-$n-$run.log::filecount=0" \
       /usr/bin/time -v -o "$WORK/time-$n-$run.txt" \
       "$SPARKSR_HOME/bin/sparksr" upscale --input "$in" --output "$out" --model bicubic \
       --scale 2 --progress-seconds 60 ${BENCH_ARGS:-} > "$WORK/log-$n-$run.txt" 2>&1 \
