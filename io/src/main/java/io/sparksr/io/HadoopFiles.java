@@ -157,6 +157,16 @@ public final class HadoopFiles {
    */
   public static Tree listFolder(Configuration conf, String dir,
       java.util.function.Predicate<String> wanted) throws IOException {
+    return listFolder(conf, dir, wanted, Long.MAX_VALUE);
+  }
+
+  /**
+   * {@link #listFolder(Configuration, String, java.util.function.Predicate)} without the files
+   * modified at or after {@code writtenSince} (ms, the file system's clock): files the current
+   * run wrote are not "already there" when a lost partition is planned again.
+   */
+  public static Tree listFolder(Configuration conf, String dir,
+      java.util.function.Predicate<String> wanted, long writtenSince) throws IOException {
     Path p = new Path(dir);
     Map<String, Long> files = new TreeMap<>();
     java.util.Set<String> hidden = new java.util.TreeSet<>();
@@ -168,7 +178,9 @@ public final class HadoopFiles {
           continue;
         }
         if (!e.dir()) {
-          files.put(e.name(), e.size().getAsLong());
+          if (e.modified().getAsLong() < writtenSince) {
+            files.put(e.name(), e.size().getAsLong());
+          }
         } else if (e.name().startsWith(".")) {
           hidden.add(e.name());
         }
@@ -188,6 +200,12 @@ public final class HadoopFiles {
    */
   public static Tree stat(Configuration conf, String dir, java.util.Collection<String> names)
       throws IOException {
+    return stat(conf, dir, names, Long.MAX_VALUE);
+  }
+
+  /** {@link #stat(Configuration, String, java.util.Collection)} without files modified since. */
+  public static Tree stat(Configuration conf, String dir, java.util.Collection<String> names,
+      long writtenSince) throws IOException {
     Map<String, Long> files = new TreeMap<>();
     java.util.Set<String> hidden = new java.util.TreeSet<>();
     Path d = new Path(dir);
@@ -197,7 +215,9 @@ public final class HadoopFiles {
       try {
         FileStatus st = fs.getFileStatus(p);
         if (!st.isDirectory()) {
-          files.put(n, st.getLen());
+          if (st.getModificationTime() < writtenSince) {
+            files.put(n, st.getLen());
+          }
         } else if (n.startsWith(".")) {
           hidden.add(n);
         }
@@ -208,6 +228,16 @@ public final class HadoopFiles {
       }
     }
     return new Tree(files, hidden);
+  }
+
+  /** The modification time of {@code path} (ms since the epoch, the file system's clock). */
+  public static long modified(Configuration conf, String path) throws IOException {
+    Path p = new Path(path);
+    try {
+      return AtomicFiles.fileSystem(conf, p).getFileStatus(p).getModificationTime();
+    } catch (IOException e) {
+      throw new IOException("cannot stat " + path + ": " + e.getMessage(), e);
+    }
   }
 
   /** The size of file {@code path} in bytes. */

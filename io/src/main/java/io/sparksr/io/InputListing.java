@@ -300,10 +300,11 @@ public final class InputListing {
 
   /**
    * One entry of a folder: a file, a folder, or a link to a folder ({@code dir} and
-   * {@code link}); {@code size} reads a file's size (on the local file system, a stat).
+   * {@code link}); {@code size} and {@code modified} read a file's size and modification time
+   * (ms; on the local file system, a stat each).
    */
   record Entry(Path path, String name, boolean dir, boolean link,
-      java.util.function.LongSupplier size) {}
+      java.util.function.LongSupplier size, java.util.function.LongSupplier modified) {}
 
   /** A folder's entries, streaming. */
   interface Entries extends Iterator<Entry>, java.io.Closeable {}
@@ -350,6 +351,12 @@ public final class InputListing {
                 } catch (IOException x) {
                   return -1;
                 }
+              }, () -> {
+                try {
+                  return java.nio.file.Files.getLastModifiedTime(e).toMillis();
+                } catch (IOException x) {
+                  return -1;
+                }
               });
         }
 
@@ -375,7 +382,7 @@ public final class InputListing {
         try {
           FileStatus st = it.next();
           return new Entry(st.getPath(), st.getPath().getName(), st.isDirectory(), false,
-              st::getLen);
+              st::getLen, st::getModificationTime);
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e);
         }

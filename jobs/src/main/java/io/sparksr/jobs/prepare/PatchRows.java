@@ -70,17 +70,28 @@ final class PatchRows implements FlatMapFunction<String, Row> {
 
   @Override
   public Iterator<Row> call(String path) {
+    return rows(path, path.substring(path.lastIndexOf('/') + 1), path).iterator();
+  }
+
+  /**
+   * The patch rows of one image.
+   *
+   * @param path     names the image in the rows' {@code source} and the stats (a file, or a
+   *                 table row {@code <file>#<key>})
+   * @param name     its name, the first part of its {@code image_id}
+   * @param readFrom where its bytes are read
+   */
+  List<Row> rows(String path, String name, String readFrom) {
     ImageTensor rgb;
     try {
-      DecodedImage img = new ImageStore(conf.value().get()).read(path);
+      DecodedImage img = new ImageStore(conf.value().get()).read(readFrom);
       rgb = img.tensor().toRgb(); // training data is RGB
     } catch (Exception e) {
-      String why = Failures.reason(e);
+      String why = Failures.reason(e).replace(readFrom, path);
       LOG.warn("skipping {}: {}", path, why);
       stats.add(new ImageStats(path, why, Map.of(), Map.of(), null));
-      return List.<Row>of().iterator();
+      return List.of();
     }
-    String name = path.substring(path.lastIndexOf('/') + 1);
     String imageId = name + "-" + hex(digest(rgb), 4);
     String split = unit(cfg.seed(), imageId, 0) < cfg.valFraction() ? "val" : "train";
     PatchSampler sampler = new PatchSampler(cfg.patchSize(), cfg.stride(), cfg.patchesPerImage(),
@@ -101,7 +112,13 @@ final class PatchRows implements FlatMapFunction<String, Row> {
       dropped.put(scale, (long) s.dropped());
     }
     stats.add(new ImageStats(path, null, counts, dropped, split));
-    return rows.iterator();
+    return rows;
+  }
+
+  /** Counts an image that could not be read. */
+  void failed(String path, String why) {
+    LOG.warn("skipping {}: {}", path, why);
+    stats.add(new ImageStats(path, why, Map.of(), Map.of(), null));
   }
 
   /** A stable seed per (run seed, image, scale). */

@@ -6,6 +6,7 @@ import io.sparksr.io.HadoopConf;
 import io.sparksr.io.HadoopFiles;
 import io.sparksr.io.ImageStore;
 import io.sparksr.jobs.Degradations;
+import io.sparksr.jobs.ImageTables;
 import io.sparksr.jobs.StageNames;
 import io.sparksr.jobs.prepare.PatchRows.ImageStats;
 import io.sparksr.partitioning.degrade.DegradationSpec;
@@ -49,17 +50,44 @@ public final class PrepareJob {
       }
       HadoopFiles.deleteRecursively(hadoop, output);
     }
-    List<String> inputs = new ImageStore(hadoop).expand(cfg.inputs());
-    LOG.info("prepare: {} source images", inputs.size());
+    long tables = 0;
+    for (String in : cfg.inputs()) {
+      tables += ImageTables.isTable(hadoop, in) ? 1 : 0;
+    }
+    if (tables > 0 && tables < cfg.inputs().size()) {
+      throw new IllegalArgumentException("the inputs mix tables (Parquet files) and images: "
+          + "prepare them in separate runs");
+    }
+    List<ImageTables.TableFile> tableFiles = new ArrayList<>();
+    long tableRows = 0;
+    if (tables > 0) {
+      for (String in : cfg.inputs()) {
+        for (ImageTables.TableFile f : ImageTables.files(hadoop, in)) {
+          tableFiles.add(f);
+          try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop
+              .ParquetFileReader.open(org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+                  new org.apache.hadoop.fs.Path(f.path()), hadoop))) {
+            tableRows += r.getRecordCount();
+          }
+        }
+      }
+    }
+    List<String> inputs = tables > 0 ? List.of() : new ImageStore(hadoop).expand(cfg.inputs());
+    long images = tables > 0 ? tableRows : inputs.size();
+    LOG.info("prepare: {} source images{}", images, tables > 0 ? " in " + tableFiles.size()
+        + " table file(s)" : "");
 
     Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));
     CollectionAccumulator<ImageStats> stats = jsc.sc().collectionAccumulator("prepare-images");
     int slices = Math.max(1, Math.min(inputs.size(), jsc.defaultParallelism() * 4));
     DegradationSpec degradation = Degradations.load(cfg.degradation(), hadoop);
     LOG.info("prepare: LR patches by the '{}' degradation preset", degradation.name());
-    JavaRDD<Row> rows = jsc.parallelize(inputs, slices)
-        .flatMap(new PatchRows(conf, cfg, degradation, stats));
-    StageNames.run(jsc, "prepare: patches of " + inputs.size() + " image(s) to " + output, () -> {
+    PatchRows patches = new PatchRows(conf, cfg, degradation, stats);
+    JavaRDD<Row> rows = tables > 0
+        ? jsc.parallelize(tableFiles, Math.max(1, tableFiles.size()))
+            .flatMap(new TablePatchRows(conf, patches))
+        : jsc.parallelize(inputs, slices).flatMap(patches);
+    StageNames.run(jsc, "prepare: patches of " + images + " image(s) to " + output, () -> {
       spark.createDataFrame(rows, PatchRows.SCHEMA)
           .write()
           .mode(SaveMode.ErrorIfExists)
@@ -88,7 +116,7 @@ public final class PrepareJob {
       s.dropped().forEach((scale, n) -> dropped.merge(scale, n, Long::sum));
     }
     long bytes = HadoopFiles.totalSize(hadoop, output);
-    PrepareJobResult result = new PrepareJobResult(output, rowCounts, dropped, inputs.size(),
+    PrepareJobResult result = new PrepareJobResult(output, rowCounts, dropped, (int) images,
         failed, bytes, (System.nanoTime() - start) / 1e9);
     HadoopFiles.writeText(hadoop, output + "/" + SUMMARY, summaryJson(cfg, degradation, result));
     LOG.info("prepare: {} rows, {} MB, {} failed images, {} s", result.totalRows(),

@@ -25,6 +25,11 @@ import org.apache.spark.broadcast.Broadcast;
  * images whole into groups of about {@code partition-megapixels} of output (each becomes a Spark
  * partition of the inference), and leaves the images too large for one group, and those to be
  * converted first, to the driver, which spreads their tiles.
+ *
+ * <p>Its answer must not change when Spark computes it again (an executor lost mid-run takes
+ * its stored plan blocks along, and its outputs written so far stay): outputs modified since
+ * the run started ({@link Shared#runStarted}, the file system's clock) count as absent, so they
+ * are planned, and written, again rather than becoming "skipped".
  */
 final class PlanPartition implements Function2<Integer, Iterator<Scanned>, Iterator<PartitionPlan>> {
   private final Broadcast<HadoopConf> conf;
@@ -35,8 +40,8 @@ final class PlanPartition implements Function2<Integer, Iterator<Scanned>, Itera
 
   /** What every partition's plan shares. */
   record Shared(UpscaleJobConfig cfg, String output, RunFacts facts, int[] indexBases,
-      double flopsPerOutputPixel, String modelId, int parallelism, String workDir)
-      implements Serializable {}
+      double flopsPerOutputPixel, String modelId, int parallelism, String workDir,
+      long runStarted) implements Serializable {}
 
   PlanPartition(Broadcast<HadoopConf> conf, Broadcast<Shared> shared) {
     this.conf = conf;
@@ -82,9 +87,9 @@ final class PlanPartition implements Function2<Integer, Iterator<Scanned>, Itera
         // each; many: one listing, keeping only them
         HadoopFiles.Tree found = w.getValue().size() <= STAT_AT_MOST
             ? HadoopFiles.stat(conf.value().get(), folder.isEmpty() ? dir : dir + "/" + folder,
-                w.getValue())
+                w.getValue(), s.runStarted())
             : HadoopFiles.listFolder(conf.value().get(), folder.isEmpty() ? dir : dir + "/"
-                + folder, w.getValue()::contains);
+                + folder, w.getValue()::contains, s.runStarted());
         found.files().forEach((n, size) -> existing.put(prefix + n, size));
         found.hiddenFolders().forEach(n -> hidden.add(prefix + n));
       }

@@ -61,6 +61,12 @@ record RunTotals(long ok, long failed, long skipped, long ignored, long outputPi
         PlanTotals.firstInOrder(failures, List.of(), PlanTotals.SHOWN), why);
   }
 
+  /** A dry run's counts: the inputs its plan already decided (failed, skipped, ignored). */
+  static RunTotals planned(PlanTotals plan) {
+    return new RunTotals(0, plan.failed(), plan.skipped(), plan.ignored(), 0, 0, 0,
+        plan.failures(), Map.of());
+  }
+
   RunTotals plus(RunTotals o) {
     Map<String, Long> why = new TreeMap<>(ignoredByWhy);
     o.ignoredByWhy.forEach((k, v) -> why.merge(k, v, Long::sum));

@@ -3,6 +3,7 @@ package io.sparksr.jobs.upscale;
 import io.sparksr.io.HadoopConf;
 import io.sparksr.io.HadoopFiles;
 import io.sparksr.io.ImageStore;
+import io.sparksr.jobs.ImageTables;
 import io.sparksr.jobs.ListInputs;
 import io.sparksr.jobs.RunIds;
 import io.sparksr.jobs.SparkSr;
@@ -100,6 +101,21 @@ public final class UpscaleJob {
       return runTables(jsc, resolved, op, runId, conf, hadoop, output, start);
     }
     List<Runnable> release = new ArrayList<>();
+    // the file system's time at the start of the run (a marker file's modification time): the
+    // outputs this run writes are newer (PlanPartition)
+    String marker = output + "/.sparksr-run-" + runId;
+    long runStarted = Long.MAX_VALUE;
+    if (!resolved.dryRun()) { // a dry run writes nothing
+      HadoopFiles.writeText(hadoop, marker, runId);
+      runStarted = HadoopFiles.modified(hadoop, marker);
+    }
+    release.add(() -> {
+      try {
+        HadoopFiles.deleteRecursively(hadoop, marker);
+      } catch (IOException e) {
+        LOG.warn("could not delete the run marker {}: {}", marker, e.getMessage());
+      }
+    });
     try {
       // 1. the inputs, listed (ListInputs) and their headers read (ProbeImage) on executors
       ListInputs.Listed listed = ListInputs.list(jsc, conf, hadoop, resolved.inputs(),
@@ -126,7 +142,7 @@ public final class UpscaleJob {
       double flopsPerPixel = flopsPerOutputPixel(op, cfg.scale());
       Broadcast<PlanPartition.Shared> shared = jsc.broadcast(new PlanPartition.Shared(cfg,
           output, facts, facts.indexBases(), flopsPerPixel, modelId(op), parallelism,
-          output + "/" + WORK_DIR));
+          output + "/" + WORK_DIR, runStarted));
       JavaRDD<PartitionPlan> plans = scanned
           .mapPartitionsWithIndex(new PlanPartition(conf, shared), true)
           .persist(StorageLevel.DISK_ONLY());
@@ -166,7 +182,8 @@ public final class UpscaleJob {
       LOG.info("{}", described);
       String manifest = output + "/" + MANIFEST;
       if (cfg.dryRun()) {
-        return new UpscaleJobResult(runId, output, manifest, RunTotals.NONE, totals.tiles(),
+        return new UpscaleJobResult(runId, output, manifest, RunTotals.planned(totals),
+            totals.tiles(),
             groupPartitions + driverPartitions.size(), (System.nanoTime() - start) / 1e9,
             described, true, hadoop, MANIFEST_PARQUET);
       }

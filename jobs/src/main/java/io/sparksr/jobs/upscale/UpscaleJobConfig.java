@@ -57,7 +57,7 @@ import java.util.Set;
  *                            is mirrored whole below the output (scheme and authority dropped)
  * <li>{@code imageColumn}: for an input table (Parquet), its column of image bytes (binary, or a
  *                            struct with a binary {@code bytes} field); null = the first of
- *                            {@link #IMAGE_COLUMNS} it has
+ *                            {@link io.sparksr.jobs.ImageTables#IMAGE_COLUMNS} it has
  * <li>{@code keyColumn}: for an input table, the column naming each row in the manifest;
  *                            null = {@code key} if it has one, else the row number
  * <li>{@code maxFilesPerFolder}: an output folder that would receive more outputs is sharded
@@ -87,13 +87,6 @@ public final class UpscaleJobConfig implements Serializable {
    * tools slow down on folders of hundreds of thousands of entries.
    */
   public static final int DEFAULT_MAX_FILES_PER_FOLDER = 10_000;
-  /**
-   * Image columns looked for in an input table, in this order: img2dataset names its column after
-   * the encoding ({@code jpg}, {@code png}, {@code webp}), Hugging Face datasets use {@code image}
-   * (a struct of {@code bytes} and {@code path}).
-   */
-  public static final List<String> IMAGE_COLUMNS = List.of("image", "jpg", "jpeg", "png", "webp",
-      "bmp", "tif", "tiff", "bytes");
   /** Output formats {@code --format} accepts. */
   public static final Set<String> FORMATS = Set.of("png", "tiff", "jpg");
 

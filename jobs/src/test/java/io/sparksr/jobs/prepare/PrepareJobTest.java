@@ -66,6 +66,36 @@ public class PrepareJobTest extends SharedSpark {
   }
 
   @Test
+  public void aTableOfImageBytesGivesThePatchesOfTheSameImagesInAFolder() throws Exception {
+    // the folder's files as an img2dataset-like table (key = the file name, png = its bytes)
+    List<Row> rows = new java.util.ArrayList<>();
+    for (File f : new File(in).listFiles()) {
+      rows.add(org.apache.spark.sql.RowFactory.create(f.getName(), Files.readAllBytes(f.toPath())));
+    }
+    rows.add(org.apache.spark.sql.RowFactory.create("none", null));
+    String table = tmp.getRoot() + "/table";
+    spark().createDataFrame(rows, new org.apache.spark.sql.types.StructType()
+        .add("key", org.apache.spark.sql.types.DataTypes.StringType, false)
+        .add("png", org.apache.spark.sql.types.DataTypes.BinaryType, true))
+        .repartition(2).write().parquet(table);
+    PrepareJobResult fromFolder = PrepareJob.run(spark(), config(tmp.getRoot() + "/f", 0.3));
+    PrepareJobResult fromTable = PrepareJob.run(spark(), new PrepareJobConfig(List.of(table),
+        tmp.getRoot() + "/t", List.of(2, 3), 8, 6, 0, 7, 0.0, false, false, 0.3, "zstd", 1,
+        false, null, Map.of(), "clean"));
+    assertThat(fromTable.images()).isEqualTo(9);
+    assertThat(fromTable.failedImages()).extracting(PrepareJobResult.Failure::path)
+        .allSatisfy(p -> assertThat(p).matches(".*/table/part-.*\\.parquet#(broken\\.png|none)"))
+        .hasSize(2);
+    assertThat(fromTable.rows()).isEqualTo(fromFolder.rows());
+    String cols = "image_id, split, scale, x, y, augment, lr, hr";
+    assertThat(spark().read().parquet(tmp.getRoot() + "/t").selectExpr(cols.split(", "))
+        .except(spark().read().parquet(tmp.getRoot() + "/f").selectExpr(cols.split(", ")))
+        .count()).as("patches only in the table's dataset").isZero();
+    assertThat(spark().read().parquet(tmp.getRoot() + "/t").filter("source LIKE '%#img0.png'")
+        .count()).isPositive();
+  }
+
+  @Test
   public void writesAlignedPairsPartitionedByScaleWithASummary() throws Exception {
     String out = tmp.getRoot() + "/ds";
     PrepareJobResult r = PrepareJob.run(spark(), config(out, 0.3));

@@ -1,4 +1,4 @@
-package io.sparksr.jobs.upscale;
+package io.sparksr.jobs;
 
 import io.sparksr.io.AtomicFiles;
 import java.io.FileNotFoundException;
@@ -24,23 +24,31 @@ import org.apache.parquet.schema.Type;
 import org.apache.parquet.schema.Types;
 
 /**
- * Images stored as tables: a Parquet file, or a folder of them (img2dataset shards, a Hugging Face
+ * Images stored as tables (upscale and prepare read them): a Parquet file, or a folder of them (img2dataset shards, a Hugging Face
  * dataset's files), with a column of image bytes. What is a table, which files it has, which
  * column holds the images, and the shape of the upscaled table: the input's columns in their
  * order, the image column holding the upscaled bytes, and {@code width}, {@code height} (of the
  * output), {@code status} and {@code reason} (replacing input columns of these names: an
  * img2dataset shard's width, height and status describe its download).
  */
-final class ImageTables {
-  static final List<String> ADDED = List.of("width", "height", "status", "reason");
+public final class ImageTables {
+  /** Columns an upscaled table sets (replacing input columns of these names). */
+  public static final List<String> ADDED = List.of("width", "height", "status", "reason");
+  /**
+   * Image columns looked for in an input table, in this order: img2dataset names its column after
+   * the encoding ({@code jpg}, {@code png}, {@code webp}), Hugging Face datasets use {@code image}
+   * (a struct of {@code bytes} and {@code path}).
+   */
+  public static final List<String> IMAGE_COLUMNS = List.of("image", "jpg", "jpeg", "png", "webp",
+      "bmp", "tif", "tiff", "bytes");
 
   private ImageTables() {}
 
   /** A file of a table: its path and its path below the table's root (the output's name). */
-  record TableFile(String path, String relative) implements Serializable {}
+  public record TableFile(String path, String relative) implements Serializable {}
 
   /** True when {@code input} is a Parquet file or a folder whose files are all Parquet. */
-  static boolean isTable(Configuration conf, String input) throws IOException {
+  public static boolean isTable(Configuration conf, String input) throws IOException {
     if (input.chars().anyMatch(ch -> "*?[{".indexOf(ch) >= 0)) {
       return false;
     }
@@ -66,7 +74,7 @@ final class ImageTables {
   }
 
   /** The Parquet files of table {@code input}, by path below it. */
-  static List<TableFile> files(Configuration conf, String input) throws IOException {
+  public static List<TableFile> files(Configuration conf, String input) throws IOException {
     Path p = new Path(input);
     FileSystem fs = AtomicFiles.fileSystem(conf, p);
     FileStatus st = fs.getFileStatus(p);
@@ -98,7 +106,7 @@ final class ImageTables {
   }
 
   /** The schema of a Parquet file. */
-  static MessageType schema(Configuration conf, String path) throws IOException {
+  public static MessageType schema(Configuration conf, String path) throws IOException {
     try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(path),
         conf))) {
       return r.getFooter().getFileMetaData().getSchema();
@@ -109,13 +117,13 @@ final class ImageTables {
    * Where a table's images are: column {@code index} of the schema, binary or a struct whose
    * field {@code bytesField} is binary.
    */
-  record ImageColumn(String name, int index, int bytesField) implements Serializable {
-    boolean struct() {
+  public record ImageColumn(String name, int index, int bytesField) implements Serializable {
+    public boolean struct() {
       return bytesField >= 0;
     }
 
     /** The image bytes of a row, or null. */
-    byte[] bytes(Group row) {
+    public byte[] bytes(Group row) {
       if (row.getFieldRepetitionCount(index) == 0) {
         return null;
       }
@@ -134,8 +142,8 @@ final class ImageTables {
    *
    * @throws IllegalArgumentException naming the file, the column and the columns it has
    */
-  static ImageColumn imageColumn(MessageType schema, String wanted, String file) {
-    List<String> names = wanted != null ? List.of(wanted) : UpscaleJobConfig.IMAGE_COLUMNS;
+  public static ImageColumn imageColumn(MessageType schema, String wanted, String file) {
+    List<String> names = wanted != null ? List.of(wanted) : IMAGE_COLUMNS;
     for (String n : names) {
       if (!schema.containsField(n)) {
         continue;
@@ -165,7 +173,7 @@ final class ImageTables {
   }
 
   /** The key column's index, -1 for the row number. */
-  static int keyColumn(MessageType schema, String wanted, String file) {
+  public static int keyColumn(MessageType schema, String wanted, String file) {
     if (wanted != null && !schema.containsField(wanted)) {
       throw new IllegalArgumentException("table " + file + " has no column '" + wanted
           + "'; its columns: " + schema.getFields().stream().map(Type::getName).toList());
@@ -183,7 +191,7 @@ final class ImageTables {
   }
 
   /** A row's key: the key column's value as text, else its row number. */
-  static String key(Group row, int keyIndex, long rowNumber) {
+  public static String key(Group row, int keyIndex, long rowNumber) {
     return keyIndex < 0 || row.getFieldRepetitionCount(keyIndex) == 0 ? Long.toString(rowNumber)
         : row.getValueToString(keyIndex, 0);
   }
@@ -193,7 +201,7 @@ final class ImageTables {
    * (a failed row has none), {@link #ADDED} in place of input fields of those names, else at the
    * end.
    */
-  static MessageType outputSchema(MessageType in, ImageColumn image) {
+  public static MessageType outputSchema(MessageType in, ImageColumn image) {
     List<Type> fields = new ArrayList<>();
     for (int i = 0; i < in.getFieldCount(); i++) {
       Type t = in.getType(i);
@@ -239,7 +247,7 @@ final class ImageTables {
    * Copies the value(s) of field {@code i} of {@code from} to field {@code i} of {@code to}
    * (same type), nested groups included.
    */
-  static void copyField(Group from, Group to, int i) {
+  public static void copyField(Group from, Group to, int i) {
     Type t = from.getType().getType(i);
     for (int r = 0; r < from.getFieldRepetitionCount(i); r++) {
       if (!t.isPrimitive()) {
@@ -266,7 +274,7 @@ final class ImageTables {
    * The output row of {@code in}: every other field copied, the image replaced by {@code bytes}
    * (none when null), the added fields set.
    */
-  static void fill(Group in, Group out, ImageColumn image, byte[] bytes, long width, long height,
+  public static void fill(Group in, Group out, ImageColumn image, byte[] bytes, long width, long height,
       String status, String reason) {
     MessageType inSchema = (MessageType) in.getType();
     for (int i = 0; i < inSchema.getFieldCount(); i++) {
