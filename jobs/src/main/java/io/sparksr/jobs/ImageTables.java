@@ -105,6 +105,50 @@ public final class ImageTables {
     }
   }
 
+  /**
+   * Writes the images of table file {@code f} as files into {@code folder}, named
+   * {@code <key>.<ext>} (the extension from the bytes' signature: png, jpg, bmp, tif; '/' in a
+   * key becomes '_'), for jobs that read images as files (evaluate); returns how many. Rows
+   * without bytes are left out.
+   */
+  public static int extract(Configuration conf, TableFile f, String folder) throws IOException {
+    MessageType schema = schema(conf, f.path());
+    ImageColumn image = imageColumn(schema, null, f.path());
+    int key = keyColumn(schema, null, f.path());
+    int n = 0;
+    try (org.apache.parquet.hadoop.ParquetReader<Group> r = org.apache.parquet.hadoop
+        .ParquetReader.builder(new org.apache.parquet.hadoop.example.GroupReadSupport(),
+            new Path(f.path())).withConf(conf).build()) {
+      long row = 0;
+      for (Group g = r.read(); g != null; g = r.read()) {
+        String k = key(g, key, row++).replace('/', '_');
+        byte[] b = image.bytes(g);
+        if (b != null) {
+          io.sparksr.io.HadoopFiles.writeBytes(conf, folder + "/" + k + "." + extension(b), b);
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /** The file extension of image bytes by their signature; "bin" when unknown. */
+  static String extension(byte[] b) {
+    if (b.length >= 4 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
+      return "png";
+    }
+    if (b.length >= 2 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8) {
+      return "jpg";
+    }
+    if (b.length >= 2 && b[0] == 'B' && b[1] == 'M') {
+      return "bmp";
+    }
+    if (b.length >= 4 && (b[0] == 'I' && b[1] == 'I' || b[0] == 'M' && b[1] == 'M')) {
+      return "tif";
+    }
+    return "bin";
+  }
+
   /** The schema of a Parquet file. */
   public static MessageType schema(Configuration conf, String path) throws IOException {
     try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(path),

@@ -3,6 +3,7 @@ package io.sparksr.jobs.evaluate;
 import io.sparksr.io.HadoopConf;
 import io.sparksr.io.HadoopFiles;
 import io.sparksr.io.InputListing;
+import io.sparksr.jobs.ImageTables;
 import io.sparksr.jobs.ParquetAppend;
 import io.sparksr.jobs.RunIds;
 import io.sparksr.jobs.StageNames;
@@ -58,6 +59,8 @@ public final class EvaluateJob {
   public static final String REPORT_MD = "report.md";
   public static final String REPORT_HTML = "report.html";
   public static final String CHARTS = "charts";
+  /** Where the images of table data sets are written (one folder per data set). */
+  public static final String TABLES = "_tables";
 
   private EvaluateJob() {}
 
@@ -74,8 +77,21 @@ public final class EvaluateJob {
 
     // 1. the HR images of each data set, the published anchors
     List<DatasetImages> datasets = new ArrayList<>();
+    Broadcast<HadoopConf> tableConf = jsc.broadcast(new HadoopConf(hadoop));
     for (EvaluateJobConfig.Dataset d : cfg.datasets()) {
-      List<InputListing.Found> found = InputListing.list(hadoop, List.of(d.path())).images();
+      String path = d.path();
+      if (ImageTables.isTable(hadoop, path)) {
+        // a table's images become files under the output (hidden from readers), read as a folder
+        String folder = output + "/" + TABLES + "/" + d.name();
+        List<ImageTables.TableFile> files = ImageTables.files(hadoop, path);
+        int n = StageNames.run(jsc, "evaluate: images of table " + d.name(), () ->
+            jsc.parallelize(files, Math.max(1, files.size()))
+                .map(f -> ImageTables.extract(tableConf.value().get(), f, folder))
+                .reduce(Integer::sum));
+        LOG.info("evaluate: {} image(s) of table {} in {}", n, path, folder);
+        path = folder;
+      }
+      List<InputListing.Found> found = InputListing.list(hadoop, List.of(path)).images();
       DatasetImages ds = new DatasetImages(d.name(),
           found.stream().map(InputListing.Found::path).toList(),
           found.stream().map(InputListing.Found::relative).toList());

@@ -143,6 +143,44 @@ public class EvaluateJobTest extends SharedSpark {
     assertThat(again.present()).isEqualTo(4);
   }
 
+  /** A data set stored as a table of image bytes scores what the same images in a folder do. */
+  @Test
+  public void aTableDataSetScoresLikeItsFolder() throws Exception {
+    File in = tmp.newFolder("tab-images");
+    ImageStore store = new ImageStore(new Configuration());
+    Random rnd = new Random(11);
+    List<org.apache.spark.sql.Row> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      float[] d = new float[3 * 36 * 44];
+      for (int k = 0; k < d.length; k++) {
+        d[k] = (float) (0.5 + 0.4 * Math.sin(k * 0.05 + i) + 0.05 * rnd.nextFloat());
+      }
+      String name = "im" + i;
+      store.write(in + "/" + name + ".png", new ImageTensor(3, 36, 44, d),
+          PixelFormat.of("png", 3, 8));
+      rows.add(org.apache.spark.sql.RowFactory.create(name,
+          Files.readAllBytes(Path.of(in.toString(), name + ".png"))));
+    }
+    String table = tmp.getRoot() + "/tab-table";
+    spark().createDataFrame(rows, new org.apache.spark.sql.types.StructType()
+        .add("key", org.apache.spark.sql.types.DataTypes.StringType, false)
+        .add("png", org.apache.spark.sql.types.DataTypes.BinaryType, false))
+        .repartition(2).write().parquet(table);
+    EvaluateJobResult r = EvaluateJob.run(spark(), config(List.of(
+        new EvaluateJobConfig.Dataset("Folder", in.toString()),
+        new EvaluateJobConfig.Dataset("Table", table)), List.of(2), 16, false,
+        tmp.getRoot() + "/eval-tab"));
+    assertThat(r.failures()).isEmpty();
+    var folder = find(r.summaries(), "Folder", 2, "tile16").result();
+    var fromTable = find(r.summaries(), "Table", 2, "tile16").result();
+    assertThat(fromTable.images()).isEqualTo(3);
+    // the same images: the same scores (up to the order of summation)
+    assertThat(fromTable.psnr()).isCloseTo(folder.psnr(),
+        org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(fromTable.ssim()).isCloseTo(folder.ssim(),
+        org.assertj.core.api.Assertions.within(1e-12));
+  }
+
   /**
    * A data set stored as a tree: its images are found recursively and identified by their path
    * below the data set's folder, so the same file name in two folders gives two rows.
