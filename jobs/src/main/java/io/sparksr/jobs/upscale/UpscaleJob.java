@@ -39,23 +39,29 @@ import scala.Tuple2;
 /**
  * Upscales every input image; the job only wires, in the order of its steps:
  * <ol>
- *   <li>{@link ProbeImage}: input headers, read on executors (a large archive has many);</li>
- *   <li>{@link UpscalePlanner} (pure, on the driver): output names, skips, failures, tiles,
- *       cost-packed partitions;</li>
+ *   <li>{@link ListInputs} and {@link Scanned.Probing}: inputs listed and their headers read on
+ *       executors (an archive has millions), sorted by path into partitions;
+ *       {@link RunFacts}: what each partition must know of the whole, one aggregation;</li>
+ *   <li>{@link PlanPartition} (each partition of the listing, {@link UpscalePlanner}): output
+ *       names, skips, failures, tiles; small images packed whole into groups; the driver spreads
+ *       the images too large for one group (or plans a small run whole);</li>
  *   <li>{@link ConvertInput}: large inputs without random access become tiled TIFFs;</li>
  *   <li>{@link UpscalePartition}: each task runs the tile pipeline
  *       ({@link io.sparksr.pipeline.PartitionUpscaler}: read, batched inference, stitch and write
  *       the images it holds whole);</li>
  *   <li>{@link AssembleImage}: images split over partitions, after a shuffle by image;</li>
- *   <li>{@link Manifest}: one row per input.</li>
+ *   <li>{@link WriteManifest}: each task of the last stage writes its rows of the manifest; the
+ *       driver sums counts ({@link RunTotals}).</li>
  * </ol>
+ * Tables (Parquet files of image bytes) go through {@link UpscaleTableFile}, one task per file.
  * The tile is the unit of work; a bad image becomes a failed row of the manifest, never a dead
- * job or a black tile.
+ * job or a black tile. The driver holds no object per image.
  *
- * <p>Output folder: the images, {@code manifest.parquet/} (one file appended per run, one row
- * per input, {@link Manifest#SCHEMA}) and {@code _manifest.csv} (this run's rows). Hidden
- * {@code .<output>.<setting>.parts/} folders hold the compressed tiles of a tiled output until it
- * is assembled (a rerun reuses them), {@code .sparksr-work/} the converted inputs.
+ * <p>Output folder: the images, {@code manifest.parquet/} (parts written by the tasks, every
+ * run's kept, one row per input, {@link Manifest#SCHEMA}) and {@code _manifest.csv} (this run's
+ * rows). Hidden {@code .<output>.<setting>.parts/} folders hold the compressed tiles of a tiled
+ * output until it is assembled (a rerun reuses them), {@code .sparksr-work/} the converted
+ * inputs, {@code .sparksr-run-<run>} marks the run's start while it runs.
  */
 public final class UpscaleJob {
   private static final Logger LOG = LoggerFactory.getLogger(UpscaleJob.class);
