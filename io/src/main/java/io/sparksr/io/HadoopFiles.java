@@ -154,16 +154,9 @@ public final class HadoopFiles {
    * The entries of folder {@code dir} whose names {@code wanted} accepts, streaming (a folder of
    * millions of entries is never held, only what is wanted): files by name with their size, and
    * hidden folders (names starting with '.') by name. Empty when the folder does not exist.
-   */
-  public static Tree listFolder(Configuration conf, String dir,
-      java.util.function.Predicate<String> wanted) throws IOException {
-    return listFolder(conf, dir, wanted, Long.MAX_VALUE);
-  }
-
-  /**
-   * {@link #listFolder(Configuration, String, java.util.function.Predicate)} without the files
-   * modified at or after {@code writtenSince} (ms, the file system's clock): files the current
-   * run wrote are not "already there" when a lost partition is planned again.
+   * Files modified at or after {@code writtenSince} (ms, the file system's clock;
+   * {@code Long.MAX_VALUE}: none) are left out: files the current run wrote are not "already
+   * there" when a lost partition is planned again.
    */
   public static Tree listFolder(Configuration conf, String dir,
       java.util.function.Predicate<String> wanted, long writtenSince) throws IOException {
@@ -195,15 +188,10 @@ public final class HadoopFiles {
 
   /**
    * Which of {@code names} exist in folder {@code dir}, one stat each: files with their size,
-   * hidden folders (names starting with '.') by name; what {@link #listFolder} finds for them,
-   * without listing a folder that holds many other entries.
+   * hidden folders (names starting with '.') by name; what {@link #listFolder} finds for them
+   * (files modified since {@code writtenSince} left out too), without listing a folder that holds
+   * many other entries.
    */
-  public static Tree stat(Configuration conf, String dir, java.util.Collection<String> names)
-      throws IOException {
-    return stat(conf, dir, names, Long.MAX_VALUE);
-  }
-
-  /** {@link #stat(Configuration, String, java.util.Collection)} without files modified since. */
   public static Tree stat(Configuration conf, String dir, java.util.Collection<String> names,
       long writtenSince) throws IOException {
     Map<String, Long> files = new TreeMap<>();

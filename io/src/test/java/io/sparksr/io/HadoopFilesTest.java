@@ -33,8 +33,8 @@ class HadoopFilesTest {
     String d = dir.toUri().toString();
     Set<String> wanted = Set.of("old.png", "new.png", "missing.png", ".big.tif.abc.parts");
 
-    HadoopFiles.Tree listed = HadoopFiles.listFolder(conf, d, wanted::contains);
-    HadoopFiles.Tree statted = HadoopFiles.stat(conf, d, wanted);
+    HadoopFiles.Tree listed = HadoopFiles.listFolder(conf, d, wanted::contains, Long.MAX_VALUE);
+    HadoopFiles.Tree statted = HadoopFiles.stat(conf, d, wanted, Long.MAX_VALUE);
     for (HadoopFiles.Tree t : List.of(listed, statted)) {
       assertThat(t.files()).containsOnlyKeys("old.png", "new.png").containsEntry("old.png", 5L);
       assertThat(t.hiddenFolders()).containsExactly(".big.tif.abc.parts");
@@ -46,6 +46,6 @@ class HadoopFilesTest {
     }
     assertThat(HadoopFiles.modified(conf, dir.resolve("new.png").toUri().toString()))
         .isEqualTo(3_000_000L);
-    assertThat(HadoopFiles.listFolder(conf, d + "/nope", n -> true).files()).isEmpty();
+    assertThat(HadoopFiles.listFolder(conf, d + "/nope", n -> true, Long.MAX_VALUE).files()).isEmpty();
   }
 }

@@ -73,6 +73,33 @@ public final class ImageTables {
     return name.toLowerCase(Locale.ROOT).endsWith(".parquet");
   }
 
+  /**
+   * True when every input is a table, false when none is.
+   *
+   * @param job names the job in the error ("upscale", "prepare")
+   * @throws IllegalArgumentException when the inputs mix tables and images
+   */
+  public static boolean allTables(Configuration conf, List<String> inputs, String job)
+      throws IOException {
+    long tables = 0;
+    for (String in : inputs) {
+      tables += isTable(conf, in) ? 1 : 0;
+    }
+    if (tables > 0 && tables < inputs.size()) {
+      throw new IllegalArgumentException("the inputs mix tables (Parquet files) and images: "
+          + job + " them in separate runs");
+    }
+    return tables > 0;
+  }
+
+  /** Rows of a Parquet file, from its footer. */
+  public static long rows(Configuration conf, String path) throws IOException {
+    try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(path),
+        conf))) {
+      return r.getRecordCount();
+    }
+  }
+
   /** The Parquet files of table {@code input}, by path below it. */
   public static List<TableFile> files(Configuration conf, String input) throws IOException {
     Path p = new Path(input);

@@ -50,31 +50,20 @@ public final class PrepareJob {
       }
       HadoopFiles.deleteRecursively(hadoop, output);
     }
-    long tables = 0;
-    for (String in : cfg.inputs()) {
-      tables += ImageTables.isTable(hadoop, in) ? 1 : 0;
-    }
-    if (tables > 0 && tables < cfg.inputs().size()) {
-      throw new IllegalArgumentException("the inputs mix tables (Parquet files) and images: "
-          + "prepare them in separate runs");
-    }
+    boolean tables = ImageTables.allTables(hadoop, cfg.inputs(), "prepare");
     List<ImageTables.TableFile> tableFiles = new ArrayList<>();
     long tableRows = 0;
-    if (tables > 0) {
+    if (tables) {
       for (String in : cfg.inputs()) {
         for (ImageTables.TableFile f : ImageTables.files(hadoop, in)) {
           tableFiles.add(f);
-          try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop
-              .ParquetFileReader.open(org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
-                  new org.apache.hadoop.fs.Path(f.path()), hadoop))) {
-            tableRows += r.getRecordCount();
-          }
+          tableRows += ImageTables.rows(hadoop, f.path());
         }
       }
     }
-    List<String> inputs = tables > 0 ? List.of() : new ImageStore(hadoop).expand(cfg.inputs());
-    long images = tables > 0 ? tableRows : inputs.size();
-    LOG.info("prepare: {} source images{}", images, tables > 0 ? " in " + tableFiles.size()
+    List<String> inputs = tables ? List.of() : new ImageStore(hadoop).expand(cfg.inputs());
+    long images = tables ? tableRows : inputs.size();
+    LOG.info("prepare: {} source images{}", images, tables ? " in " + tableFiles.size()
         + " table file(s)" : "");
 
     Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));
@@ -83,7 +72,7 @@ public final class PrepareJob {
     DegradationSpec degradation = Degradations.load(cfg.degradation(), hadoop);
     LOG.info("prepare: LR patches by the '{}' degradation preset", degradation.name());
     PatchRows patches = new PatchRows(conf, cfg, degradation, stats);
-    JavaRDD<Row> rows = tables > 0
+    JavaRDD<Row> rows = tables
         ? jsc.parallelize(tableFiles, Math.max(1, tableFiles.size()))
             .flatMap(new TablePatchRows(conf, patches))
         : jsc.parallelize(inputs, slices).flatMap(patches);

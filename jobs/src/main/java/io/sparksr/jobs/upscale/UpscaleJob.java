@@ -95,15 +95,7 @@ public final class UpscaleJob {
     hadoop.setDouble(ImageStore.MAX_MEGAPIXELS_KEY, resolved.maxMegapixels());
     Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));
     String output = HadoopFiles.qualify(hadoop, resolved.output()).replaceAll("/+$", "");
-    long tables = 0;
-    for (String in : resolved.inputs()) {
-      tables += ImageTables.isTable(hadoop, in) ? 1 : 0;
-    }
-    if (tables > 0) {
-      if (tables < resolved.inputs().size()) {
-        throw new IllegalArgumentException("the inputs mix tables (Parquet files) and images: "
-            + "upscale them in separate runs");
-      }
+    if (ImageTables.allTables(hadoop, resolved.inputs(), "upscale")) {
       return runTables(jsc, resolved, op, runId, conf, hadoop, output, start);
     }
     List<Runnable> release = new ArrayList<>();
@@ -310,11 +302,7 @@ public final class UpscaleJob {
               + " would both be written to " + output + "/" + f.relative());
         }
         files.add(f);
-        try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop
-            .ParquetFileReader.open(org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
-                new org.apache.hadoop.fs.Path(f.path()), hadoop))) {
-          rows += r.getRecordCount();
-        }
+        rows += ImageTables.rows(hadoop, f.path());
       }
     }
     // tables hold many images: the largest tile

@@ -82,7 +82,6 @@ final class UpscaleTableFile implements Function2<Integer, java.util.Iterator<Ta
 
   @Override
   public java.util.Iterator<RunTotals> call(Integer part, java.util.Iterator<TableFile> files) {
-    RunTotals totals = RunTotals.NONE;
     List<ImageOutcome> rows = new ArrayList<>();
     while (files.hasNext()) {
       TableFile f = files.next();
@@ -99,7 +98,7 @@ final class UpscaleTableFile implements Function2<Integer, java.util.Iterator<Ta
     } catch (IOException e) {
       throw new UncheckedIOException("writing part " + part + " of the manifest", e);
     }
-    return List.of(totals.plus(RunTotals.of(rows))).iterator();
+    return List.of(RunTotals.of(rows)).iterator();
   }
 
   private List<ImageOutcome> upscale(TableFile f) throws IOException {
