@@ -21,8 +21,7 @@ import org.apache.hadoop.conf.Configuration;
 public final class Degradations {
   private static final String RESOURCES = "io/sparksr/jobs/degradations/";
   private static final Set<String> TOP = Set.of("name", "clean-prob", "first", "second-prob",
-      "second",
-      "final-modes", "final-jpeg-prob", "final-jpeg");
+      "second", "final-modes", "last", "variants");
   private static final Set<String> ORDER = Set.of("blur-prob", "kernels", "kernel-size", "sigma",
       "beta-general", "beta-plateau", "resize-up", "resize-down", "up", "down", "gaussian-prob",
       "poisson-prob", "noise-sigma", "poisson-scale", "gray-noise-prob", "jpeg-prob", "jpeg");
@@ -52,6 +51,10 @@ public final class Degradations {
     if (m == null) {
       throw new IllegalArgumentException(source + " is empty");
     }
+    if (m.containsKey("final-jpeg") || m.containsKey("final-jpeg-prob")) {
+      throw new IllegalArgumentException(source + ": 'final-jpeg' and 'final-jpeg-prob' are now"
+          + " 'jpeg' and 'jpeg-prob' of the order 'last' (applied at the LR size)");
+    }
     check(m, TOP, source);
     String name = (String) m.get("name");
     if (name == null || name.isBlank()) {
@@ -59,17 +62,17 @@ public final class Degradations {
     }
     if (m.size() == 1) {
       DegradationSpec clean = DegradationSpec.clean();
-      return new DegradationSpec(name, 1, clean.first(), 0, clean.second(), clean.finalModes(), 0,
-          clean.finalJpeg());
+      return new DegradationSpec(name, 1, clean.first(), 0, clean.second(), clean.finalModes(),
+          clean.last(), 1);
     }
     DegradationSpec.Order first = order((Map<String, Object>) m.get("first"), source, "first");
     DegradationSpec.Order second = m.get("second") == null ? DegradationSpec.Order.none()
         : order((Map<String, Object>) m.get("second"), source, "second");
     List<String> modes = m.get("final-modes") == null ? Resampler.MODES
         : strings(m.get("final-modes"));
+    DegradationSpec.Order last = order((Map<String, Object>) m.get("last"), source, "last");
     return new DegradationSpec(name, number(m, "clean-prob", 0), first,
-        number(m, "second-prob", 0), second, modes,
-        number(m, "final-jpeg-prob", 0), range(m, "final-jpeg", 95, source));
+        number(m, "second-prob", 0), second, modes, last, (int) number(m, "variants", 1));
   }
 
   private static DegradationSpec.Order order(Map<String, Object> o, String source, String key) {

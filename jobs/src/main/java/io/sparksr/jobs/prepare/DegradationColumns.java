@@ -11,9 +11,10 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Every component of {@link DegradationParams} as a column of the prepared data set, named from
  * the record itself (so the columns can never drift from the parameters): {@code deg_preset},
- * {@code deg_seed}, {@code deg_margin}, the two orders' stages as {@code deg1_<name>} and
- * {@code deg2_<name>} ({@code deg1_kernel}, {@code deg1_sigma_x}, ..., {@code deg2_jpeg}),
- * {@code deg_final_mode}, {@code deg_final_jpeg}; snake_case of the component names.
+ * {@code deg_seed}, {@code deg_margin}, the three orders' stages as {@code deg1_<name>},
+ * {@code deg2_<name>} and {@code deg3_<name>} (the last order, at the LR size: {@code deg1_kernel},
+ * {@code deg1_sigma_x}, ..., {@code deg3_jpeg}), {@code deg_final_mode}; snake_case of the
+ * component names.
  */
 final class DegradationColumns {
   private DegradationColumns() {}
@@ -23,7 +24,12 @@ final class DegradationColumns {
     StructType s = schema;
     for (RecordComponent c : DegradationParams.class.getRecordComponents()) {
       if (c.getType() == DegradationParams.Stage.class) {
-        String prefix = c.getName().equals("first") ? "deg1_" : "deg2_";
+        String prefix = switch (c.getName()) {
+          case "first" -> "deg1_";
+          case "second" -> "deg2_";
+          case "last" -> "deg3_";
+          default -> throw new IllegalStateException("no column prefix for " + c.getName());
+        };
         for (RecordComponent sc : DegradationParams.Stage.class.getRecordComponents()) {
           s = s.add(prefix + snake(sc.getName()), type(sc.getType()), false);
         }

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Loads the training split of a prepare dataset into memory, one pool per scale. Spark reads
- * and sorts the Parquet (a fixed order, so the seeded sampler gives the same batches every run);
+ * and sorts the Parquet (a fixed order, so the seeded sampler gives the same batches every run;
+ * a patch's LR versions by their variant number);
  * rows stream to the driver partition by partition.
  */
 final class TrainData {
@@ -23,10 +24,18 @@ final class TrainData {
   private TrainData() {}
 
   static List<BatchSampler.Pool> load(SparkSession spark, String dataset, List<Integer> scales) {
-    Dataset<Row> df = spark.read().parquet(dataset)
+    Dataset<Row> all = spark.read().parquet(dataset);
+    // a patch's LR versions (a degradation preset's variants) in their order; data sets prepared
+    // before variants existed have one version per patch and no such column
+    List<String> order = new ArrayList<>(List.of("scale", "image_id", "y", "x", "augment"));
+    if (java.util.Arrays.asList(all.columns()).contains("deg_variant")) {
+      order.add("deg_variant");
+    }
+    Dataset<Row> df = all
         .filter("split = 'train'")
-        .select("scale", "patch_size", "image_id", "y", "x", "augment", "lr", "hr")
-        .orderBy("scale", "image_id", "y", "x", "augment");
+        .orderBy(order.stream().map(org.apache.spark.sql.functions::col)
+            .toArray(org.apache.spark.sql.Column[]::new))
+        .select("scale", "patch_size", "image_id", "y", "x", "augment", "lr", "hr");
     Map<Integer, List<byte[]>> lr = new TreeMap<>();
     Map<Integer, List<byte[]>> hr = new TreeMap<>();
     Map<Integer, Integer> patch = new TreeMap<>();
@@ -43,7 +52,11 @@ final class TrainData {
             + " and " + p + " at scale " + s);
       }
       lr.computeIfAbsent(s, k -> new ArrayList<>()).add((byte[]) r.get(6));
-      hr.computeIfAbsent(s, k -> new ArrayList<>()).add((byte[]) r.get(7));
+      byte[] h = (byte[]) r.get(7);
+      List<byte[]> hrs = hr.computeIfAbsent(s, k -> new ArrayList<>());
+      // the LR versions of one patch share their HR: held once
+      byte[] prevHr = hrs.isEmpty() ? null : hrs.get(hrs.size() - 1);
+      hrs.add(prevHr != null && java.util.Arrays.equals(prevHr, h) ? prevHr : h);
     }
     List<BatchSampler.Pool> pools = new ArrayList<>();
     for (int s : scales) {

@@ -173,14 +173,21 @@ public class PrepareJobTest extends SharedSpark {
     PrepareJob.run(spark(), archive);
     List<Row> c = spark().read().parquet(clean.output()).orderBy("image_id", "scale", "y", "x")
         .collectAsList();
-    List<Row> a = spark().read().parquet(archive.output()).orderBy("image_id", "scale", "y", "x")
-        .collectAsList();
-    assertThat(a).hasSameSizeAs(c).isNotEmpty();
+    List<Row> a = spark().read().parquet(archive.output())
+        .orderBy("image_id", "scale", "y", "x", "deg_variant").collectAsList();
+    // each patch in as many LR versions as the preset has variants, numbered 0..n-1
+    int n = io.sparksr.jobs.Degradations.load("archive", new org.apache.hadoop.conf.Configuration())
+        .variants();
+    assertThat(c).isNotEmpty();
+    assertThat(a).hasSize(n * c.size());
+    for (int i = 0; i < a.size(); i++) {
+      assertThat(a.get(i).<Integer>getAs("deg_variant")).isEqualTo(i % n);
+    }
     int differ = 0;
     PatchSampler sampler = new PatchSampler(8, 6, 0, 0, new int[] {0});
     for (int i = 0; i < a.size(); i++) {
       Row ra = a.get(i);
-      Row rc = c.get(i);
+      Row rc = c.get(i / n);
       assertThat((byte[]) ra.getAs("hr")).isEqualTo((byte[]) rc.getAs("hr"));
       assertThat(rc.<String>getAs("deg_preset")).isEqualTo("clean");
       assertThat(ra.<String>getAs("deg_preset")).isEqualTo("archive");
@@ -190,8 +197,9 @@ public class PrepareJobTest extends SharedSpark {
       if (i % 7 == 0) {
         // remake the LR from the source and the row's parameter columns alone
         DegradationParams p = new DegradationParams(ra.getAs("deg_preset"), ra.getAs("deg_seed"),
+            ra.getAs("deg_variant"),
             ra.getAs("deg_margin"), stage(ra, "deg1_"), stage(ra, "deg2_"),
-            ra.getAs("deg_final_mode"), ra.getAs("deg_final_jpeg"));
+            ra.getAs("deg_final_mode"), stage(ra, "deg3_"));
         int scale = ra.getAs("scale");
         ImageTensor src = Resize.modcrop(store.read(ra.<String>getAs("source")).tensor().toRgb(),
             scale);
@@ -206,8 +214,8 @@ public class PrepareJobTest extends SharedSpark {
         clean.minStd(), clean.flips(), clean.rot90(), clean.valFraction(), clean.compression(),
         clean.rowGroupMb(), false, null, Map.of(), "archive");
     PrepareJob.run(spark(), again);
-    List<Row> b = spark().read().parquet(again.output()).orderBy("image_id", "scale", "y", "x")
-        .collectAsList();
+    List<Row> b = spark().read().parquet(again.output())
+        .orderBy("image_id", "scale", "y", "x", "deg_variant").collectAsList();
     for (int i = 0; i < a.size(); i++) {
       assertThat((byte[]) b.get(i).getAs("lr")).isEqualTo((byte[]) a.get(i).getAs("lr"));
     }

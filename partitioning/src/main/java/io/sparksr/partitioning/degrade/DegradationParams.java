@@ -9,16 +9,18 @@ import java.io.Serializable;
  *
  * @param preset      the preset's name ({@code clean}: MATLAB bicubic, nothing else)
  * @param seed        the seed the parameters were drawn from
+ * @param variant     which of the preset's LR versions of the patch this is (0-based)
  * @param margin      LR pixels of context around the patch that are degraded with it and then cut
  *                    off (so blur and resizing see real neighbours; its value mod 8 is the
  *                    patch's phase in the JPEG 8x8 grid)
  * @param first       the first order
  * @param second      the second order ({@link Stage#NONE} when not applied)
- * @param finalMode   the resize to exactly the LR size: bilinear, bicubic or area
- * @param finalJpeg   quality of the last JPEG; 0 = none
+ * @param finalMode   the resize to exactly the LR size: matlab, bilinear, bicubic or area
+ * @param last        the order at the LR size, after the final resize (never a resize; its JPEG
+ *                    is the one the file was last saved with)
  */
-public record DegradationParams(String preset, long seed, int margin, Stage first, Stage second,
-    String finalMode, int finalJpeg) implements Serializable {
+public record DegradationParams(String preset, long seed, int variant, int margin, Stage first, Stage second,
+    String finalMode, Stage last) implements Serializable {
 
   /**
    * One order of the chain.
@@ -46,11 +48,11 @@ public record DegradationParams(String preset, long seed, int margin, Stage firs
 
   /** The parameters of the clean preset: LR = MATLAB bicubic of the HR. */
   public static DegradationParams clean() {
-    return new DegradationParams("clean", 0, 0, Stage.NONE, Stage.NONE, "", 0);
+    return new DegradationParams("clean", 0, 0, 0, Stage.NONE, Stage.NONE, "", Stage.NONE);
   }
 
   public boolean isClean() {
     return first.equals(Stage.NONE) && second.equals(Stage.NONE) && finalMode.isEmpty()
-        && finalJpeg == 0;
+        && last.equals(Stage.NONE);
   }
 }

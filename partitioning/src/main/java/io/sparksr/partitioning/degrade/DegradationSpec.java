@@ -7,8 +7,12 @@ import java.util.Objects;
 /**
  * A degradation preset: the distributions each patch's parameters are drawn from
  * ({@link Degrader#draw}). A chain of up to two orders (Real-ESRGAN's "second-order"
- * degradation), each: blur, resize, noise, JPEG; then a final resize to exactly the LR size and,
- * optionally, a last JPEG. Probabilities are in [0, 1]; ranges are [min, max] drawn uniformly.
+ * degradation), each: blur, resize, noise, JPEG; then a final resize to exactly the LR size and a
+ * last order at that size (blur, noise, JPEG; no resize): what a camera or scanner adds at the
+ * resolution the archive holds, and the JPEG the file was last saved with. Noise drawn before the
+ * final resize is averaged down by it (by about the scale factor), so noise at the LR's own
+ * resolution can only come from the last order. Probabilities are in [0, 1]; ranges are
+ * [min, max] drawn uniformly.
  *
  * @param name         the preset's name (a Parquet column of every row it makes)
  * @param cleanProb    share of patches left clean (MATLAB bicubic LR): keeps what the model does
@@ -17,12 +21,14 @@ import java.util.Objects;
  * @param secondProb   probability of applying the second order
  * @param second       the second order
  * @param finalModes   the resize modes the final resize to the LR size is drawn from
- * @param finalJpegProb probability of a JPEG after the final resize
- * @param finalJpeg    its quality range
+ * @param last         the order applied at the LR size, after the final resize (its resize
+ *                     probabilities must be 0)
+ * @param variants     LR versions per HR patch, each with its own draw (1..64): more kinds of
+ *                     degradation per patch, where a fixed data set would otherwise repeat one
+ *                     draw every epoch
  */
 public record DegradationSpec(String name, double cleanProb, Order first, double secondProb,
-    Order second,
-    List<String> finalModes, double finalJpegProb, Range finalJpeg) implements Serializable {
+    Order second, List<String> finalModes, Order last, int variants) implements Serializable {
 
   /** [min, max], drawn uniformly. */
   public record Range(double min, double max) implements Serializable {
@@ -110,20 +116,25 @@ public record DegradationSpec(String name, double cleanProb, Order first, double
             + Resampler.MODES);
       }
     }
-    if (finalJpeg.min() < 1 || finalJpeg.max() > 100) {
-      throw new IllegalArgumentException("'final-jpeg' range " + finalJpeg + " must lie in 1..100");
+    Objects.requireNonNull(last, "last");
+    if (variants < 1 || variants > 64) {
+      throw new IllegalArgumentException("'variants' is " + variants + " but must be in 1..64");
+    }
+    if (last.resizeUp() > 0 || last.resizeDown() > 0) {
+      throw new IllegalArgumentException("'last' is applied at the LR size and cannot resize, but"
+          + " its 'resize-up' is " + last.resizeUp() + " and 'resize-down' " + last.resizeDown());
     }
   }
 
   /** MATLAB bicubic only, as the clean data set has always been made. */
   public static DegradationSpec clean() {
-    return new DegradationSpec("clean", 1, Order.none(), 0, Order.none(), List.of("matlab"), 0,
-        new Range(95, 95));
+    return new DegradationSpec("clean", 1, Order.none(), 0, Order.none(), List.of("matlab"),
+        Order.none(), 1);
   }
 
   /** Whether this preset degrades at all (else LR = MATLAB bicubic of the HR). */
   public boolean isClean() {
     return cleanProb == 1
-        || first.equals(Order.none()) && secondProb == 0 && finalJpegProb == 0;
+        || first.equals(Order.none()) && secondProb == 0 && last.equals(Order.none());
   }
 }

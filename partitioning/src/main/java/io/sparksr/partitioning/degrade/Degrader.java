@@ -9,8 +9,8 @@ import java.util.SplittableRandom;
  * The degradation chain that makes a training LR from an HR patch (Real-ESRGAN's "second-order"
  * model, on the CPU): per order, a blur ({@link Kernels}), a resize by a random factor
  * ({@link Resampler}), Gaussian or Poisson noise (colour or grey), a real JPEG round trip
- * ({@link Jpeg}); after the second order, a resize to exactly the LR size and an optional last
- * JPEG. Drawing ({@link #draw}) and applying ({@link #apply}) are separate and both
+ * ({@link Jpeg}); after the second order, a resize to exactly the LR size and a last order at that
+ * size (blur, noise, the JPEG the file was last saved with). Drawing ({@link #draw}) and applying ({@link #apply}) are separate and both
  * deterministic: the same seed gives the same parameters, the same parameters and HR the same LR,
  * bit for bit. The clean preset is MATLAB bicubic ({@link Resize#imresize}), exactly as before.
  */
@@ -21,24 +21,24 @@ public final class Degrader {
 
   private Degrader() {}
 
-  /** Parameters of one patch, drawn from {@code spec} with {@code seed}. */
-  public static DegradationParams draw(DegradationSpec spec, long seed) {
+  /** Parameters of one patch's LR version {@code variant}, drawn from {@code spec} with {@code seed}. */
+  public static DegradationParams draw(DegradationSpec spec, long seed, int variant) {
     if (spec.isClean()) {
       return DegradationParams.clean();
     }
     SplittableRandom rnd = new SplittableRandom(seed);
     if (rnd.nextDouble() < spec.cleanProb()) {
-      return new DegradationParams(spec.name(), seed, 0, DegradationParams.Stage.NONE,
-          DegradationParams.Stage.NONE, "", 0);
+      return new DegradationParams(spec.name(), seed, variant, 0, DegradationParams.Stage.NONE,
+          DegradationParams.Stage.NONE, "", DegradationParams.Stage.NONE);
     }
     int margin = MIN_MARGIN + rnd.nextInt(MAX_MARGIN - MIN_MARGIN + 1);
     DegradationParams.Stage first = stage(spec.first(), rnd);
     DegradationParams.Stage second = rnd.nextDouble() < spec.secondProb()
         ? stage(spec.second(), rnd) : DegradationParams.Stage.NONE;
     String finalMode = spec.finalModes().get(rnd.nextInt(spec.finalModes().size()));
-    int finalJpeg = rnd.nextDouble() < spec.finalJpegProb()
-        ? (int) Math.round(spec.finalJpeg().draw(rnd)) : 0;
-    return new DegradationParams(spec.name(), seed, margin, first, second, finalMode, finalJpeg);
+    DegradationParams.Stage last = stage(spec.last(), rnd);
+    return new DegradationParams(spec.name(), seed, variant, margin, first, second, finalMode,
+        last);
   }
 
   private static DegradationParams.Stage stage(DegradationSpec.Order o, SplittableRandom rnd) {
@@ -104,11 +104,9 @@ public final class Degrader {
     ImageTensor x = stage(hr, p.first());
     x = stage(x, p.second());
     x = Resampler.resize(x, lw, lh, p.finalMode());
-    x = clampQuantize(x);
-    if (p.finalJpeg() > 0) {
-      x = Jpeg.roundTrip(x, p.finalJpeg());
-    }
-    return x;
+    x = stage(clampQuantize(x), p.last());
+    // a JPEG decode is 8-bit already
+    return p.last().jpeg() > 0 ? x : clampQuantize(x);
   }
 
   private static ImageTensor stage(ImageTensor in, DegradationParams.Stage s) {

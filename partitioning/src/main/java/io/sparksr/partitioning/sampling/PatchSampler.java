@@ -79,9 +79,11 @@ public final class PatchSampler {
 
   /**
    * The same patches (positions, HR, flat-patch filter on the clean LR) with each LR made by
-   * {@code spec}'s chain instead: per patch, parameters drawn from a seed derived from
-   * {@code seed} and the patch's position ({@link Degrader#draw}), applied to the HR patch with a
-   * context margin on every side (mirrored beyond the image), then cut to the patch.
+   * {@code spec}'s chain instead: per patch and LR version ({@code spec.variants()}), parameters
+   * drawn from a seed derived from {@code seed}, the patch's position and the version
+   * ({@link Degrader#draw}), applied to the HR patch with a context margin on every side
+   * (mirrored beyond the image), then cut to the patch. Version 0 draws what a one-version preset
+   * draws.
    */
   public Sample sample(ImageTensor hr, int scale, long seed, DegradationSpec spec) {
     ImageTensor cropped = Resize.modcrop(hr, scale);
@@ -101,19 +103,28 @@ public final class PatchSampler {
         continue;
       }
       byte[] hpatch = crop(hrBytes, cropped.width(), c, pos[0] * scale, pos[1] * scale, hp);
-      DegradationParams params = DegradationParams.clean();
-      if (!spec.isClean()) {
-        params = Degrader.draw(spec, patchSeed(seed, pos[0], pos[1]));
-        if (!params.isClean()) {
-          lp = degraded(cropped, scale, pos[0], pos[1], params);
+      int versions = spec.isClean() ? 1 : spec.variants();
+      for (int v = 0; v < versions; v++) {
+        byte[] lv = lp;
+        DegradationParams params = DegradationParams.clean();
+        if (!spec.isClean()) {
+          params = Degrader.draw(spec, patchSeed(variantSeed(seed, v), pos[0], pos[1]), v);
+          if (!params.isClean()) {
+            lv = degraded(cropped, scale, pos[0], pos[1], params);
+          }
         }
-      }
-      for (int d : augment) {
-        pairs.add(new Pair(pos[0], pos[1], d, Dihedral.apply(lp, patchSize, c, d),
-            Dihedral.apply(hpatch, hp, c, d), std, params));
+        for (int d : augment) {
+          pairs.add(new Pair(pos[0], pos[1], d, Dihedral.apply(lv, patchSize, c, d),
+              Dihedral.apply(hpatch, hp, c, d), std, params));
+        }
       }
     }
     return new Sample(scale, lr.width(), lr.height(), pairs, dropped);
+  }
+
+  /** The (image, scale) seed of LR version {@code v}: the seed itself for version 0. */
+  static long variantSeed(long seed, int v) {
+    return seed ^ (0xD1B54A32D192ED03L * v);
   }
 
   /** A patch's degradation seed: the (image, scale) seed mixed with its LR position. */

@@ -23,8 +23,13 @@ class DegraderTest {
         new DegradationSpec.Range(1, 2), 0.3, 0.5, new DegradationSpec.Range(1, 1.4),
         new DegradationSpec.Range(0.5, 1), 0.5, 0.4, new DegradationSpec.Range(1, 10),
         new DegradationSpec.Range(0.05, 1), 0.4, 0.8, new DegradationSpec.Range(40, 95));
-    return new DegradationSpec("heavy", 0.1, o, 0.7, o, Resampler.MODES, 0.9,
+    DegradationSpec.Order last = new DegradationSpec.Order(0.3, List.of("iso"),
+        new DegradationSpec.Range(5, 7), new DegradationSpec.Range(0.2, 0.6),
+        new DegradationSpec.Range(1, 1), new DegradationSpec.Range(1, 1), 0, 0,
+        new DegradationSpec.Range(1, 1), new DegradationSpec.Range(1, 1), 0.5, 0.3,
+        new DegradationSpec.Range(1, 5), new DegradationSpec.Range(0.05, 0.3), 0.4, 0.9,
         new DegradationSpec.Range(40, 95));
+    return new DegradationSpec("heavy", 0.1, o, 0.7, o, Resampler.MODES, last, 2);
   }
 
   private static ImageTensor smooth(int c, int h, int w, long seed) {
@@ -43,14 +48,14 @@ class DegraderTest {
   void theSameSeedDrawsTheSameParametersAndTheSameLr() {
     ImageTensor hr = smooth(3, 96, 112, 1);
     for (long seed = 0; seed < 20; seed++) {
-      DegradationParams a = Degrader.draw(heavy(), seed);
-      assertThat(Degrader.draw(heavy(), seed)).isEqualTo(a);
+      DegradationParams a = Degrader.draw(heavy(), seed, 0);
+      assertThat(Degrader.draw(heavy(), seed, 0)).isEqualTo(a);
       ImageTensor lr = Degrader.apply(hr, 2, a);
       assertThat(lr.width()).isEqualTo(56);
       assertThat(lr.height()).isEqualTo(48);
       assertThat(Degrader.apply(hr, 2, a)).isEqualTo(lr);
     }
-    assertThat(Degrader.draw(heavy(), 1)).isNotEqualTo(Degrader.draw(heavy(), 2));
+    assertThat(Degrader.draw(heavy(), 1, 0)).isNotEqualTo(Degrader.draw(heavy(), 2, 0));
   }
 
   @Test
@@ -88,6 +93,37 @@ class DegraderTest {
       assertThat(s.pairs().get(0).lr()).isNotEqualTo(clean.pairs().get(0).lr());
       assertThat(s.pairs().get(0).hr()).isEqualTo(clean.pairs().get(0).hr());
     }
+  }
+
+  /**
+   * A preset with n variants gives n LR versions of each patch, in order, with the same HR and
+   * their own draws; version 0 is what the one-version preset gives.
+   */
+  @Test
+  void variantsAreFurtherDrawsOfTheSamePatch() {
+    ImageTensor hr = smooth(3, 96, 96, 5);
+    PatchSampler sampler = new PatchSampler(16, 16, 0, 0, Dihedral.transforms(false, false));
+    DegradationSpec two = heavy();
+    DegradationSpec one = new DegradationSpec(two.name(), two.cleanProb(), two.first(),
+        two.secondProb(), two.second(), two.finalModes(), two.last(), 1);
+    PatchSampler.Sample a = sampler.sample(hr, 2, 9, one);
+    PatchSampler.Sample b = sampler.sample(hr, 2, 9, two);
+    assertThat(b.pairs()).hasSize(2 * a.pairs().size());
+    int differ = 0;
+    for (int i = 0; i < a.pairs().size(); i++) {
+      PatchSampler.Pair v0 = b.pairs().get(2 * i);
+      PatchSampler.Pair v1 = b.pairs().get(2 * i + 1);
+      assertThat(v0.lr()).isEqualTo(a.pairs().get(i).lr());
+      assertThat(v0.degradation()).isEqualTo(a.pairs().get(i).degradation());
+      assertThat(v0.degradation().variant()).isZero();
+      assertThat(v1.degradation().variant()).isEqualTo(1);
+      assertThat(v1.hr()).isEqualTo(v0.hr());
+      assertThat(v1.degradation().seed()).isNotEqualTo(v0.degradation().seed());
+      if (!java.util.Arrays.equals(v1.lr(), v0.lr())) {
+        differ++;
+      }
+    }
+    assertThat(differ).isGreaterThan(a.pairs().size() / 2);
   }
 
   @Test
@@ -198,6 +234,35 @@ class DegraderTest {
             .isCloseTo(ref.data()[i], within(1e-5));
       }
     }
+  }
+
+  /**
+   * Noise of the last order is at the LR size: on a flat grey HR its standard deviation on the LR
+   * is the drawn sigma (plus 8-bit rounding, variance 1/12 level^2); the same sigma drawn in the
+   * first order (on the HR) is averaged down by the x4 resize to a small fraction of it.
+   */
+  @Test
+  void theLastOrdersNoiseIsAtTheLrSize() {
+    ImageTensor hr = ImageTensor.zeros(3, 400, 400);
+    java.util.Arrays.fill(hr.data(), 0.5f);
+    DegradationParams.Stage noise = new DegradationParams.Stage("", 0, 0, 0, 0, 0, "", 1,
+        "gaussian", 4, false, 7, 0);
+    DegradationParams.Stage none = DegradationParams.Stage.NONE;
+    ImageTensor last = Degrader.apply(hr, 4,
+        new DegradationParams("t", 1, 0, 8, none, none, "matlab", noise));
+    ImageTensor first = Degrader.apply(hr, 4,
+        new DegradationParams("t", 1, 0, 8, noise, none, "matlab", none));
+    double expected = Math.sqrt(16 + 1.0 / 12);
+    assertThat(levelsStd(last)).isCloseTo(expected, within(0.15));
+    assertThat(levelsStd(first)).isLessThan(expected / 2.5);
+  }
+
+  private static double levelsStd(ImageTensor t) {
+    double sq = 0;
+    for (float v : t.data()) {
+      sq += (v * 255.0 - 127.5) * (v * 255.0 - 127.5);
+    }
+    return Math.sqrt(sq / t.data().length);
   }
 
   @Test
