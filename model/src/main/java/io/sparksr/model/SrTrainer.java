@@ -113,6 +113,16 @@ public final class SrTrainer {
    */
   public static SrTrainer fineTune(ModelBundle bundle, String source, TrainOptions options)
       throws IOException {
+    return fineTune(bundle, source, null, options);
+  }
+
+  /**
+   * {@link #fineTune(ModelBundle, String, TrainOptions)} into {@code target}, a wider version of
+   * the bundle's architecture ({@link Architecture#widen}: the same function at step 0, more
+   * channels to learn with); null or the bundle's own configuration: the bundle's architecture.
+   */
+  public static SrTrainer fineTune(ModelBundle bundle, String source, Architecture target,
+      TrainOptions options) throws IOException {
     NativeBackend.configure();
     options.validate();
     Architecture arch = bundle.architecture();
@@ -135,6 +145,12 @@ public final class SrTrainer {
           init.put(v.name(), v.getArr());
         }
       }
+    }
+    if (target != null && !target.config().equals(arch.config())) {
+      init = target.widen(arch, init, options.seed());
+      LOG.info("widened the {} weights of {} ({} parameters) to {} ({} parameters)", arch.name(),
+          source, arch.parameterCount(), target.config(), target.parameterCount());
+      arch = target;
     }
     SameDiff sd = lossGraph(arch, options);
     Map<String, INDArray> ema = options.emaDecay() > 0 ? new LinkedHashMap<>() : null;

@@ -276,6 +276,21 @@ class IgConvPlksrTest {
     assertThat(Architectures.fromSpec(Architectures.toSpec(a)).config()).isEqualTo(a.config());
   }
 
+  /** conf/model/c48.yaml is the default with 48 channels: a widening of it (Architecture#widen). */
+  @Test
+  void c48YamlIsTheDefaultWithMoreChannels() throws Exception {
+    Path yaml = Path.of(System.getProperty("sparksr.repo.root", "..")).resolve(
+        "conf/model/c48.yaml");
+    Architecture a;
+    try (InputStream in = Files.newInputStream(yaml)) {
+      a = Architectures.fromYaml(in, yaml.toString());
+    }
+    IgConvPlksrConfig d = IgConvPlksrConfig.defaults();
+    assertThat(a.config()).isEqualTo(new IgConvPlksrConfig(48, d.blocks(), d.kernelSize(),
+        d.splitRatio(), d.attention(), d.fourierFeatures(), d.mlpDim(), d.mlpLayers(), d.scales(),
+        d.skip(), d.ensemble()));
+  }
+
   @Test
   void badSpecsAreClearErrors() {
     assertThatThrownBy(() -> yaml("arch: igconv-plksr\nchannels: 32\ncolour: red\n"))

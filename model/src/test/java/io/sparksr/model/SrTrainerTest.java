@@ -179,6 +179,64 @@ class SrTrainerTest {
     assertThat(tuned.iteration()).isEqualTo(before + 1);
   }
 
+  /**
+   * Widening (C = 8 -> 12, large-kernel channels 2 -> 3): the wider model predicts what the bundle's
+   * model predicts at every scale (same function, by construction), its new channels get gradients
+   * and move in training, and anything but a widening is refused with the difference named.
+   */
+  @Test
+  void aWiderModelStartsAsTheBundlesFunctionAndLearnsWithItsNewChannels() throws Exception {
+    SrTrainer base = SrTrainer.create(TestModels.tiny(), TrainOptions.defaults(20));
+    base.fit(java.util.List.of(TestModels.noiseBatch(2, 2, 8, 1), TestModels.noiseBatch(3, 2, 8,
+        2), TestModels.noiseBatch(4, 2, 8, 3)).iterator());
+    ModelBundle bundle = ModelBundle.parse(base.toBundle(Provenance.none(), true).toBytes(), "b");
+    io.sparksr.model.arch.IgConvPlksrConfig t = TestModels.tinyConfig(false);
+    io.sparksr.model.arch.IgConvPlksr wide = new io.sparksr.model.arch.IgConvPlksr(
+        new io.sparksr.model.arch.IgConvPlksrConfig(12, t.blocks(), t.kernelSize(),
+            t.splitRatio(), t.attention(), t.fourierFeatures(), t.mlpDim(), t.mlpLayers(),
+            t.scales(), t.skip(), t.ensemble()));
+    assertThat(wide.config().splitChannels()).isGreaterThan(t.splitChannels());
+    SrTrainer same = SrTrainer.fineTune(bundle, "b", TrainOptions.defaults(50));
+    SrTrainer widened = SrTrainer.fineTune(bundle, "b", wide, TrainOptions.defaults(50));
+    assertThat(widened.architecture().parameterCount())
+        .isGreaterThan(same.architecture().parameterCount());
+    for (int s : List.of(2, 3, 4)) {
+      TrainBatch b = TestModels.noiseBatch(s, 2, 10, 40 + s);
+      INDArray want = same.predict(b);
+      assertThat(want.amaxNumber().doubleValue()).isGreaterThan(0.1);
+      assertThat(widened.predict(b).sub(want).amaxNumber().doubleValue()).as("x%d", s)
+          .isLessThan(1e-5);
+    }
+    // the new channels learn: gradients reach the K_r weights of the new feature channels (rows
+    // of channels 8..11 of gen.amp) and the projections that write those channels
+    Map<String, INDArray> g = widened.gradients(TestModels.noiseBatch(2, 2, 10, 7));
+    INDArray proj = g.get("enc.b0.proj.w");
+    assertThat(proj.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+        org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+        org.nd4j.linalg.indexing.NDArrayIndex.interval(8, 12)).norm2Number().doubleValue())
+        .isGreaterThan(0);
+    widened.fit(java.util.List.of(TestModels.noiseBatch(2, 2, 10, 8),
+        TestModels.noiseBatch(3, 2, 10, 9)).iterator());
+    INDArray head = widened.instantiate().get("enc.head.w");
+    assertThat(head.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+        org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+        org.nd4j.linalg.indexing.NDArrayIndex.interval(8, 12)).amaxNumber().doubleValue())
+        .as("the new channels' head weights moved off zero").isGreaterThan(0);
+    // not a widening: fewer channels, or another key changed
+    io.sparksr.model.arch.IgConvPlksr narrower = new io.sparksr.model.arch.IgConvPlksr(
+        new io.sparksr.model.arch.IgConvPlksrConfig(4, t.blocks(), t.kernelSize(), 0.5,
+            t.attention(), t.fourierFeatures(), t.mlpDim(), t.mlpLayers(), t.scales(), t.skip(),
+            t.ensemble()));
+    assertThatThrownBy(() -> SrTrainer.fineTune(bundle, "b", narrower, TrainOptions.defaults(5)))
+        .hasMessageContaining("can only be widened");
+    io.sparksr.model.arch.IgConvPlksr deeper = new io.sparksr.model.arch.IgConvPlksr(
+        new io.sparksr.model.arch.IgConvPlksrConfig(12, t.blocks() + 1, t.kernelSize(),
+            t.splitRatio(), t.attention(), t.fourierFeatures(), t.mlpDim(), t.mlpLayers(),
+            t.scales(), t.skip(), t.ensemble()));
+    assertThatThrownBy(() -> SrTrainer.fineTune(bundle, "b", deeper, TrainOptions.defaults(5)))
+        .hasMessageContaining("can only be widened").hasMessageContaining("blocks=2");
+  }
+
   @Test
   void truncatedOrForeignFilesAreClearErrors() throws Exception {
     SrTrainer t = SrTrainer.create(TestModels.tiny(), TrainOptions.defaults(10));

@@ -26,12 +26,14 @@ public final class TrainCommand implements Callable<Integer> {
   String output;
 
   @Option(names = "--model-config", paramLabel = "<model.yaml>",
-      description = "Architecture YAML (default: conf/model/default.yaml's built-in values).")
+      description = "Architecture YAML (default: conf/model/default.yaml's built-in values). "
+          + "With --init: a wider model (more channels) started from the init bundle's weights, "
+          + "computing what it computes at step 0.")
   String modelConfig;
 
   @Option(names = "--init", paramLabel = "<bundle>",
-      description = "Start a new run from this bundle's weights ('default' or a bundle path: "
-          + "fine-tuning, fresh optimiser state and schedule); ignored with --resume.")
+      description = "Start a new run from this bundle's weights ('default', 'archive' or a "
+          + "bundle path: fine-tuning, fresh optimiser state and schedule); ignored with --resume.")
   String init;
 
   @Option(names = "--resume", description = "Continue from --output on the same trajectory.")

@@ -141,22 +141,21 @@ public final class TrainJob {
     TrainOptions options = new TrainOptions(cfg.seed(), cfg.lr(), cfg.minLr(),
         (int) Math.max(1, cfg.warmupSteps()), (int) cfg.totalSteps(), 0.9, 0.99, 1e-8,
         cfg.emaDecay(), cfg.fftL1Weight());
-    if (cfg.init() != null && !cfg.init().isBlank()) {
-      if (cfg.modelConfig() != null) {
-        throw new IllegalArgumentException("'init' and 'model-config' are both set: a fine-tuned "
-            + "model keeps the architecture of its 'init' bundle (" + cfg.init() + ")");
-      }
-      return SrTrainer.fineTune(ModelRegistry.bundle(cfg.init(), conf), cfg.init(), options);
-    }
     Architecture arch;
     if (cfg.modelConfig() == null) {
-      arch = Architectures.create(Architectures.defaultName(), null);
+      arch = null;
     } else {
       try (InputStream in = Files.newInputStream(Path.of(cfg.modelConfig()))) {
         arch = Architectures.fromYaml(in, cfg.modelConfig());
       }
     }
-    return SrTrainer.create(arch, options);
+    if (cfg.init() != null && !cfg.init().isBlank()) {
+      // with a model config too: the init bundle's model widened to it (same output at step 0)
+      return SrTrainer.fineTune(ModelRegistry.bundle(cfg.init(), conf), cfg.init(), arch,
+          options);
+    }
+    return SrTrainer.create(arch != null ? arch
+        : Architectures.create(Architectures.defaultName(), null), options);
   }
 
   private static Map<Integer, Double> validate(SrTrainer trainer, Validation val,

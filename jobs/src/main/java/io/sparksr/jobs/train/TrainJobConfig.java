@@ -38,7 +38,9 @@ import java.util.Map;
  * @param sparkConf         extra Spark settings
  * @param init              a new run starts from this bundle's weights ({@code default} or a
  *                          bundle path: fine-tuning) instead of a random initialisation; its
- *                          architecture is used, fresh Adam state and schedule; null = random.
+ *                          architecture is used (or, with {@code modelConfig}, that wider
+ *                          architecture, widened from the bundle's: the same function at step
+ *                          0), fresh Adam state and schedule; null = random.
  *                          Ignored by {@code resume}, which continues the output's own state
  */
 public record TrainJobConfig(String data, String output, String modelConfig, boolean resume,

@@ -85,6 +85,20 @@ public interface Architecture {
   /** A fresh training graph with parameters initialised deterministically from {@code seed}. */
   SameDiff trainingGraph(long seed);
 
+  /**
+   * Training parameters of this architecture that compute exactly the function {@code from}
+   * computes with {@code params} (its training parameters), where this architecture is a wider
+   * version of {@code from}: the start of a larger model fine-tuned from a smaller one. New
+   * parameters are initialised from {@code seed} where their effect starts at zero.
+   *
+   * @throws IllegalArgumentException naming what differs, when this architecture is not a
+   *     widening of {@code from} (the default: no architecture can be widened)
+   */
+  default Map<String, INDArray> widen(Architecture from, Map<String, INDArray> params, long seed) {
+    throw new IllegalArgumentException("a " + name() + " model cannot be started from the weights"
+        + " of a " + from.name() + " model of another configuration");
+  }
+
   /** Names of the scale-dependent placeholders, in the order of {@link #scaleInputs(int)}. */
   List<String> scaleInputNames();
 

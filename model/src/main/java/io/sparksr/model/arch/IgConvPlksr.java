@@ -283,6 +283,95 @@ public final class IgConvPlksr implements Architecture {
     return Nd4j.create(v, shape, 'c');
   }
 
+  /**
+   * The parameters of this (wider) model that compute what {@code from} computes with
+   * {@code params}: every configuration key equal but {@code channels} (C -> C' >= C) and
+   * {@code split-ratio} (c1 -> c1' >= c1). Old channels keep their indices; new feature channels
+   * start at zero (the head and every block's 1x1 projection write nothing to them), so nothing
+   * they feed (the blocks' first convs, the generated K_r) changes the output; every weight from a
+   * new channel into an old one is zero, and the large-kernel conv passes channels [c1, c1')
+   * through unchanged (a centred delta), as the narrower model's split did. Weights into new
+   * channels are drawn as a fresh model's are ({@code seed}), so the new channels start to learn
+   * from the first step (the new feature channels through the K_r weights the generator makes for
+   * them). Tested: the widened model's output equals the original's.
+   */
+  @Override
+  public Map<String, INDArray> widen(Architecture from, Map<String, INDArray> params, long seed) {
+    if (!(from instanceof IgConvPlksr narrow)) {
+      return Architecture.super.widen(from, params, seed);
+    }
+    IgConvPlksrConfig a = narrow.cfg;
+    IgConvPlksrConfig same = new IgConvPlksrConfig(cfg.channels(), a.blocks(), a.kernelSize(),
+        cfg.splitRatio(), a.attention(), a.fourierFeatures(), a.mlpDim(), a.mlpLayers(),
+        a.scales(), a.skip(), a.ensemble());
+    if (!same.equals(cfg)) {
+      throw new IllegalArgumentException("a model can only be widened (more 'channels', the same "
+          + "other keys): " + a + " -> " + cfg);
+    }
+    int c = a.channels();
+    int cw = cfg.channels();
+    int c1 = a.splitChannels();
+    int c1w = cfg.splitChannels();
+    if (cw < c || c1w < c1) {
+      throw new IllegalArgumentException("a model can only be widened: 'channels' " + c + " -> "
+          + cw + ", large-kernel channels " + c1 + " -> " + c1w);
+    }
+    Map<String, INDArray> out = new LinkedHashMap<>();
+    for (Map.Entry<String, long[]> e : paramShapes().entrySet()) {
+      String name = e.getKey();
+      long[] shape = e.getValue();
+      INDArray old = params.get(name);
+      if (old == null) {
+        throw new IllegalArgumentException("the weights to widen have no '" + name + "'");
+      }
+      INDArray w;
+      if (name.startsWith("gen.mlp")) {
+        w = old.dup();
+      } else if (name.startsWith("gen.")) {
+        // rows (tap, channel, feature): old channels keep theirs, new ones are drawn afresh
+        int ff = cfg.fourierFeatures();
+        w = initial(name, shape, seed).reshape('c', 9, cw, ff, shape[1]).dup('c');
+        w.get(NDArrayIndex.all(), NDArrayIndex.interval(0, c), NDArrayIndex.all(),
+            NDArrayIndex.all()).assign(old.reshape('c', 9, c, ff, shape[1]));
+        w = w.reshape('c', shape).dup('c');
+      } else if (name.endsWith(".b")) {
+        w = Nd4j.zeros(DataType.FLOAT, shape);
+        w.get(NDArrayIndex.interval(0, old.length())).assign(old);
+      } else if (name.endsWith("plk.w")) {
+        w = Nd4j.zeros(DataType.FLOAT, shape);
+        put(w, old);
+        int mid = cfg.kernelSize() / 2;
+        for (int i = c1; i < c1w; i++) {
+          w.putScalar(new long[] {mid, mid, i, i}, 1f);
+        }
+      } else if (name.equals("enc.head.w") || name.endsWith("proj.w")) {
+        // what writes the residual stream: nothing into the new channels
+        w = Nd4j.zeros(DataType.FLOAT, shape);
+        put(w, old);
+      } else {
+        // mix1, mix2, att: new outputs drawn afresh, nothing from new inputs into old outputs
+        w = initial(name, shape, seed);
+        long inOld = old.size(2);
+        long outOld = old.size(3);
+        w.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(inOld, shape[2]),
+            NDArrayIndex.interval(0, outOld)).assign(0);
+        put(w, old);
+      }
+      out.put(name, w);
+    }
+    return out;
+  }
+
+  /** {@code old} into the leading corner of {@code w} (every axis from 0). */
+  private static void put(INDArray w, INDArray old) {
+    org.nd4j.linalg.indexing.INDArrayIndex[] at =
+        new org.nd4j.linalg.indexing.INDArrayIndex[old.rank()];
+    for (int i = 0; i < at.length; i++) {
+      at[i] = NDArrayIndex.interval(0, old.size(i));
+    }
+    w.get(at).assign(old);
+  }
+
   // ---------------------------------------------------------------- graphs
 
   @Override
