@@ -21,14 +21,12 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.util.CollectionAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One source image to its patch rows (all scales). The unit of work is an image; per-image
- * counts go to an accumulator keyed by path (deduplicated on the driver, so task retries do not
- * double count).
+ * One source image to its patch rows (all scales). The unit of work is an image; its counts are
+ * summed into a {@link PrepareTotals} accumulator.
  */
 final class PatchRows implements FlatMapFunction<String, Row> {
   private static final Logger LOG = LoggerFactory.getLogger(PatchRows.class);
@@ -58,10 +56,10 @@ final class PatchRows implements FlatMapFunction<String, Row> {
   private final Broadcast<HadoopConf> conf;
   private final PrepareJobConfig cfg;
   private final DegradationSpec degradation;
-  private final CollectionAccumulator<ImageStats> stats;
+  private final PrepareTotals stats;
 
   PatchRows(Broadcast<HadoopConf> conf, PrepareJobConfig cfg, DegradationSpec degradation,
-      CollectionAccumulator<ImageStats> stats) {
+      PrepareTotals stats) {
     this.conf = conf;
     this.cfg = cfg;
     this.degradation = degradation;

@@ -118,7 +118,7 @@ public final class PrepareCommand implements Callable<Integer> {
     try (SparkSession spark = SparkSessions.create("sparksr prepare", cfg.master(), cfg.sparkConf())) {
       PrepareJobResult r = PrepareJob.run(spark, cfg);
       spec.commandLine().getOut().println(r.summary());
-      return r.failedImages().isEmpty() ? 0 : 1;
+      return r.failed() == 0 ? 0 : 1;
     }
   }
 }

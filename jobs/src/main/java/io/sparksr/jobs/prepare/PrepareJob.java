@@ -4,18 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sparksr.io.HadoopConf;
 import io.sparksr.io.HadoopFiles;
-import io.sparksr.io.ImageStore;
+import io.sparksr.io.InputListing.Found;
 import io.sparksr.jobs.Degradations;
 import io.sparksr.jobs.ImageTables;
+import io.sparksr.jobs.ListInputs;
 import io.sparksr.jobs.StageNames;
-import io.sparksr.jobs.prepare.PatchRows.ImageStats;
 import io.sparksr.partitioning.degrade.DegradationSpec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -23,7 +22,6 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.util.CollectionAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,31 +49,45 @@ public final class PrepareJob {
       HadoopFiles.deleteRecursively(hadoop, output);
     }
     boolean tables = ImageTables.allTables(hadoop, cfg.inputs(), "prepare");
-    List<ImageTables.TableFile> tableFiles = new ArrayList<>();
-    long tableRows = 0;
+    Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));
+    PrepareTotals stats = new PrepareTotals();
+    jsc.sc().register(stats, "prepare-images");
+    DegradationSpec degradation = Degradations.load(cfg.degradation(), hadoop);
+    LOG.info("prepare: LR patches by the '{}' degradation preset", degradation.name());
+    PatchRows patches = new PatchRows(conf, cfg, degradation, stats);
+    JavaRDD<Row> rows;
+    long images;
+    ListInputs.Listed listed = null;
+    List<PrepareJobResult.Failure> ignoredFiles = new ArrayList<>();
     if (tables) {
+      List<ImageTables.TableFile> tableFiles = new ArrayList<>();
+      long tableRows = 0;
       for (String in : cfg.inputs()) {
         for (ImageTables.TableFile f : ImageTables.files(hadoop, in)) {
           tableFiles.add(f);
           tableRows += ImageTables.rows(hadoop, f.path());
         }
       }
+      images = tableRows;
+      LOG.info("prepare: {} source images in {} table file(s)", images, tableFiles.size());
+      rows = jsc.parallelize(tableFiles, Math.max(1, tableFiles.size()))
+          .flatMap(new TablePatchRows(conf, patches));
+    } else {
+      // listed on the executors (ListInputs), as upscale lists: the driver holds no entry per file
+      listed = ListInputs.list(jsc, conf, hadoop, cfg.inputs(), "prepare");
+      images = listed.images();
+      LOG.info("prepare: {} source images, {} other files ignored", images, listed.ignored());
+      if (listed.ignored() > 0) {
+        for (Found f : listed.files().filter(Found::ignored).take(PrepareJobResult.IGNORED_SHOWN)) {
+          ignoredFiles.add(new PrepareJobResult.Failure(f.path(), f.reason()));
+        }
+      }
+      // an image is many times the work of listing it: spread them over more, smaller tasks
+      int slices = (int) Math.max(1, Math.min(images,
+          Math.max(jsc.defaultParallelism() * 4L, images / 200)));
+      rows = listed.files().filter(f -> !f.ignored()).map(Found::path).repartition(slices)
+          .flatMap(patches);
     }
-    List<String> inputs = tables ? List.of() : new ImageStore(hadoop).expand(cfg.inputs());
-    long images = tables ? tableRows : inputs.size();
-    LOG.info("prepare: {} source images{}", images, tables ? " in " + tableFiles.size()
-        + " table file(s)" : "");
-
-    Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));
-    CollectionAccumulator<ImageStats> stats = jsc.sc().collectionAccumulator("prepare-images");
-    int slices = Math.max(1, Math.min(inputs.size(), jsc.defaultParallelism() * 4));
-    DegradationSpec degradation = Degradations.load(cfg.degradation(), hadoop);
-    LOG.info("prepare: LR patches by the '{}' degradation preset", degradation.name());
-    PatchRows patches = new PatchRows(conf, cfg, degradation, stats);
-    JavaRDD<Row> rows = tables
-        ? jsc.parallelize(tableFiles, Math.max(1, tableFiles.size()))
-            .flatMap(new TablePatchRows(conf, patches))
-        : jsc.parallelize(inputs, slices).flatMap(patches);
     StageNames.run(jsc, "prepare: patches of " + images + " image(s) to " + output, () -> {
       spark.createDataFrame(rows, PatchRows.SCHEMA)
           .write()
@@ -86,30 +98,19 @@ public final class PrepareJob {
           .parquet(output);
       return null;
     });
-
-    // per-image stats, deduplicated by path (a retried task reports its images again)
-    Map<String, ImageStats> byPath = new TreeMap<>();
-    for (ImageStats s : stats.value()) {
-      byPath.put(s.path(), s);
+    if (listed != null) {
+      listed.release();
     }
-    Map<Integer, Map<String, Long>> rowCounts = new TreeMap<>();
-    Map<Integer, Long> dropped = new TreeMap<>();
+    PrepareTotals.Sums sums = stats.value();
     List<PrepareJobResult.Failure> failed = new ArrayList<>();
-    for (ImageStats s : byPath.values()) {
-      if (s.error() != null) {
-        failed.add(new PrepareJobResult.Failure(s.path(), s.error()));
-        continue;
-      }
-      s.rows().forEach((scale, n) -> rowCounts.computeIfAbsent(scale, k -> new TreeMap<>())
-          .merge(s.split(), n, Long::sum));
-      s.dropped().forEach((scale, n) -> dropped.merge(scale, n, Long::sum));
-    }
+    sums.failures().forEach((path, why) -> failed.add(new PrepareJobResult.Failure(path, why)));
     long bytes = HadoopFiles.totalSize(hadoop, output);
-    PrepareJobResult result = new PrepareJobResult(output, rowCounts, dropped, (int) images,
-        failed, bytes, (System.nanoTime() - start) / 1e9);
+    PrepareJobResult result = new PrepareJobResult(output, sums.rows(), sums.dropped(), images,
+        sums.failed(), failed, listed == null ? 0 : listed.ignored(), ignoredFiles, bytes,
+        (System.nanoTime() - start) / 1e9);
     HadoopFiles.writeText(hadoop, output + "/" + SUMMARY, summaryJson(cfg, degradation, result));
     LOG.info("prepare: {} rows, {} MB, {} failed images, {} s", result.totalRows(),
-        String.format("%.1f", bytes / 1e6), failed.size(),
+        String.format("%.1f", bytes / 1e6), result.failed(),
         String.format("%.1f", result.seconds()));
     return result;
   }
@@ -124,7 +125,10 @@ public final class PrepareJob {
     m.put("rows", r.rows());
     m.put("total_rows", r.totalRows());
     m.put("flat_patches_dropped", r.dropped());
+    m.put("failed", r.failed());
     m.put("failed_images", r.failedImages());
+    m.put("ignored", r.ignored());
+    m.put("ignored_files", r.ignoredFiles());
     m.put("bytes", r.bytes());
     m.put("seconds", r.seconds());
     m.put("schema", PatchRows.SCHEMA.simpleString());

@@ -95,6 +95,36 @@ public class PrepareJobTest extends SharedSpark {
         .count()).isPositive();
   }
 
+  /**
+   * A tree (listed on the executors, as upscale lists): images in subfolders are read, every
+   * other file is counted as ignored with its reason, and the summary says so.
+   */
+  @Test
+  public void aTreeIsReadWholeAndItsOtherFilesAreReportedIgnored() throws Exception {
+    String tree = tmp.newFolder("tree").getAbsolutePath();
+    Random rnd = new Random(3);
+    store.write(tree + "/a/one.png", image(rnd, 3, 40, 44), PixelFormat.of("png", 3, 8));
+    store.write(tree + "/a/b/two.png", image(rnd, 3, 42, 40), PixelFormat.of("png", 3, 8));
+    Files.writeString(Path.of(tree, "a", "notes.txt"), "not an image");
+    String out = tmp.getRoot() + "/tree-ds";
+    PrepareJobResult r = PrepareJob.run(spark(), new PrepareJobConfig(List.of(tree), out,
+        List.of(2), 8, 6, 0, 7, 0.0, false, false, 0.0, "zstd", 1, false, null, Map.of(),
+        "clean"));
+    assertThat(r.images()).isEqualTo(2);
+    assertThat(r.failed()).isZero();
+    assertThat(r.ignored()).isEqualTo(1);
+    assertThat(r.ignoredFiles()).singleElement().satisfies(f -> {
+      assertThat(f.path()).endsWith("/a/notes.txt");
+      assertThat(f.reason()).isNotBlank();
+    });
+    assertThat(r.summary()).contains("1 other files ignored").contains("notes.txt");
+    assertThat(spark().read().parquet(out).select("source").distinct().collectAsList())
+        .extracting(row -> row.getString(0).replaceAll(".*/tree/", ""))
+        .containsExactlyInAnyOrder("a/one.png", "a/b/two.png");
+    String summary = Files.readString(Path.of(out, PrepareJob.SUMMARY));
+    assertThat(summary).contains("\"ignored\" : 1").contains("notes.txt");
+  }
+
   @Test
   public void writesAlignedPairsPartitionedByScaleWithASummary() throws Exception {
     String out = tmp.getRoot() + "/ds";
