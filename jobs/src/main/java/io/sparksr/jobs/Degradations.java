@@ -39,7 +39,7 @@ public final class Degradations {
     }
     if (!HadoopFiles.exists(conf, nameOrPath)) {
       throw new IllegalArgumentException("'degradation' is '" + nameOrPath + "' but it is "
-          + "neither a shipped preset (clean, archive) nor a readable YAML file");
+          + "neither a shipped preset (clean, archive, archive-chain) nor a readable YAML file");
     }
     return parse(HadoopFiles.readText(conf, nameOrPath), nameOrPath);
   }

@@ -81,7 +81,7 @@ public record PrepareJobConfig(List<String> inputs, String output, List<Integer>
     }
     if (degradation == null || degradation.isBlank()) {
       throw new IllegalArgumentException("'degradation' is empty but must name a preset "
-          + "(clean, archive) or a preset YAML file");
+          + "(clean, archive, archive-chain) or a preset YAML file");
     }
     inputs = List.copyOf(inputs);
     scales = List.copyOf(scales);
