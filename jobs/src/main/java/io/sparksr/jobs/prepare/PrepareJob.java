@@ -88,18 +88,21 @@ public final class PrepareJob {
       rows = listed.files().filter(f -> !f.ignored()).map(Found::path).repartition(slices)
           .flatMap(patches);
     }
-    StageNames.run(jsc, "prepare: patches of " + images + " image(s) to " + output, () -> {
-      spark.createDataFrame(rows, PatchRows.SCHEMA)
-          .write()
-          .mode(SaveMode.ErrorIfExists)
-          .partitionBy("scale")
-          .option("compression", cfg.compression())
-          .option("parquet.block.size", Integer.toString(cfg.rowGroupMb() << 20))
-          .parquet(output);
-      return null;
-    });
-    if (listed != null) {
-      listed.release();
+    try {
+      StageNames.run(jsc, "prepare: patches of " + images + " image(s) to " + output, () -> {
+        spark.createDataFrame(rows, PatchRows.SCHEMA)
+            .write()
+            .mode(SaveMode.ErrorIfExists)
+            .partitionBy("scale")
+            .option("compression", cfg.compression())
+            .option("parquet.block.size", Integer.toString(cfg.rowGroupMb() << 20))
+            .parquet(output);
+        return null;
+      });
+    } finally {
+      if (listed != null) {
+        listed.release();
+      }
     }
     PrepareTotals.Sums sums = stats.value();
     List<PrepareJobResult.Failure> failed = new ArrayList<>();
