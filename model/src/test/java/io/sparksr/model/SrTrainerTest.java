@@ -160,10 +160,7 @@ class SrTrainerTest {
    */
   @Test
   void fineTuningStartsFromTheBundlesWeightsAtStepZero() throws Exception {
-    SrTrainer base = SrTrainer.create(TestModels.tiny(), TrainOptions.defaults(20));
-    base.fit(java.util.List.of(TestModels.noiseBatch(2, 2, 8, 1), TestModels.noiseBatch(3, 2, 8,
-        2), TestModels.noiseBatch(2, 2, 8, 3)).iterator());
-    ModelBundle bundle = ModelBundle.parse(base.toBundle(Provenance.none(), true).toBytes(), "b");
+    ModelBundle bundle = tinyBundle(2, 3, 2);
     SrTrainer tuned = SrTrainer.fineTune(bundle, "b", TrainOptions.defaults(50));
     assertThat(tuned.iteration()).isZero();
     Map<String, INDArray> expected = bundle.ema();
@@ -180,21 +177,17 @@ class SrTrainerTest {
   }
 
   /**
-   * Widening (C = 8 -> 12, large-kernel channels 2 -> 3): the wider model predicts what the bundle's
-   * model predicts at every scale (same function, by construction), its new channels get gradients
-   * and move in training, and anything but a widening is refused with the difference named.
+   * Widening (C = 8 -> 12, large-kernel channels 2 -> 3): the wider model predicts what the
+   * bundle's model predicts at every scale (same function, by construction), its new channels get
+   * gradients and move in training, and anything but a widening is refused with the difference
+   * named.
    */
   @Test
   void aWiderModelStartsAsTheBundlesFunctionAndLearnsWithItsNewChannels() throws Exception {
-    SrTrainer base = SrTrainer.create(TestModels.tiny(), TrainOptions.defaults(20));
-    base.fit(java.util.List.of(TestModels.noiseBatch(2, 2, 8, 1), TestModels.noiseBatch(3, 2, 8,
-        2), TestModels.noiseBatch(4, 2, 8, 3)).iterator());
-    ModelBundle bundle = ModelBundle.parse(base.toBundle(Provenance.none(), true).toBytes(), "b");
+    ModelBundle bundle = tinyBundle(2, 3, 4);
     io.sparksr.model.arch.IgConvPlksrConfig t = TestModels.tinyConfig(false);
     io.sparksr.model.arch.IgConvPlksr wide = new io.sparksr.model.arch.IgConvPlksr(
-        new io.sparksr.model.arch.IgConvPlksrConfig(12, t.blocks(), t.kernelSize(),
-            t.splitRatio(), t.attention(), t.fourierFeatures(), t.mlpDim(), t.mlpLayers(),
-            t.scales(), t.skip(), t.ensemble()));
+        t.withWidth(12, t.splitRatio()));
     assertThat(wide.config().splitChannels()).isGreaterThan(t.splitChannels());
     SrTrainer same = SrTrainer.fineTune(bundle, "b", TrainOptions.defaults(50));
     SrTrainer widened = SrTrainer.fineTune(bundle, "b", wide, TrainOptions.defaults(50));
@@ -224,9 +217,7 @@ class SrTrainerTest {
         .as("the new channels' head weights moved off zero").isGreaterThan(0);
     // not a widening: fewer channels, or another key changed
     io.sparksr.model.arch.IgConvPlksr narrower = new io.sparksr.model.arch.IgConvPlksr(
-        new io.sparksr.model.arch.IgConvPlksrConfig(4, t.blocks(), t.kernelSize(), 0.5,
-            t.attention(), t.fourierFeatures(), t.mlpDim(), t.mlpLayers(), t.scales(), t.skip(),
-            t.ensemble()));
+        t.withWidth(4, 0.5));
     assertThatThrownBy(() -> SrTrainer.fineTune(bundle, "b", narrower, TrainOptions.defaults(5)))
         .hasMessageContaining("can only be widened");
     io.sparksr.model.arch.IgConvPlksr deeper = new io.sparksr.model.arch.IgConvPlksr(
@@ -235,6 +226,17 @@ class SrTrainerTest {
             t.scales(), t.skip(), t.ensemble()));
     assertThatThrownBy(() -> SrTrainer.fineTune(bundle, "b", deeper, TrainOptions.defaults(5)))
         .hasMessageContaining("can only be widened").hasMessageContaining("blocks=2");
+  }
+
+  /** A bundle of the tiny model after one step at each of {@code scales} (noise batches). */
+  private static ModelBundle tinyBundle(int... scales) throws Exception {
+    SrTrainer base = SrTrainer.create(TestModels.tiny(), TrainOptions.defaults(20));
+    List<TrainBatch> batches = new ArrayList<>();
+    for (int i = 0; i < scales.length; i++) {
+      batches.add(TestModels.noiseBatch(scales[i], 2, 8, i + 1));
+    }
+    base.fit(batches.iterator());
+    return ModelBundle.parse(base.toBundle(Provenance.none(), true).toBytes(), "b");
   }
 
   @Test

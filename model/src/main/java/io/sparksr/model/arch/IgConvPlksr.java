@@ -301,10 +301,7 @@ public final class IgConvPlksr implements Architecture {
       return Architecture.super.widen(from, params, seed);
     }
     IgConvPlksrConfig a = narrow.cfg;
-    IgConvPlksrConfig same = new IgConvPlksrConfig(cfg.channels(), a.blocks(), a.kernelSize(),
-        cfg.splitRatio(), a.attention(), a.fourierFeatures(), a.mlpDim(), a.mlpLayers(),
-        a.scales(), a.skip(), a.ensemble());
-    if (!same.equals(cfg)) {
+    if (!a.withWidth(cfg.channels(), cfg.splitRatio()).equals(cfg)) {
       throw new IllegalArgumentException("a model can only be widened (more 'channels', the same "
           + "other keys): " + a + " -> " + cfg);
     }

@@ -43,6 +43,12 @@ public record IgConvPlksrConfig(
     scales = scales == null ? null : List.copyOf(scales);
   }
 
+  /** This configuration at another width: C and the large kernel's share, all else the same. */
+  public IgConvPlksrConfig withWidth(int channels, double splitRatio) {
+    return new IgConvPlksrConfig(channels, blocks, kernelSize, splitRatio, attention,
+        fourierFeatures, mlpDim, mlpLayers, scales, skip, ensemble);
+  }
+
   /** Channels the large kernel sees: floor(C * ratio). */
   public int splitChannels() {
     return (int) Math.floor(channels * splitRatio);

@@ -19,8 +19,8 @@ import java.io.Serializable;
  * @param last        the order at the LR size, after the final resize (never a resize; its JPEG
  *                    is the one the file was last saved with)
  */
-public record DegradationParams(String preset, long seed, int variant, int margin, Stage first, Stage second,
-    String finalMode, Stage last) implements Serializable {
+public record DegradationParams(String preset, long seed, int variant, int margin, Stage first,
+    Stage second, String finalMode, Stage last) implements Serializable {
 
   /**
    * One order of the chain.

@@ -10,9 +10,10 @@ import java.util.SplittableRandom;
  * model, on the CPU): per order, a blur ({@link Kernels}), a resize by a random factor
  * ({@link Resampler}), Gaussian or Poisson noise (colour or grey), a real JPEG round trip
  * ({@link Jpeg}); after the second order, a resize to exactly the LR size and a last order at that
- * size (blur, noise, the JPEG the file was last saved with). Drawing ({@link #draw}) and applying ({@link #apply}) are separate and both
- * deterministic: the same seed gives the same parameters, the same parameters and HR the same LR,
- * bit for bit. The clean preset is MATLAB bicubic ({@link Resize#imresize}), exactly as before.
+ * size (blur, noise, the JPEG the file was last saved with). Drawing ({@link #draw}) and
+ * applying ({@link #apply}) are separate and both deterministic: the same seed gives the same
+ * parameters, the same parameters and HR the same LR, bit for bit. The clean preset is MATLAB
+ * bicubic ({@link Resize#imresize}), exactly as before.
  */
 public final class Degrader {
   /** Context margins drawn per patch, in LR pixels: every phase in the JPEG grid occurs. */
@@ -21,7 +22,7 @@ public final class Degrader {
 
   private Degrader() {}
 
-  /** Parameters of one patch's LR version {@code variant}, drawn from {@code spec} with {@code seed}. */
+  /** Parameters of a patch's LR version {@code variant}, drawn from {@code spec} by a seed. */
   public static DegradationParams draw(DegradationSpec spec, long seed, int variant) {
     if (spec.isClean()) {
       return DegradationParams.clean();

@@ -103,6 +103,11 @@ public final class PatchSampler {
         continue;
       }
       byte[] hpatch = crop(hrBytes, cropped.width(), c, pos[0] * scale, pos[1] * scale, hp);
+      // one HR per transform, shared by the patch's LR versions
+      byte[][] hrs = new byte[augment.length][];
+      for (int a = 0; a < augment.length; a++) {
+        hrs[a] = Dihedral.apply(hpatch, hp, c, augment[a]);
+      }
       int versions = spec.isClean() ? 1 : spec.variants();
       for (int v = 0; v < versions; v++) {
         byte[] lv = lp;
@@ -113,9 +118,9 @@ public final class PatchSampler {
             lv = degraded(cropped, scale, pos[0], pos[1], params);
           }
         }
-        for (int d : augment) {
-          pairs.add(new Pair(pos[0], pos[1], d, Dihedral.apply(lv, patchSize, c, d),
-              Dihedral.apply(hpatch, hp, c, d), std, params));
+        for (int a = 0; a < augment.length; a++) {
+          pairs.add(new Pair(pos[0], pos[1], augment[a], Dihedral.apply(lv, patchSize, c,
+              augment[a]), hrs[a], std, params));
         }
       }
     }
