@@ -33,21 +33,30 @@ final class CropPanels {
 
   /**
    * The panel name of MATLAB bicubic from one LR: {@code bicubic} for the clean LR, else {@code
-   * bicubic_<degradation>} with the degradation name spelt so that distinct names give distinct
-   * file names: '_' doubled and '+' (the one other character of a degradation name that
-   * {@link #safe} would replace) as {@code _plus_}: {@code noise3+jpeg90 ->
-   * bicubic_noise3_plus_jpeg90}.
+   * bicubic_<degradation>} ({@link #spell}): {@code noise3+jpeg90 -> bicubic_noise3_plus_jpeg90}.
    */
   static String bicubicPanel(String degradation) {
     if (degradation.equals(LrDegradation.CLEAN)) {
       return BICUBIC;
     }
-    return BICUBIC + "_" + safe(degradation.replace("_", "__").replace("+", "_plus_"));
+    return BICUBIC + "_" + spell(degradation);
   }
 
-  /** The panel name of a model's output under a setting. */
+  /**
+   * The panel name of a model's output under a setting ({@link #spell}): {@code whole@noise3+jpeg90
+   * -> <label>_whole_noise3_plus_jpeg90}.
+   */
   static String modelPanel(String model, String setting) {
-    return ModelNames.label(model) + "_" + setting;
+    return ModelNames.label(model) + "_" + spell(setting);
+  }
+
+  /**
+   * A degradation or setting name spelt for a file name so that distinct names give distinct
+   * files: '_' doubled, '+' (which joins degradation steps and marks the x8 ensemble) as {@code
+   * _plus_}, then {@link #safe} ('@', the setting's separator, becomes a single '_').
+   */
+  static String spell(String name) {
+    return safe(name.replace("_", "__").replace("+", "_plus_"));
   }
 
   /**

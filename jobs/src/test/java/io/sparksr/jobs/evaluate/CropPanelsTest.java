@@ -2,6 +2,7 @@ package io.sparksr.jobs.evaluate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sparksr.partitioning.degrade.LrDegradation;
 import io.sparksr.partitioning.image.ImageTensor;
 import io.sparksr.partitioning.tiling.Rect;
 import java.util.HashSet;
@@ -33,8 +34,9 @@ class CropPanelsTest {
   }
 
   /**
-   * Bicubic panels of degraded LRs: safe in a file name and one file per degradation, also for
-   * names that {@link CropPanels#safe} alone would merge ('+' and '_' both become '_').
+   * Bicubic panels of degraded LRs and model panels of every setting: safe in a file name and one
+   * file per degradation and setting, also for names that {@link CropPanels#safe} alone would
+   * merge ('+' and '_' both become '_').
    */
   @Test
   void eachLrHasItsOwnSafeBicubicPanel() {
@@ -44,11 +46,23 @@ class CropPanelsTest {
         "noise3__jpeg90", "noise3_plus_jpeg90", "noise3+_jpeg90", "noise3_+jpeg90", "a.b-c",
         "a+b+c", "a+b_c");
     Set<String> files = new HashSet<>();
+    Set<String> modelFiles = new HashSet<>();
+    int settings = 0;
     for (String n : names) {
       String panel = CropPanels.bicubicPanel(n);
       assertThat(CropPanels.safe(panel)).as(n).isEqualTo(panel);
       files.add(CropPanels.relativePath("Set5", "baby.png", 2, panel));
+      LrDegradation d = n.equals(LrDegradation.CLEAN) ? LrDegradation.NONE
+          : new LrDegradation(n, List.of(new LrDegradation.Op("jpeg", 75, 0)));
+      for (Setting s : List.of(new Setting(0, false, d), new Setting(0, true, d),
+          new Setting(128, false, d))) {
+        String model = CropPanels.modelPanel("/m/net.srm", s.name());
+        assertThat(CropPanels.safe(model)).as(s.name()).isEqualTo(model);
+        modelFiles.add(CropPanels.relativePath("Set5", "baby.png", 2, model));
+        settings++;
+      }
     }
     assertThat(files).as("one file per degradation").hasSize(names.size());
+    assertThat(modelFiles).as("one file per setting").hasSize(settings);
   }
 }

@@ -96,11 +96,11 @@ class EvalPlannerTest {
         .containsExactly("jpeg75", "clean");
     assertThat(p.crops().get(0).panels()).containsExactly(new CropPanels.Spec("hr", "HR"),
         new CropPanels.Spec("bicubic_jpeg75", "bicubic"),
-        new CropPanels.Spec("net_whole@jpeg75", "net (whole)"),
-        new CropPanels.Spec("net_whole@jpeg75+x8", "net (whole+x8)"));
+        new CropPanels.Spec("net_whole_jpeg75", "net (whole)"),
+        new CropPanels.Spec("net_whole_jpeg75_plus_x8", "net (whole+x8)"));
     assertThat(p.crops().get(1).panels()).containsExactly(new CropPanels.Spec("hr", "HR"),
         new CropPanels.Spec("bicubic", "bicubic"), new CropPanels.Spec("net_whole", "net (whole)"),
-        new CropPanels.Spec("net_whole+x8", "net (whole+x8)"));
+        new CropPanels.Spec("net_whole_plus_x8", "net (whole+x8)"));
     assertThat(p.units().subList(0, 2)).extracting(EvalUnit::referenceCrops)
         .containsExactly(List.of(jpeg, LrDegradation.NONE), List.of());
 
