@@ -57,7 +57,7 @@ class MetadataWriteTest {
   }
 
   private static Derivation derivation(String source) {
-    return new Derivation("sparksr 0.1.0", "plksr-x2", "ab12cd", 2, 128, 16, "run-7", source);
+    return new Derivation("sparksr 0.1.0", "plksr-x2", "ab12cd", false, 2, 128, 16, "run-7", source);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package io.sparksr.pipeline;
 
 import io.sparksr.model.ModelRegistry;
 import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.inference.SelfEnsemble;
 import io.sparksr.partitioning.inference.TileOperator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +23,15 @@ public final class OperatorCache {
   /** The operator of {@code model}, loaded with {@code conf} the first time it is asked for. */
   public static TileOperator get(String model, Configuration conf) {
     return CACHE.computeIfAbsent(model, m -> ModelRegistry.load(m, conf));
+  }
+
+  /**
+   * The operator of {@code model} as a run uses it: the model itself, or its x8
+   * {@link SelfEnsemble} (which holds no state of its own beyond the cached model).
+   */
+  public static TileOperator get(String model, boolean selfEnsemble, Configuration conf) {
+    TileOperator op = get(model, conf);
+    return selfEnsemble ? new SelfEnsemble(op) : op;
   }
 
   /**

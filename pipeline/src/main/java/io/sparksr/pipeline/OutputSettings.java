@@ -13,12 +13,13 @@ import java.io.Serializable;
  * @param software    e.g. "sparksr 0.1.0"
  * @param model       the model's name as given ({@code default}, {@code bicubic}, a bundle path)
  * @param modelSha256 the SHA-256 of the model's bundle ("" for built-in operators)
+ * @param selfEnsemble whether the model runs as the x8 self-ensemble ({@code --self-ensemble})
  * @param runId       the run's id
  * @param jpegQuality JPEG quality 1..100, or null: a JPEG source's own, else 95
  * @param pngCompression PNG zlib level 0..9, or null for {@link WriteOptions#DEFAULT_PNG_COMPRESSION}
  */
-public record OutputSettings(String software, String model, String modelSha256, String runId,
-    Integer jpegQuality, Integer pngCompression) implements Serializable {
+public record OutputSettings(String software, String model, String modelSha256,
+    boolean selfEnsemble, String runId, Integer jpegQuality, Integer pngCompression) implements Serializable {
 
   /** The PNG zlib level bands are deflated at. */
   int pngLevel() {
@@ -33,7 +34,7 @@ public record OutputSettings(String software, String model, String modelSha256, 
   }
 
   Derivation derivation(ImageJob job, Tiling tiling) {
-    return new Derivation(software, model, modelSha256, tiling.scale(), job.tileSize(),
+    return new Derivation(software, model, modelSha256, selfEnsemble, tiling.scale(), job.tileSize(),
         tiling.halo(), runId, job.input().path());
   }
 }

@@ -6,6 +6,7 @@ import io.sparksr.io.ImageStore;
 import io.sparksr.io.TiledTiff;
 import io.sparksr.partitioning.image.ImageTensor;
 import io.sparksr.partitioning.image.Quantized;
+import io.sparksr.partitioning.inference.SelfEnsemble;
 import io.sparksr.partitioning.inference.TileBatcher;
 import io.sparksr.partitioning.inference.TileOperator;
 import io.sparksr.partitioning.tiling.TilePlan;
@@ -102,7 +103,8 @@ public final class PartitionUpscaler {
    * only wait), the processors for an operator that runs on the caller's thread (bicubic).
    */
   public static int workersFor(TileOperator op) {
-    return op instanceof io.sparksr.model.SrModel ? io.sparksr.model.ForwardLanes.shared().lanes()
+    return SelfEnsemble.unwrap(op) instanceof io.sparksr.model.SrModel
+        ? io.sparksr.model.ForwardLanes.shared().lanes()
         : Runtime.getRuntime().availableProcessors();
   }
 

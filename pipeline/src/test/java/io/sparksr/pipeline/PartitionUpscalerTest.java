@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PartitionUpscalerTest {
   private static final int SCALE = 2;
   private static final int HALO = 2;
-  private static final OutputSettings SETTINGS = new OutputSettings("sparksr test", "stencil", "",
+  private static final OutputSettings SETTINGS = new OutputSettings("sparksr test", "stencil", "", false,
       "run-1", null, null);
   private final Configuration conf = new Configuration();
   private final ImageStore store = new ImageStore(conf);

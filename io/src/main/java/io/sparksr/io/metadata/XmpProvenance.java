@@ -15,7 +15,8 @@ import java.time.temporal.ChronoUnit;
  * properties: {@code xmp:CreatorTool}, {@code xmpMM:DerivedFrom/stRef:filePath}, one
  * {@code xmpMM:History} {@code stEvt} appended (action "derived", softwareAgent, when, parameters),
  * and the {@value #NS} namespace (prefix {@code sparksr:}) with model, modelSha256, scale,
- * tileSize, halo, runId and source as separate properties.
+ * tileSize, halo, runId and source as separate properties (and selfEnsemble "True" when the x8
+ * self-ensemble was used).
  *
  * <p>Geometry edits, each only where the property exists: {@code tiff:Orientation} set to the
  * output's (1, upright pixels, except a tiled TIFF that keeps the stored order and its tag),
@@ -132,6 +133,9 @@ public final class XmpProvenance {
         d.parameters());
     set(meta, "model", d.model());
     set(meta, "modelSha256", d.modelSha256());
+    if (d.selfEnsemble()) {
+      set(meta, "selfEnsemble", "True");
+    }
     set(meta, "scale", Integer.toString(d.scale()));
     set(meta, "tileSize", Integer.toString(d.tileSize()));
     set(meta, "halo", Integer.toString(d.halo()));

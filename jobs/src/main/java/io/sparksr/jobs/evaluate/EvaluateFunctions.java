@@ -9,7 +9,6 @@ import io.sparksr.partitioning.degrade.LrDegradation;
 import io.sparksr.partitioning.image.ImageTensor;
 import io.sparksr.partitioning.image.Quantized;
 import io.sparksr.partitioning.image.Resize;
-import io.sparksr.partitioning.inference.SelfEnsemble;
 import io.sparksr.partitioning.inference.TileOperator;
 import io.sparksr.partitioning.metrics.Metrics;
 import io.sparksr.partitioning.tiling.Rect;
@@ -122,7 +121,7 @@ final class EvaluateFunctions {
       }
       for (Setting s : u.settings()) {
         try {
-          TileOperator run = s.selfEnsemble() ? new SelfEnsemble(op) : op;
+          TileOperator run = OperatorCache.get(u.model(), s.selfEnsemble(), conf.value().get());
           ImageTensor lr = degradedLr(u, p, s.degradation(), degraded);
           long t0 = System.nanoTime(); // the super-resolution alone, not the degradation
           TensorUpscaler.Output sr = TensorUpscaler.upscale(run, lr, u.scale(), s.tileSize(),

@@ -82,8 +82,8 @@ record PlanTotals(long images, long skipped, long failed, long ignored, long til
     sb.append(String.format(Locale.ROOT, "upscale plan: %,d file(s) found: %,d to upscale, %,d "
         + "skipped (output exists), %,d failed before starting, %,d ignored (not a supported "
         + "image)%n", found(), images, skipped, failed, ignored));
-    sb.append(String.format(Locale.ROOT, "  model %s, x%d, tile %d + halo %d px, border %s%n",
-        cfg.model(), cfg.scale(), cfg.tileSize(), cfg.halo(),
+    sb.append(String.format(Locale.ROOT, "  model %s%s, x%d, tile %d + halo %d px, border %s%n",
+        cfg.model(), cfg.selfEnsemble() ? " (x8 self-ensemble)" : "", cfg.scale(), cfg.tileSize(), cfg.halo(),
         cfg.border().name().toLowerCase(Locale.ROOT)));
     sb.append(String.format(Locale.ROOT, "  %,d tiles in %,d partitions (about %s output MP "
         + "each)%n", tiles, partitions, trim(cfg.partitionMegapixels())));

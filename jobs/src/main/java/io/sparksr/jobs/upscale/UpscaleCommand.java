@@ -80,6 +80,11 @@ public final class UpscaleCommand implements Callable<Integer> {
           + "per GPU; 0 = cores / OMP_NUM_THREADS (default: ${DEFAULT-VALUE}).")
   int forwardPermits;
 
+  @Option(names = "--self-ensemble",
+      description = "Run the model as the x8 self-ensemble: each tile's 8 flips/rotations "
+          + "upscaled and averaged; 8x the inference time for +0.04 to +0.12 dB PSNR (MODEL.md).")
+  boolean selfEnsemble;
+
   @Option(names = "--overwrite",
       description = "Replace existing outputs (default: skip them and do no inference).")
   boolean overwrite;
@@ -169,7 +174,7 @@ public final class UpscaleCommand implements Callable<Integer> {
           .inputs(input).output(output).scale(scale).model(model).tileSize(tileSize).halo(halo)
           .border(border == null ? null : BorderPolicy.parse(border))
           .partitionMegapixels(partitionMegapixels).batchMemoryMb(batchMemoryMb)
-          .forwardPermits(forwardPermits).overwrite(overwrite).dryRun(dryRun)
+          .forwardPermits(forwardPermits).selfEnsemble(selfEnsemble).overwrite(overwrite).dryRun(dryRun)
           .format(UpscaleJobConfig.normalizeFormat(format)).suffix(suffix)
           .tiffThresholdMp(tiffThresholdMp).convertThresholdMp(convertThresholdMp)
           .progressSeconds(progressSeconds).maxMegapixels(maxMegapixels).flat(flat)

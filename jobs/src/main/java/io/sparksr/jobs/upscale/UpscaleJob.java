@@ -9,6 +9,7 @@ import io.sparksr.jobs.RunIds;
 import io.sparksr.jobs.SparkSr;
 import io.sparksr.jobs.StageNames;
 import io.sparksr.model.SrModel;
+import io.sparksr.partitioning.inference.SelfEnsemble;
 import io.sparksr.partitioning.inference.TileOperator;
 import io.sparksr.pipeline.ImageJob;
 import io.sparksr.pipeline.ImageOutcome;
@@ -79,7 +80,8 @@ public final class UpscaleJob {
   public static UpscaleJobResult run(SparkSession spark, UpscaleJobConfig config)
       throws IOException {
     long start = System.nanoTime();
-    TileOperator op = OperatorCache.get(config.model(), spark.sparkContext().hadoopConfiguration());
+    TileOperator op = OperatorCache.get(config.model(), config.selfEnsemble(),
+        spark.sparkContext().hadoopConfiguration());
     UpscaleJobConfig resolved = config.halo() == null || config.border() == null
         ? config.forOperator(op) : config;
     if (resolved.halo() < op.radius()) {
@@ -132,7 +134,7 @@ public final class UpscaleJob {
       }
       Tiling tiling = cfg.tiling();
       OutputSettings settings = new OutputSettings(SparkSr.VERSION, cfg.model(),
-          modelSha256(op), runId, cfg.jpegQuality(), cfg.pngCompression());
+          modelSha256(op), cfg.selfEnsemble(), runId, cfg.jpegQuality(), cfg.pngCompression());
       long probed = System.nanoTime();
 
       // 2. the plan: each partition of the listing plans its own inputs (PlanPartition); the
@@ -308,9 +310,10 @@ public final class UpscaleJob {
     // tables hold many images: the largest tile
     UpscaleJobConfig cfg = resolved.resolveTileSize(t -> Long.MAX_VALUE, jsc.defaultParallelism());
     String described = String.format(java.util.Locale.ROOT, "upscale plan: %,d table file(s), "
-        + "%,d row(s), one task per file%n  model %s, x%d, tile %d + halo %d px, border %s%n"
+        + "%,d row(s), one task per file%n  model %s%s, x%d, tile %d + halo %d px, border %s%n"
         + "  output: a table of the same shape per file (image column upscaled; width, height, "
-        + "status, reason), manifest in %s", files.size(), rows, cfg.model(), cfg.scale(),
+        + "status, reason), manifest in %s", files.size(), rows, cfg.model(),
+        cfg.selfEnsemble() ? " (x8 self-ensemble)" : "", cfg.scale(),
         cfg.tileSize(), cfg.halo(), cfg.border().name().toLowerCase(java.util.Locale.ROOT),
         TABLE_MANIFEST_PARQUET);
     LOG.info("{}", described);
@@ -320,7 +323,7 @@ public final class UpscaleJob {
           (System.nanoTime() - start) / 1e9, described, true, hadoop, TABLE_MANIFEST_PARQUET);
     }
     OutputSettings settings = new OutputSettings(SparkSr.VERSION, cfg.model(), modelSha256(op),
-        runId, cfg.jpegQuality(), cfg.pngCompression());
+        cfg.selfEnsemble(), runId, cfg.jpegQuality(), cfg.pngCompression());
     LongAccumulator tilesDone = jsc.sc().longAccumulator("upscale tiles done");
     LongAccumulator pixelsDone = jsc.sc().longAccumulator("upscale output pixels done");
     LongAccumulator rowsDone = jsc.sc().longAccumulator("upscale table rows done");
@@ -407,19 +410,27 @@ public final class UpscaleJob {
     return String.format(java.util.Locale.ROOT, "%.2f", (to - from) / 1e9);
   }
 
+  /** The network's FLOPs per output pixel, times 8 for the self-ensemble; NaN for bicubic. */
   static double flopsPerOutputPixel(TileOperator op, int scale) {
-    return op instanceof SrModel m ? m.architecture().flopsPerOutputPixel(scale) : Double.NaN;
+    int runs = op instanceof SelfEnsemble ? SelfEnsemble.RUNS : 1;
+    return SelfEnsemble.unwrap(op) instanceof SrModel m
+        ? runs * m.architecture().flopsPerOutputPixel(scale) : Double.NaN;
   }
 
   /** The SHA-256 of the model's bundle, "" for a built-in operator. */
   static String modelSha256(TileOperator op) {
-    return op instanceof SrModel m && m.checksum() != null ? m.checksum() : "";
+    return SelfEnsemble.unwrap(op) instanceof SrModel m && m.checksum() != null ? m.checksum()
+        : "";
   }
 
-  /** Identifies the model's weights in the compressed-tile folder names: its SHA-256 or class. */
-  private static String modelId(TileOperator op) {
+  /**
+   * Identifies what computes the pixels in the compressed-tile folder names: the model's SHA-256
+   * or class, plus "+x8" for the self-ensemble (a rerun with the other choice reuses no tiles).
+   */
+  static String modelId(TileOperator op) {
     String sha = modelSha256(op);
-    return sha.isEmpty() ? op.getClass().getName() : sha;
+    String id = sha.isEmpty() ? SelfEnsemble.unwrap(op).getClass().getName() : sha;
+    return op instanceof SelfEnsemble ? id + "+x8" : id;
   }
 
   private static List<List<TileTask>> withoutImages(List<List<TileTask>> partitions,

@@ -7,6 +7,7 @@ import io.sparksr.io.InputListing;
 import io.sparksr.jobs.RunIds;
 import io.sparksr.jobs.SparkSr;
 import io.sparksr.jobs.upscale.UpscalePlanner.Probe;
+import io.sparksr.partitioning.inference.SelfEnsemble;
 import io.sparksr.partitioning.inference.TileOperator;
 import io.sparksr.pipeline.ImageAssembler;
 import io.sparksr.pipeline.ImageOutcome;
@@ -58,7 +59,8 @@ public final class UpscaleLoop {
         output + "/" + UpscaleJob.WORK_DIR);
     Tiling tiling = cfg.tiling();
     OutputSettings settings = new OutputSettings(SparkSr.VERSION, cfg.model(),
-        UpscaleJob.modelSha256(op), RunIds.next(), cfg.jpegQuality(), cfg.pngCompression());
+        UpscaleJob.modelSha256(op), op instanceof SelfEnsemble, RunIds.next(), cfg.jpegQuality(),
+        cfg.pngCompression());
     List<ImageOutcome> outcomes = new ArrayList<>(plan.settled());
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {

@@ -3,6 +3,7 @@ package io.sparksr.jobs.upscale;
 import io.sparksr.io.HadoopConf;
 import io.sparksr.model.ForwardLanes;
 import io.sparksr.model.SrModel;
+import io.sparksr.partitioning.inference.SelfEnsemble;
 import io.sparksr.partitioning.inference.TileOperator;
 import io.sparksr.partitioning.tiling.TileSpec;
 import io.sparksr.pipeline.ImageJob;
@@ -61,8 +62,8 @@ final class UpscalePartition implements FlatMapFunction<Iterator<List<TileTask>>
       OutputSettings settings, LongAccumulator tilesDone, LongAccumulator pixelsDone,
       FaultHooks hooks, List<TileTask> tasks) {
     GpuDevice.selectForTask();
-    TileOperator op = OperatorCache.get(model, c);
-    if (forwardPermits > 0 && op instanceof SrModel) {
+    TileOperator op = OperatorCache.get(model, settings.selfEnsemble(), c);
+    if (forwardPermits > 0 && SelfEnsemble.unwrap(op) instanceof SrModel) {
       ForwardLanes.shared().resize(forwardPermits);
     }
     return new PartitionUpscaler(c, op, tiling, settings, new PartitionUpscaler.Listener() {

@@ -99,7 +99,7 @@ public class ModelFileSystemTest extends SharedSpark {
         Double.NaN, "x", 1, tmp.getRoot() + "/w");
     List<Upscaled> out = new ArrayList<>();
     new UpscalePartition(conf, fresh, 0, resolved.tiling(),
-        new io.sparksr.pipeline.OutputSettings("sparksr test", fresh, "", "run", null, null),
+        new io.sparksr.pipeline.OutputSettings("sparksr test", fresh, "", false, "run", null, null),
         jsc.sc().longAccumulator(), jsc.sc().longAccumulator())
         .call(List.<List<TileTask>>of(plan.tasks()).iterator()).forEachRemaining(out::add);
     assertThat(out).singleElement().satisfies(u ->

@@ -16,6 +16,7 @@ import io.sparksr.partitioning.image.ImageTensor;
 import io.sparksr.partitioning.image.Quantized;
 import io.sparksr.partitioning.image.Resize;
 import io.sparksr.partitioning.inference.BicubicOperator;
+import io.sparksr.partitioning.inference.SelfEnsemble;
 import io.sparksr.partitioning.inference.TileOperator;
 import io.sparksr.partitioning.inference.TileUpscaler;
 import io.sparksr.pipeline.ImageAssembler;
@@ -273,6 +274,53 @@ public class UpscaleJobTest extends SharedSpark {
           "{} x2, shipped model: tiled vs whole image: max |diff| {} levels, {} of {} samples "
               + "differ", name, Math.round(maxDiff * 255), differing, whole.data().length);
       assertThat(maxDiff).as(name).isLessThanOrEqualTo(1 / 255f + 1e-6f);
+    }
+  }
+
+  /**
+   * {@code --self-ensemble}: the job's tiled, batched x8 ensemble of the shipped network on a real
+   * photo (Set5 bird) equals the whole image's ensemble (the definition, {@link SelfEnsemble} on one
+   * whole-image pass per transform) within one level, is not the plain output, and says so in its
+   * XMP (read by exiftool) and in the plan.
+   */
+  @Test
+  public void theSelfEnsembleTiledEqualsTheWholeImageEnsembleAndIsRecorded() throws Exception {
+    Path set5 = Path.of(System.getProperty("sparksr.repo.root", "..")).toAbsolutePath()
+        .getParent().resolve("shared/datasets/Set5").normalize();
+    org.junit.Assume.assumeTrue("skipped: no ../shared/datasets", Files.isDirectory(set5));
+    String d = tmp.newFolder("ens").getAbsolutePath();
+    Files.copy(set5.resolve("bird.png"), Path.of(d, "bird.png"));
+    TileOperator op = ModelRegistry.load("default", new Configuration());
+    String out = tmp.getRoot() + "/out-ens";
+    UpscaleJobConfig cfg = UpscaleJobConfig.builder().inputs(List.of(d)).output(out).scale(2)
+        .model("default").selfEnsemble(true).tileSize(96).partitionMegapixels(0.3).build()
+        .forOperator(op);
+    assertThat(UpscaleJob.run(spark(), cfg.toBuilder().dryRun(true).build()).plan())
+        .contains("model default (x8 self-ensemble), x2");
+    UpscaleJobResult r = UpscaleJob.run(spark(), cfg);
+    assertThat(r.failed()).isZero();
+    assertThat(r.tiles()).isGreaterThan(4);
+    ImageTensor in = store.read(d + "/bird.png").tensor();
+    ImageTensor whole = Quantized.of(TileUpscaler.upscaleWhole(new SelfEnsemble(op), in, 2,
+        op.radius(), op.defaultBorder()), 8).toTensor();
+    ImageTensor plain = Quantized.of(TileUpscaler.upscaleWhole(op, in, 2, op.radius(),
+        op.defaultBorder()), 8).toTensor();
+    Path written = Path.of(out, "bird_x2.png");
+    ImageTensor tiled = store.read(written.toString()).tensor();
+    assertThat(tiled.sameShape(whole)).isTrue();
+    float maxDiff = 0;
+    int fromPlain = 0;
+    for (int i = 0; i < whole.data().length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(whole.data()[i] - tiled.data()[i]));
+      fromPlain += tiled.data()[i] != plain.data()[i] ? 1 : 0;
+    }
+    assertThat(maxDiff).isLessThanOrEqualTo(1 / 255f + 1e-6f);
+    assertThat(fromPlain).as("samples where the ensemble differs from one pass")
+        .isGreaterThan(whole.data().length / 20);
+    if (io.sparksr.io.Exiftool.available()) {
+      com.fasterxml.jackson.databind.JsonNode x = io.sparksr.io.Exiftool.read(written);
+      assertThat(x.get("XMP-sparksr:SelfEnsemble").asText()).isEqualToIgnoringCase("true");
+      assertThat(x.get("XMP-sparksr:Model").asText()).isEqualTo("default");
     }
   }
 

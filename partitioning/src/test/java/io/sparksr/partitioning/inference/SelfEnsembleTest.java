@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sparksr.partitioning.image.Dihedral;
 import io.sparksr.partitioning.image.ImageTensor;
 import io.sparksr.partitioning.tiling.BorderPolicy;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -59,11 +61,9 @@ class SelfEnsembleTest {
     }
   }
 
-  @Test
-  void anOperatorThatIsNotFlipInvariantIsAveragedOverTheEightTransforms() {
-    // "upscale" = nearest neighbour plus a ramp in x: the ramp is not flip-invariant, so the
-    // ensemble averages it to its mean over the group, a constant (w*s - 1) / 2 per sample
-    TileOperator ramp = new TileOperator() {
+  /** Nearest neighbour plus a ramp in x: not flip-invariant, shape-equivariant, radius 0. */
+  private static TileOperator ramp() {
+    return new TileOperator() {
       @Override
       public ImageTensor apply(ImageTensor tile, int scale) {
         int h = tile.height() * scale;
@@ -89,6 +89,70 @@ class SelfEnsembleTest {
         return true;
       }
     };
+  }
+
+  /**
+   * A batch of rectangular tiles: each tile's result is the definition (the mean over the 8
+   * transforms of the inverse-transformed output of the transformed tile, computed here with the
+   * wrapped operator's single-tile apply), and the wrapped operator sees 8 batch calls of the whole
+   * batch, not 8 calls per tile.
+   */
+  @Test
+  void aBatchIsEnsembledTileByTileInEightBatchedRuns() {
+    TileOperator ramp = ramp();
+    List<Integer> batchSizes = new ArrayList<>();
+    TileOperator counting = new TileOperator() {
+      @Override
+      public ImageTensor apply(ImageTensor tile, int scale) {
+        return ramp.apply(tile, scale);
+      }
+
+      @Override
+      public List<ImageTensor> applyBatch(List<ImageTensor> tiles, int scale) {
+        batchSizes.add(tiles.size());
+        return TileOperator.super.applyBatch(tiles, scale);
+      }
+
+      @Override
+      public int radius() {
+        return 0;
+      }
+
+      @Override
+      public boolean supportsScale(int scale) {
+        return true;
+      }
+    };
+    Random rnd = new Random(11);
+    List<ImageTensor> tiles = List.of(random(rnd, 3, 4, 6), random(rnd, 3, 4, 6),
+        random(rnd, 3, 4, 6));
+    List<ImageTensor> got = new SelfEnsemble(counting).applyBatch(tiles, 3);
+    assertThat(batchSizes).containsExactly(3, 3, 3, 3, 3, 3, 3, 3);
+    for (int k = 0; k < tiles.size(); k++) {
+      double[] expected = new double[3 * 12 * 18];
+      for (int d = 0; d < 8; d++) {
+        ImageTensor o = Dihedral.apply(ramp.apply(Dihedral.apply(tiles.get(k), d), 3),
+            Dihedral.inverse(d));
+        for (int i = 0; i < expected.length; i++) {
+          expected[i] += o.data()[i] / 8.0;
+        }
+      }
+      ImageTensor g = got.get(k);
+      assertThat(g.channels() + "x" + g.height() + "x" + g.width()).isEqualTo("3x12x18");
+      for (int i = 0; i < expected.length; i++) {
+        assertThat((double) g.data()[i]).as("tile %d sample %d", k, i)
+            .isCloseTo(expected[i], org.assertj.core.api.Assertions.within(1e-5));
+      }
+    }
+    assertThat(SelfEnsemble.unwrap(new SelfEnsemble(ramp))).isSameAs(ramp);
+    assertThat(SelfEnsemble.unwrap(ramp)).isSameAs(ramp);
+  }
+
+  @Test
+  void anOperatorThatIsNotFlipInvariantIsAveragedOverTheEightTransforms() {
+    // "upscale" = nearest neighbour plus a ramp in x: the ramp is not flip-invariant, so the
+    // ensemble averages it to its mean over the group, a constant (w*s - 1) / 2 per sample
+    TileOperator ramp = ramp();
     ImageTensor img = ImageTensor.zeros(1, 3, 3); // square: x and y ramps average alike
     ImageTensor ens = new SelfEnsemble(ramp).apply(img, 2);
     for (float v : ens.data()) {
