@@ -102,6 +102,32 @@ class MetadataWriteTest {
     assertThat(store.read(out.toString()).tensor().width()).isEqualTo(60);
   }
 
+  /**
+   * The self-ensemble flag: written (and in the History parameters) when used, and not passed on
+   * when an ensemble output is itself the source of a plain run.
+   */
+  @Test
+  void theSelfEnsembleFlagIsWrittenWhenUsedAndNotInheritedFromTheSource() throws Exception {
+    requireExiftool();
+    Path src = dir.resolve("ens-src.png");
+    store.write(src.toString(), TestImages.smooth(3, 20, 16), PixelFormat.of("png", 3, 8));
+    Path ens = dir.resolve("ens.png");
+    store.write(ens.toString(), TestImages.smooth(3, 40, 32), PixelFormat.of("png", 3, 8),
+        WriteOptions.DEFAULTS.withSource(SourceMetadata.read(conf, src.toString()))
+            .withDerivation(new Derivation("sparksr 0.1.0", "archive", "ab12cd", true, 2, 128, 16,
+                "run-8", src.toString())));
+    JsonNode e = exif(ens);
+    assertThat(e.get("XMP-sparksr:SelfEnsemble").asText()).isEqualToIgnoringCase("true");
+    assertThat(e.toString()).contains("self-ensemble x8");
+    Path plain = dir.resolve("plain.png");
+    store.write(plain.toString(), TestImages.smooth(3, 80, 64), PixelFormat.of("png", 3, 8),
+        WriteOptions.DEFAULTS.withSource(SourceMetadata.read(conf, ens.toString()))
+            .withDerivation(derivation(ens.toString())));
+    JsonNode p = exif(plain);
+    assertThat(p.get("XMP-sparksr:SelfEnsemble")).as(p.toString()).isNull();
+    assertThat(p.get("XMP-sparksr:Model").asText()).isEqualTo("plksr-x2");
+  }
+
   @Test
   void pngKeepsTextChunksXmpAndDoubledPhys() throws Exception {
     requireExiftool();

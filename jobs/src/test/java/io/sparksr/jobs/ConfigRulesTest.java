@@ -89,6 +89,9 @@ class ConfigRulesTest {
         "upscale", "--input", in, "--output", out, "--scale", "5");
     assertUsageError("'tile-size' is 16 but must be >= 2 * 'halo' (= 18)",
         "upscale", "--input", in, "--output", out, "--tile-size", "16", "--halo", "9");
+    assertUsageError("'self-ensemble' is set but model 'bicubic' gives the same output for every "
+        + "flip and rotation", "upscale", "--input", in, "--output", out, "--model", "bicubic",
+        "--self-ensemble");
     assertUsageError("'max-megapixels' is 0.0 but must be > 0",
         "upscale", "--input", in, "--output", out, "--max-megapixels", "0");
     assertUsageError("'suffix' is 'a/b' but must not contain a path separator",

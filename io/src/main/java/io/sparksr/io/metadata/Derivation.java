@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param source      the source image's path
  */
 public record Derivation(String software, String model, String modelSha256,
-    boolean selfEnsemble, int scale, int tileSize, int halo, String runId, String source) implements Serializable {
+    boolean selfEnsemble, int scale, int tileSize, int halo, String runId, String source)
+    implements Serializable {
 
   public Derivation {
     Objects.requireNonNull(software, "software");

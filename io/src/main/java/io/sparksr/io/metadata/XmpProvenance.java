@@ -135,6 +135,8 @@ public final class XmpProvenance {
     set(meta, "modelSha256", d.modelSha256());
     if (d.selfEnsemble()) {
       set(meta, "selfEnsemble", "True");
+    } else { // a source that is itself an ensemble output must not pass its flag on
+      meta.deleteProperty(NS, "selfEnsemble");
     }
     set(meta, "scale", Integer.toString(d.scale()));
     set(meta, "tileSize", Integer.toString(d.tileSize()));

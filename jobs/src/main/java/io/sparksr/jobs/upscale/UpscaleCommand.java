@@ -82,7 +82,8 @@ public final class UpscaleCommand implements Callable<Integer> {
 
   @Option(names = "--self-ensemble",
       description = "Run the model as the x8 self-ensemble: each tile's 8 flips/rotations "
-          + "upscaled and averaged; 8x the inference time for +0.04 to +0.12 dB PSNR (MODEL.md).")
+          + "upscaled and averaged; about 8x the inference time for +0.04 to +0.12 dB PSNR "
+          + "(MODEL.md).")
   boolean selfEnsemble;
 
   @Option(names = "--overwrite",

@@ -2,6 +2,8 @@ package io.sparksr.jobs.upscale;
 
 import io.sparksr.io.ImageStore;
 import io.sparksr.jobs.PathRules;
+import io.sparksr.partitioning.inference.BicubicOperator;
+import io.sparksr.partitioning.inference.SelfEnsemble;
 import io.sparksr.partitioning.inference.TileOperator;
 import io.sparksr.partitioning.tiling.BorderPolicy;
 import io.sparksr.pipeline.Tiling;
@@ -598,6 +600,11 @@ public final class UpscaleJobConfig implements Serializable {
     if (!op.supportsScale(scale)) {
       throw new IllegalArgumentException(
           "'scale' is " + scale + " but model '" + model + "' does not serve it");
+    }
+    if (selfEnsemble && SelfEnsemble.unwrap(op) instanceof BicubicOperator) {
+      throw new IllegalArgumentException("'self-ensemble' is set but model '" + model
+          + "' gives the same output for every flip and rotation: the ensemble would cost 8x "
+          + "for nothing (use it with a network model)");
     }
     int h = halo != null ? halo : op.radius();
     BorderPolicy b = border != null ? border : op.defaultBorder();

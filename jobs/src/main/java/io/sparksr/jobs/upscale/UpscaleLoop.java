@@ -55,7 +55,7 @@ public final class UpscaleLoop {
     }
     HadoopFiles.Tree existing = HadoopFiles.listTree(conf, output);
     UpscalePlan plan = UpscalePlanner.plan(cfg, output, probes, listing.ignored(),
-        existing.files(), existing.hiddenFolders(), Double.NaN, op.getClass().getName(), threads,
+        existing.files(), existing.hiddenFolders(), Double.NaN, UpscaleJob.modelId(op), threads,
         output + "/" + UpscaleJob.WORK_DIR);
     Tiling tiling = cfg.tiling();
     OutputSettings settings = new OutputSettings(SparkSr.VERSION, cfg.model(),

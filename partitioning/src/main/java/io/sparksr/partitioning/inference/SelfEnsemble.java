@@ -55,13 +55,20 @@ public final class SelfEnsemble implements TileOperator {
     double[][] sum = new double[n][];
     ImageTensor[] shape = new ImageTensor[n];
     for (int d = 0; d < RUNS; d++) {
-      List<ImageTensor> in = new ArrayList<>(n);
-      for (ImageTensor t : tiles) {
-        in.add(Dihedral.apply(t, d));
+      List<ImageTensor> in = tiles;
+      if (d > 0) {
+        in = new ArrayList<>(n);
+        for (ImageTensor t : tiles) {
+          in.add(Dihedral.apply(t, d));
+        }
       }
       List<ImageTensor> outs = op.applyBatch(in, scale);
+      if (outs.size() != n) {
+        throw new IllegalStateException("the operator gave " + outs.size() + " outputs for " + n
+            + " tiles");
+      }
       for (int k = 0; k < n; k++) {
-        ImageTensor out = Dihedral.apply(outs.get(k), Dihedral.inverse(d));
+        ImageTensor out = d == 0 ? outs.get(k) : Dihedral.apply(outs.get(k), Dihedral.inverse(d));
         if (sum[k] == null) {
           sum[k] = new double[out.data().length];
           shape[k] = out;
@@ -82,6 +89,7 @@ public final class SelfEnsemble implements TileOperator {
       for (int i = 0; i < mean.length; i++) {
         mean[i] = (float) (sum[k][i] / RUNS);
       }
+      sum[k] = null; // one tile's sum and mean alive at a time
       result.add(new ImageTensor(shape[k].channels(), shape[k].height(), shape[k].width(), mean));
     }
     return result;

@@ -212,7 +212,8 @@ public final class TileBatcher<K> {
         sink.failed(p.key(), p.tile(), isOutOfMemory(e)
             ? new IllegalStateException("out of memory for one " + shape.width() + "x"
                 + shape.height() + " tile at x" + scale + ": lower 'tile-size' or give the "
-                + "executor more memory", e)
+                + "executor more memory" + (op instanceof SelfEnsemble
+                    ? " (the self-ensemble holds 8 outputs' sum per tile)" : ""), e)
             : e);
       }
       return;
