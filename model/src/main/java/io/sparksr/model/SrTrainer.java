@@ -65,7 +65,7 @@ public final class SrTrainer {
   public record FitResult(long steps, double meanLoss, double lastLoss, double seconds) {}
 
   private final Architecture arch;
-  private final TrainOptions options;
+  private TrainOptions options;
   private final SameDiff sd;
   private final Map<String, INDArray> ema;
   private long emaUpdates;
@@ -267,6 +267,41 @@ public final class SrTrainer {
   /** Total training wall time so far, across resumes. */
   public double wallSeconds() {
     return wallSeconds;
+  }
+
+  /**
+   * Turns the FFT-L1 term on with weight {@code w} from the next step of a run trained so far
+   * without it (a resumed run): the term and the total loss are added to the training graph; they
+   * hold no parameters, so the optimiser state, the schedule and the step count go on unchanged
+   * (and the gradient graph, built at the next step, includes the term). A bundle saved afterwards
+   * resumes with the term. Only from a graph without the term: the weight of a graph with it is a
+   * constant of that graph.
+   *
+   * @throws IllegalArgumentException if the term is already on with another weight, or {@code w}
+   *     is not finite and &gt; 0
+   */
+  public void startFftL1(double w) {
+    if (w == options.fftL1Weight()) {
+      return;
+    }
+    if (fftOn(options)) {
+      throw new IllegalArgumentException("'fft-l1-weight' is " + w + " but this run trains with "
+          + options.fftL1Weight() + " since before step " + iteration() + ": a non-zero weight "
+          + "cannot be changed on resume (start a new run from the bundle with --init)");
+    }
+    TrainOptions next = options.withFftL1Weight(w).validate();
+    if (!fftOn(next)) {
+      return;
+    }
+    SDVariable term = FftL1Loss.attach(sd, sd.getVariable(Architecture.SR),
+        sd.getVariable(Architecture.HR));
+    sd.getVariable(Architecture.LOSS).add(TOTAL_LOSS, term.mul(w));
+    sd.setLossVariables(TOTAL_LOSS);
+    List<String> features = new ArrayList<>(sd.getTrainingConfig().getDataSetFeatureMapping());
+    features.addAll(FftL1Loss.PLACEHOLDERS);
+    sd.getTrainingConfig().setDataSetFeatureMapping(features);
+    options = next;
+    LOG.info("FFT-L1 term on from step {} with weight {}", iteration(), w);
   }
 
   /** The training graph (for tests and diagnostics; do not modify). */

@@ -17,6 +17,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,6 +153,88 @@ class SrTrainerTest {
     for (String k : wa.keySet()) {
       assertThat(wa.get(k).sub(wb.get(k)).amaxNumber().doubleValue()).as(k).isLessThan(1e-5);
     }
+  }
+
+  /** Adam's first moment ("M") of one parameter, as the optimiser holds it. */
+  @SuppressWarnings("unchecked")
+  private static INDArray adamFirstMoment(SrTrainer t, String name) {
+    return ((Map<String, INDArray>) t.graph().getUpdaterMap().get(name).getState()).get("M");
+  }
+
+  /**
+   * The FFT-L1 term turned on in a resumed run ({@link SrTrainer#startFftL1}): the loss is the
+   * pixel L1 plus w times the term of its definition (a direct DFT), the gradients are those of a
+   * graph built with the term from the start at the same weights, Adam's moments go on from the
+   * resumed ones (after one step, m = beta1 m_before + (1 - beta1) g, not the (1 - beta1) g of a
+   * fresh optimiser), the step count and schedule are kept, a bundle saved afterwards resumes
+   * with the term, and a non-zero weight cannot be changed.
+   */
+  @Test
+  void theFftL1TermCanBeTurnedOnInAResumedRun() throws Exception {
+    List<TrainBatch> batches = noiseBatches(6, 21);
+    TrainOptions o = TrainOptions.defaults(12).withEmaDecay(0.9);
+    SrTrainer first = SrTrainer.create(TestModels.tiny(), o);
+    first.fit(batches.subList(0, 4).iterator());
+    String path = dir.resolve("plain.srm").toString();
+    first.save(CONF, path, "noise", "test");
+    SrTrainer plain = SrTrainer.resume(CONF, path);
+    SrTrainer on = SrTrainer.resume(CONF, path);
+    double w = 0.5;
+    on.startFftL1(w);
+    assertThat(on.options().fftL1Weight()).isEqualTo(w);
+    assertThat(on.iteration()).isEqualTo(4);
+    assertThat(on.learningRate()).isEqualTo(plain.learningRate());
+
+    TrainBatch probe = batches.get(4);
+    float[] sr = on.predict(probe).dup('c').data().asFloat();
+    double term = FftL1LossTest.directTerm(sr, probe.hr(), probe.size(), probe.hrHeight(),
+        probe.hrWidth());
+    assertThat(on.fftL1(probe)).isCloseTo(term, within(1e-5 * term));
+    double total = plain.loss(probe) + w * term;
+    assertThat(on.loss(probe)).isCloseTo(total, within(1e-5 * total));
+
+    // gradients: those of a graph with the term from the start, at the same weights
+    SrTrainer fresh = SrTrainer.create(TestModels.tiny(), o.withFftL1Weight(w));
+    for (SDVariable v : on.graph().variables()) {
+      if (v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE) {
+        fresh.graph().getVariable(v.name()).getArr().assign(v.getArr());
+      }
+    }
+    Map<String, INDArray> g = on.gradients(probe);
+    Map<String, INDArray> gFresh = fresh.gradients(probe);
+    Map<String, INDArray> gPlain = plain.gradients(probe);
+    double termEffect = 0;
+    for (String k : g.keySet()) {
+      double scale = gFresh.get(k).amaxNumber().doubleValue() + 1e-12;
+      assertThat(g.get(k).sub(gFresh.get(k)).amaxNumber().doubleValue() / scale).as(k)
+          .isLessThan(1e-4);
+      termEffect = Math.max(termEffect, g.get(k).sub(gPlain.get(k)).amaxNumber().doubleValue()
+          / scale);
+    }
+    assertThat(termEffect).as("the term changes the gradients").isGreaterThan(1e-3);
+
+    // Adam's first moment continues from the resumed one
+    String name = g.keySet().iterator().next();
+    INDArray mBefore = adamFirstMoment(on, name).dup();
+    double beta1 = o.beta1();
+    on.fit(List.of(probe).iterator());
+    INDArray mAfter = adamFirstMoment(on, name);
+    INDArray expected = mBefore.mul(beta1).addi(g.get(name).reshape(mBefore.shape())
+        .mul(1 - beta1));
+    double mScale = expected.amaxNumber().doubleValue();
+    assertThat(mAfter.sub(expected).amaxNumber().doubleValue() / mScale).isLessThan(1e-4);
+    assertThat(mBefore.amaxNumber().doubleValue()).as("resumed moments are not zero")
+        .isGreaterThan(0.1 * mScale);
+    assertThat(on.iteration()).isEqualTo(5);
+
+    String after = dir.resolve("on.srm").toString();
+    on.save(CONF, after, "noise", "test");
+    SrTrainer again = SrTrainer.resume(CONF, after);
+    assertThat(again.options().fftL1Weight()).isEqualTo(w);
+    assertThat(again.loss(probe)).isCloseTo(on.loss(probe), within(1e-6));
+    assertThatThrownBy(() -> again.startFftL1(0.25)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cannot be changed on resume");
+    again.startFftL1(w); // the same weight: nothing to do
   }
 
   /**

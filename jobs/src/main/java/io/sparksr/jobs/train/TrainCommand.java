@@ -98,7 +98,9 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--fft-l1-weight", defaultValue = "" + Defaults.FFT_L1_WEIGHT, paramLabel = "<w>",
       description = "Weight of the FFT-L1 term: loss = L1 + w * mean(|Re F| + |Im F|) of the "
           + "orthonormal 2-D DFT of SR - HR per patch and channel; 0 = plain L1 (default: "
-          + "${DEFAULT-VALUE}). A resumed run keeps its bundle's weight.")
+          + "${DEFAULT-VALUE}). With --resume: a run trained without the term turns it on from "
+          + "the next step (optimiser state and schedule kept); 0 keeps the run's weight; a "
+          + "non-zero weight cannot be changed.")
   double fftL1Weight;
 
   @Option(names = "--seed", defaultValue = "" + Defaults.SEED, description = "Default: ${DEFAULT-VALUE}.")

@@ -129,8 +129,11 @@ public final class TrainJob {
             t.options().totalSteps(), cfg.totalSteps());
       }
       if (t.options().fftL1Weight() != cfg.fftL1Weight()) {
-        LOG.warn("resuming with the bundle's FFT-L1 weight ({}), not --fft-l1-weight {}",
-            t.options().fftL1Weight(), cfg.fftL1Weight());
+        if (cfg.fftL1Weight() == 0) { // the option's default: keep the run's term
+          LOG.info("resuming with the bundle's FFT-L1 weight {}", t.options().fftL1Weight());
+        } else { // a run without the term turns it on from the next step (else: an error)
+          t.startFftL1(cfg.fftL1Weight());
+        }
       }
       return t;
     }

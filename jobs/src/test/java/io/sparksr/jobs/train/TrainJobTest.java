@@ -60,7 +60,13 @@ public class TrainJobTest extends SharedSpark {
   }
 
   private TrainJobConfig config(String out, boolean resume, long maxSteps, String valDir) {
+    return config(out, resume, maxSteps, valDir, 0);
+  }
+
+  private TrainJobConfig config(String out, boolean resume, long maxSteps, String valDir,
+      double fftL1Weight) {
     return TrainJobConfig.builder().data(data).output(out).modelConfig(modelYaml).resume(resume)
+        .fftL1Weight(fftL1Weight)
         .maxMinutes(0).maxSteps(maxSteps).totalSteps(40).batchSize(4).crop(8).lr(2e-3)
         .minLr(1e-5).warmupSteps(4).scales(List.of(2, 3, 4)).val(valDir).valEvery(5).logEvery(2)
         .checkpointMinutes(10).emaDecay(0.9).seed(11).master(null).sparkConf(Map.of()).build();
@@ -113,6 +119,32 @@ public class TrainJobTest extends SharedSpark {
       assertThat(fft).isPositive();
       assertThat(loss).isGreaterThan(0.3 * fft);
     }
+  }
+
+  /**
+   * --fft-l1-weight on --resume of a run trained without the term turns it on from the next step:
+   * the bundle and the summary say so, the curve gains the fft_l1 column for the new rows only, and
+   * a later resume without the option keeps the term.
+   */
+  @Test
+  public void aResumeTurnsTheFftL1TermOnFromTheNextStep() throws Exception {
+    String out = tmp.getRoot() + "/late-fft.srm";
+    TrainJob.run(spark(), config(out, false, 4, null));
+    TrainJobResult r = TrainJob.run(spark(), config(out, true, 8, null, 0.3));
+    assertThat(r.startStep()).isEqualTo(4);
+    assertThat(r.summary()).contains("loss: L1 + 0.3 x FFT-L1");
+    Configuration conf = new Configuration();
+    assertThat(ModelBundle.read(conf, out).metadata().training().options().fftL1Weight())
+        .isEqualTo(0.3);
+    List<String> rows = HadoopFiles.readText(conf, out + ".curve.csv").lines().toList();
+    assertThat(rows.get(0)).isEqualTo(TrainingCurve.HEADER + ",fft_l1");
+    assertThat(rows.stream().filter(row -> row.startsWith("2,") || row.startsWith("4,")))
+        .allSatisfy(row -> assertThat(row).endsWith(","));
+    assertThat(rows.stream().filter(row -> row.startsWith("6,") || row.startsWith("8,")))
+        .hasSize(2).allSatisfy(row -> assertThat(Double.parseDouble(
+            row.substring(row.lastIndexOf(',') + 1))).isPositive());
+    TrainJobResult kept = TrainJob.run(spark(), config(out, true, 10, null));
+    assertThat(kept.summary()).contains("loss: L1 + 0.3 x FFT-L1");
   }
 
   @Test
