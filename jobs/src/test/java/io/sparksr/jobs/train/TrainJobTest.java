@@ -95,22 +95,28 @@ public class TrainJobTest extends SharedSpark {
         .iteration()).isEqualTo(10);
   }
 
+  /**
+   * Checks that a run trained with FFT-L1 weight {@code w} says so in its summary and bundle and
+   * that its curve has the fft_l1 column; returns the curve's lines.
+   */
+  private static List<String> recordedFftL1Curve(TrainJobResult r, String out, double w)
+      throws Exception {
+    assertThat(r.summary()).contains("loss: L1 + " + w + " x FFT-L1");
+    Configuration conf = new Configuration();
+    assertThat(ModelBundle.read(conf, out).metadata().training().options().fftL1Weight())
+        .isEqualTo(w);
+    List<String> rows = HadoopFiles.readText(conf, out + ".curve.csv").lines().toList();
+    assertThat(rows.get(0)).isEqualTo(TrainingCurve.HEADER + ",fft_l1");
+    return rows;
+  }
+
   /** --fft-l1-weight reaches the trainer: bundle metadata, the curve's fft_l1 column, summary. */
   @Test
   public void theFftL1WeightIsRecordedInTheBundleTheCurveAndTheSummary() throws Exception {
     String out = tmp.getRoot() + "/fft.srm";
-    TrainJobConfig plain = config(out, false, 4, null);
-    TrainJobConfig cfg = TrainJobConfig.builder().data(plain.data()).output(out)
-        .modelConfig(modelYaml).maxSteps(4).totalSteps(40).batchSize(4).crop(8).lr(2e-3)
-        .minLr(1e-5).warmupSteps(4).logEvery(2).emaDecay(0.9).seed(11).fftL1Weight(0.3).build();
-    TrainJobResult r = TrainJob.run(spark(), cfg);
+    TrainJobResult r = TrainJob.run(spark(), config(out, false, 4, null, 0.3));
     assertThat(r.endStep()).isEqualTo(4);
-    assertThat(r.summary()).contains("loss: L1 + 0.3 x FFT-L1");
-    Configuration conf = new Configuration();
-    assertThat(ModelBundle.read(conf, out).metadata().training().options().fftL1Weight())
-        .isEqualTo(0.3);
-    List<String> rows = HadoopFiles.readText(conf, out + ".curve.csv").lines().toList();
-    assertThat(rows.get(0)).isEqualTo(TrainingCurve.HEADER + ",fft_l1");
+    List<String> rows = recordedFftL1Curve(r, out, 0.3);
     assertThat(rows).hasSize(3);
     for (String row : rows.subList(1, 3)) {
       String[] cells = row.split(",", -1);
@@ -132,14 +138,9 @@ public class TrainJobTest extends SharedSpark {
     TrainJob.run(spark(), config(out, false, 4, null));
     TrainJobResult r = TrainJob.run(spark(), config(out, true, 8, null, 0.3));
     assertThat(r.startStep()).isEqualTo(4);
-    assertThat(r.summary()).contains("loss: L1 + 0.3 x FFT-L1");
-    Configuration conf = new Configuration();
-    assertThat(ModelBundle.read(conf, out).metadata().training().options().fftL1Weight())
-        .isEqualTo(0.3);
-    List<String> rows = HadoopFiles.readText(conf, out + ".curve.csv").lines().toList();
-    assertThat(rows.get(0)).isEqualTo(TrainingCurve.HEADER + ",fft_l1");
+    List<String> rows = recordedFftL1Curve(r, out, 0.3);
     assertThat(rows.stream().filter(row -> row.startsWith("2,") || row.startsWith("4,")))
-        .allSatisfy(row -> assertThat(row).endsWith(","));
+        .hasSize(2).allSatisfy(row -> assertThat(row).endsWith(","));
     assertThat(rows.stream().filter(row -> row.startsWith("6,") || row.startsWith("8,")))
         .hasSize(2).allSatisfy(row -> assertThat(Double.parseDouble(
             row.substring(row.lastIndexOf(',') + 1))).isPositive());

@@ -63,7 +63,18 @@ class SelfEnsembleTest {
 
   /** Nearest neighbour plus a ramp in x: not flip-invariant, shape-equivariant, radius 0. */
   private static TileOperator ramp() {
+    return ramp(new ArrayList<>());
+  }
+
+  /** {@link #ramp()}, recording the size of every {@code applyBatch} call in {@code batchSizes}. */
+  private static TileOperator ramp(List<Integer> batchSizes) {
     return new TileOperator() {
+      @Override
+      public List<ImageTensor> applyBatch(List<ImageTensor> tiles, int scale) {
+        batchSizes.add(tiles.size());
+        return TileOperator.super.applyBatch(tiles, scale);
+      }
+
       @Override
       public ImageTensor apply(ImageTensor tile, int scale) {
         int h = tile.height() * scale;
@@ -101,28 +112,7 @@ class SelfEnsembleTest {
   void aBatchIsEnsembledTileByTileInEightBatchedRuns() {
     TileOperator ramp = ramp();
     List<Integer> batchSizes = new ArrayList<>();
-    TileOperator counting = new TileOperator() {
-      @Override
-      public ImageTensor apply(ImageTensor tile, int scale) {
-        return ramp.apply(tile, scale);
-      }
-
-      @Override
-      public List<ImageTensor> applyBatch(List<ImageTensor> tiles, int scale) {
-        batchSizes.add(tiles.size());
-        return TileOperator.super.applyBatch(tiles, scale);
-      }
-
-      @Override
-      public int radius() {
-        return 0;
-      }
-
-      @Override
-      public boolean supportsScale(int scale) {
-        return true;
-      }
-    };
+    TileOperator counting = ramp(batchSizes);
     Random rnd = new Random(11);
     List<ImageTensor> tiles = List.of(random(rnd, 3, 4, 6), random(rnd, 3, 4, 6),
         random(rnd, 3, 4, 6));
