@@ -238,15 +238,21 @@ public class UpscaleJobTest extends SharedSpark {
     }
   }
 
+  /** ../shared/datasets/Set5 beside the repository; the test is skipped without it. */
+  private static Path set5() {
+    Path set5 = Path.of(System.getProperty("sparksr.repo.root", "..")).toAbsolutePath()
+        .getParent().resolve("shared/datasets/Set5").normalize();
+    org.junit.Assume.assumeTrue("skipped: no ../shared/datasets", Files.isDirectory(set5));
+    return set5;
+  }
+
   /**
    * The shipped network on real photos (Set5 butterfly and bird, from ../shared/datasets): tiled
    * (96-pixel cores, halo = the radius) and batched through the job, against one whole-image pass.
    */
   @Test
   public void theShippedModelOnRealPhotosTiledEqualsWholeImageWithinOneLevel() throws Exception {
-    Path set5 = Path.of(System.getProperty("sparksr.repo.root", "..")).toAbsolutePath()
-        .getParent().resolve("shared/datasets/Set5").normalize();
-    org.junit.Assume.assumeTrue("skipped: no ../shared/datasets", Files.isDirectory(set5));
+    Path set5 = set5();
     String d = tmp.newFolder("set5").getAbsolutePath();
     for (String name : List.of("butterfly", "bird")) {
       Files.copy(set5.resolve(name + ".png"), Path.of(d, name + ".png"));
@@ -285,9 +291,7 @@ public class UpscaleJobTest extends SharedSpark {
    */
   @Test
   public void theSelfEnsembleTiledEqualsTheWholeImageEnsembleAndIsRecorded() throws Exception {
-    Path set5 = Path.of(System.getProperty("sparksr.repo.root", "..")).toAbsolutePath()
-        .getParent().resolve("shared/datasets/Set5").normalize();
-    org.junit.Assume.assumeTrue("skipped: no ../shared/datasets", Files.isDirectory(set5));
+    Path set5 = set5();
     String d = tmp.newFolder("ens").getAbsolutePath();
     Files.copy(set5.resolve("bird.png"), Path.of(d, "bird.png"));
     TileOperator op = ModelRegistry.load("default", new Configuration());
