@@ -5,6 +5,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The FFT-L1 loss term (MIMO-UNet, Cho et al. ICCV 2021; SAFMN and other SR recipes): the L1 norm
@@ -29,6 +30,17 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code -Im F = C_H D S_W^T + S_H D C_W^T} (the sign does not matter under |.|). The four
  * matrices are placeholders ({@link #PLACEHOLDERS}, fed with {@link #matrices(int, int)}), so one
  * graph serves every patch size; O(N^3) per channel, small next to the network.
+ *
+ * <p>Half spectrum along W. D is real, so {@code F[u, v] = conj F[-u mod H, -v mod W]}: both
+ * elements of a pair have the same {@code |Re| + |Im|}, and the sum over the full spectrum equals
+ * the sum over the columns {@code v = 0 .. floor(W/2)} with each column weighted by how many
+ * columns it stands for (1 for v = 0 and, W even, v = W/2; 2 otherwise). |.| is positively
+ * homogeneous, so the weights go into the rows of the W matrices, together with the factor
+ * {@code (floor(W/2) + 1) / W} that turns the mean over the half map into the mean over the full
+ * spectrum: the W placeholders are {@code [floor(W/2) + 1, W]} and the term is exactly the
+ * definition above, at two thirds of the DFT products (the W transform, the one on complex input,
+ * computes half the rows). The graph is the same as with the full matrices, so bundles saved with
+ * the term before this change take the half matrices unchanged.
  */
 public final class FftL1Loss {
   /** Cosine matrix along H, {@code [H, H]}. */
@@ -42,7 +54,10 @@ public final class FftL1Loss {
   /** The placeholder names, in the order of {@link #matrices(int, int)}. */
   public static final java.util.List<String> PLACEHOLDERS = java.util.List.of(COS_H, SIN_H, COS_W,
       SIN_W);
-  /** |Re F| + |Im F| per element, {@code [W, H * B * 3]} (frequency v, then (u, b, c)). */
+  /**
+   * {@code |Re F| + |Im F|} per element of the half spectrum, {@code [floor(W/2) + 1, H * B * 3]}
+   * (frequency v, then (u, b, c)), row v scaled by {@link #halfRowWeight(int, int)}.
+   */
   public static final String MAP = "fft_l1_map";
   /** The (unweighted) term: the mean of {@link #MAP}. */
   public static final String TERM = "fft_l1";
@@ -111,7 +126,10 @@ public final class FftL1Loss {
     };
   }
 
-  /** The placeholder values for {@code height x width} patches, in {@link #PLACEHOLDERS} order. */
+  /**
+   * The placeholder values for {@code height x width} patches, in {@link #PLACEHOLDERS} order: the
+   * full H matrices and the weighted half-spectrum W matrices (see the class comment).
+   */
   public static INDArray[] matrices(int height, int width) {
     return matrices(height, width, DataType.FLOAT);
   }
@@ -119,7 +137,29 @@ public final class FftL1Loss {
   /** {@link #matrices(int, int)} in {@code type}. */
   public static INDArray[] matrices(int height, int width, DataType type) {
     INDArray[] h = dft(height, type);
-    INDArray[] w = height == width ? h : dft(width, type);
-    return new INDArray[] {h[0], h[1], w[0], w[1]};
+    INDArray[] w = dft(width, DataType.DOUBLE);
+    int rows = width / 2 + 1;
+    INDArray weights = Nd4j.create(DataType.DOUBLE, rows, 1);
+    for (int v = 0; v < rows; v++) {
+      weights.putScalar(v, 0, halfRowWeight(v, width));
+    }
+    INDArray cw = w[0].get(NDArrayIndex.interval(0, rows), NDArrayIndex.all())
+        .mulColumnVector(weights);
+    INDArray sw = w[1].get(NDArrayIndex.interval(0, rows), NDArrayIndex.all())
+        .mulColumnVector(weights);
+    return new INDArray[] {h[0], h[1], cw.castTo(type), sw.castTo(type)};
+  }
+
+  /**
+   * The factor of row {@code v} ({@code 0 <= v <= width / 2}) of the half-spectrum W matrices:
+   * the number of full-spectrum columns it stands for (1 or 2) times
+   * {@code (width / 2 + 1) / width}.
+   */
+  public static double halfRowWeight(int v, int width) {
+    if (v < 0 || v > width / 2) {
+      throw new IllegalArgumentException("row " + v + " is outside 0.." + width / 2);
+    }
+    int copies = v == 0 || 2 * v == width ? 1 : 2;
+    return copies * (width / 2 + 1) / (double) width;
   }
 }

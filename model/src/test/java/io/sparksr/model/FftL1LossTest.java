@@ -124,19 +124,24 @@ class FftL1LossTest {
       double expected = directTerm(sr, hr, b, h, w);
       assertThat(out.get(FftL1Loss.TERM).getDouble(0)).as("%dx%d", h, w)
           .isCloseTo(expected, within(1e-5 * expected + 1e-7));
-      // the map, element by element: [v, (u * B + b) * 3 + c] = |Re| + |Im|
+      // the map, element by element: [v, (u * B + b) * 3 + c] = |Re| + |Im| for the columns
+      // v = 0 .. w/2, scaled by the number of columns each stands for (1 or 2; the conjugate
+      // pairs F[u, v], F[-u, -v] have equal |Re| + |Im|) and (w/2 + 1) / w
+      int half = w / 2 + 1;
       double[] d = new double[sr.length];
       for (int i = 0; i < d.length; i++) {
         d[i] = (double) sr[i] - hr[i];
       }
       double[][][][][] f = directDft(d, b, h, w);
       INDArray map = out.get(FftL1Loss.MAP);
-      assertThat(map.shape()).containsExactly(w, (long) h * b * 3);
+      assertThat(map.shape()).containsExactly(half, (long) h * b * 3);
       for (int n = 0; n < b; n++) {
         for (int c = 0; c < 3; c++) {
           for (int u = 0; u < h; u++) {
-            for (int v = 0; v < w; v++) {
-              double e = Math.abs(f[0][n][c][u][v]) + Math.abs(f[1][n][c][u][v]);
+            for (int v = 0; v < half; v++) {
+              int copies = v == 0 || 2 * v == w ? 1 : 2;
+              double e = (Math.abs(f[0][n][c][u][v]) + Math.abs(f[1][n][c][u][v])) * copies
+                  * half / w;
               assertThat(map.getDouble(v, (u * b + n) * 3L + c))
                   .as("%dx%d b%d c%d u%d v%d", h, w, n, c, u, v).isCloseTo(e, within(2e-5));
             }
@@ -144,6 +149,31 @@ class FftL1LossTest {
         }
       }
     }
+  }
+
+  /**
+   * The graph is the one built before the half spectrum (bundles saved with the term carry it):
+   * fed the full W matrices it gives the same term as with the half ones.
+   */
+  @Test
+  void fullAndHalfSpectrumMatricesGiveTheSameTerm() {
+    SameDiff sd = termGraph(DataType.DOUBLE);
+    for (int[] hw : new int[][] {{6, 6}, {7, 7}, {4, 9}, {96, 96}}) {
+      int h = hw[0];
+      int w = hw[1];
+      INDArray sr = Nd4j.create(toDouble(random(2 * h * w * 3, h + w)), new long[] {2, h, w, 3});
+      INDArray hr = Nd4j.create(toDouble(random(2 * h * w * 3, 7L * h)), new long[] {2, h, w, 3});
+      Map<String, INDArray> half = feed(sr, hr, h, w, DataType.DOUBLE);
+      assertThat(half.get(FftL1Loss.COS_W).shape()).containsExactly(w / 2 + 1, w);
+      Map<String, INDArray> full = new HashMap<>(half);
+      INDArray[] cs = FftL1Loss.dft(w, DataType.DOUBLE);
+      full.put(FftL1Loss.COS_W, cs[0]);
+      full.put(FftL1Loss.SIN_W, cs[1]);
+      double a = sd.output(half, FftL1Loss.TERM).get(FftL1Loss.TERM).getDouble(0);
+      double b = sd.output(full, FftL1Loss.TERM).get(FftL1Loss.TERM).getDouble(0);
+      assertThat(a).as("%dx%d", h, w).isCloseTo(b, within(1e-12 * b));
+    }
+    assertThatThrownBy(() -> FftL1Loss.halfRowWeight(5, 8)).hasMessageContaining("outside 0..4");
   }
 
   /** Parseval: the orthonormal transform keeps sum |F|^2 = sum |D|^2 (so the weight is scale-free). */
