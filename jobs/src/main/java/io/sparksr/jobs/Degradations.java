@@ -15,7 +15,8 @@ import org.apache.hadoop.conf.Configuration;
 
 /**
  * Degradation presets ({@link DegradationSpec}) from YAML: a name of {@code conf/degradations/}
- * (shipped inside the jar: {@code clean}, {@code archive}) or the path of a YAML file on any
+ * (shipped inside the jar: {@code clean}, {@code archive}, {@code archive-chain}, and {@code eval},
+ * the named degradations of {@code evaluate}) or the path of a YAML file on any
  * Hadoop file system. Keys are kebab-case; unknown keys are an error naming the file.
  */
 public final class Degradations {

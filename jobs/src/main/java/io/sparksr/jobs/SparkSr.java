@@ -13,8 +13,8 @@ import picocli.CommandLine;
  */
 @Command(name = "sparksr", mixinStandardHelpOptions = true, version = SparkSr.VERSION,
     description = "Super-resolution at cluster scale on Apache Spark.%n"
-        + "Every job option can also come from a YAML file: --config conf/<job>.yaml "
-        + "(keys = option names; the command line wins).",
+        + "Every option of upscale, prepare, train, evaluate and bench can also come from a YAML "
+        + "file: --config conf/<job>.yaml (keys = option names; the command line wins).",
     subcommands = {UpscaleCommand.class, PrepareCommand.class, TrainCommand.class,
         EvaluateCommand.class, io.sparksr.jobs.bench.BenchCommand.class,
         ExportOnnxCommand.class, CommandLine.HelpCommand.class})
@@ -28,7 +28,8 @@ public final class SparkSr implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a job: upscale, prepare, train, evaluate");
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "name a job: upscale, prepare, train, evaluate, bench, export-onnx");
   }
 
   public static void main(String[] args) {

@@ -21,7 +21,7 @@ public final class BenchCommand implements Callable<Integer> {
   List<String> sections;
 
   @Option(names = "--model", defaultValue = "default",
-      description = "Model: default or a bundle path (default: ${DEFAULT-VALUE}).")
+      description = "Model: default, archive or a bundle path (default: ${DEFAULT-VALUE}).")
   String model;
 
   @Option(names = "--scales", split = ",", defaultValue = "2,3,4",

@@ -75,8 +75,9 @@ public final class PrepareCommand implements Callable<Integer> {
   @Option(names = "--degradation", paramLabel = "<preset|file.yaml>",
       defaultValue = PrepareJobConfig.DEFAULT_DEGRADATION,
       description = "How LR patches are made: 'clean' (MATLAB bicubic, the default), 'archive' "
-          + "(JPEG/noise/blur chain for real photos), or a preset YAML (conf/degradations/). Every "
-          + "drawn parameter is a column of the data set.")
+          + "(noise and a JPEG save at the LR size, for real photos), 'archive-chain' (the "
+          + "Real-ESRGAN-style blur/resize/noise/JPEG chain), or a preset YAML "
+          + "(conf/degradations/). Every drawn parameter is a column of the data set.")
   String degradation;
 
   @CommandLine.Mixin

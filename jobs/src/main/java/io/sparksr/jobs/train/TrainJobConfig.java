@@ -32,7 +32,9 @@ import java.util.Map;
  * @param emaDecay          EMA of the weights used for inference (0 = raw weights)
  * @param fftL1Weight       weight w of the FFT-L1 term, loss = L1 + w * FFT-L1 (orthonormal DFT;
  *                          see {@code io.sparksr.model.FftL1Loss}); 0 = the plain L1 loss.
- *                          Ignored by {@code resume}, which keeps the bundle's own weight
+ *                          With {@code resume}: 0 keeps the bundle's own weight; a non-zero
+ *                          weight turns the term on in a bundle trained without it (a bundle
+ *                          with another non-zero weight is refused)
  * @param seed              seed of batches and initialisation
  * @param master            Spark master (null = the session's default)
  * @param sparkConf         extra Spark settings
