@@ -126,9 +126,23 @@ public class ArchiveScaleTest extends SharedSpark {
 
   @Test
   public void flatOutputsCollideAcrossPartitionsInPathOrder() throws Exception {
+    flatOutputsCollide("flat", 0);
+  }
+
+  /**
+   * The same with the flat folder sharded (48 outputs, at most 5 per folder): the run-wide claims
+   * are keyed by the output path before sharding, so a name claimed in another partition must
+   * still be found (it was not: both inputs wrote the same sharded file and both rows said ok).
+   */
+  @Test
+  public void flatOutputsCollideAcrossPartitionsWhenTheFolderIsSharded() throws Exception {
+    flatOutputsCollide("flat-sharded", 5);
+  }
+
+  private void flatOutputsCollide(String name, int maxFiles) throws Exception {
     Path root = archive();
-    UpscaleJobResult r = run(List.of(root.toString()), tmp.getRoot() + "/flat", 3, 0.002, 0,
-        true);
+    UpscaleJobResult r = run(List.of(root.toString()), tmp.getRoot() + "/" + name, 3, 0.002,
+        maxFiles, true);
     // 12 folders hold img0..img3: with --flat only the first of each name (path order) is written
     Map<String, List<ImageOutcome>> byName = r.images().stream().filter(o -> o.output() != null)
         .collect(Collectors.groupingBy(o -> o.output().substring(o.output().lastIndexOf('/') + 1),
@@ -148,7 +162,10 @@ public class ArchiveScaleTest extends SharedSpark {
       }
     }
     long written = r.succeeded();
-    try (Stream<Path> s = Files.list(Path.of(tmp.getRoot() + "/flat"))) {
+    // every name but the undecodable input's is written exactly once
+    assertThat(written).isEqualTo(byName.keySet().stream()
+        .filter(n -> !n.startsWith("broken")).count());
+    try (Stream<Path> s = Files.walk(Path.of(tmp.getRoot() + "/" + name))) {
       assertThat(s.filter(p -> p.toString().matches(".*_x2\\.(png|jpg)$")).count())
           .isEqualTo(written);
     }
