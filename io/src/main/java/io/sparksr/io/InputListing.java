@@ -20,10 +20,12 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  * ignored with the reason, each with its path relative to the input root it was found under (the
  * output mirrors it).
  * <ul>
- *   <li>A folder is walked recursively; its root is the folder. Names starting with '.' or '_'
- *       (hidden files and folders, {@code _SUCCESS}, a run's own {@code _manifest.csv}) are not
- *       read, at any depth. Links to folders are not followed (an ignored entry says so), so a
- *       link cannot make a walk loop or leave the tree.</li>
+ *   <li>A folder is walked recursively; its root is the folder. Hidden names (starting with '.':
+ *       {@code .DS_Store}, AppleDouble {@code ._IMG_0001.JPG}, {@code .thumbnails/}, a run's own
+ *       work folders) are not read, at any depth: each is an ignored entry (a hidden folder one
+ *       entry, not walked). Names starting with '_' are ordinary names (cameras name Adobe RGB
+ *       photos {@code _DSC0001.JPG}). Links to folders are not followed (an ignored entry says
+ *       so), so a link cannot make a walk loop or leave the tree.</li>
  *   <li>A glob ({@code * ? [ {}) matches files and folders (folders are then walked); its root is
  *       the longest leading part without a glob character, so {@code archive/*}{@code /trip} and
  *       {@code archive/**} keep the paths below {@code archive/}.</li>
@@ -160,12 +162,12 @@ public final class InputListing {
           String root = fs.makeQualified(globRoot(p)).toString();
           FileStatus[] matches = fs.globStatus(p);
           for (FileStatus st : matches == null ? new FileStatus[0] : matches) {
-            String name = st.getPath().getName();
-            if (name.startsWith(".") || name.startsWith("_")) {
-              continue;
-            }
             String rel = relative(root, st.getPath());
-            if (st.isDirectory()) {
+            if (hidden(st.getPath().getName())) {
+              ignored.add(new Found(st.getPath().toString(), root, rel,
+                  st.isDirectory() ? HIDDEN_FOLDER : HIDDEN_FILE));
+              ignoredInputs.add(i);
+            } else if (st.isDirectory()) {
               units.add(new Unit(i, st.getPath().toString(), root, rel, 1, true));
             } else {
               Found f = found(root, st.getPath(), rel);
@@ -205,8 +207,8 @@ public final class InputListing {
         try (Entries entries = entries(fs, dir)) {
           while (entries.hasNext()) {
             Entry e = entries.next();
-            if (!e.dir() || e.name().startsWith(".") || e.name().startsWith("_")) {
-              continue;
+            if (!e.dir() || hidden(e.name())) {
+              continue; // the folder's own walk (below) lists its files and hidden folders
             }
             String rel = u.rel().isEmpty() ? e.name() : u.rel() + "/" + e.name();
             if (e.link()) {
@@ -233,6 +235,13 @@ public final class InputListing {
   public static final int SEED_LEVELS = 3;
 
   private static final String LINK = "link to a folder: not followed";
+  private static final String HIDDEN_FILE = "hidden file (name starts with '.'): not read";
+  private static final String HIDDEN_FOLDER = "hidden folder (name starts with '.'): not walked";
+
+  /** Hidden names, not read: files and folders whose name starts with '.'. */
+  static boolean hidden(String name) {
+    return name.startsWith(".");
+  }
 
   /**
    * The files of one unit, streaming (a folder of millions of files is never held): images and
@@ -289,7 +298,7 @@ public final class InputListing {
   public static String noImage(String input, long ignoredCount, Found example) {
     return "input '" + input + "' matches no image file (extensions "
         + new java.util.TreeSet<>(ImageStore.IMAGE_EXTENSIONS.keySet()) + ", names not "
-        + "starting with '.' or '_'" + (ignoredCount == 0 || example == null ? ")"
+        + "starting with '.'" + (ignoredCount == 0 || example == null ? ")"
         : "; " + ignoredCount + " other file(s) found, e.g. " + example.relative() + ": "
             + example.reason() + ")");
   }
@@ -436,11 +445,11 @@ public final class InputListing {
             continue;
           }
           Entry e = top.entries().next();
-          if (e.name().startsWith(".") || e.name().startsWith("_")) {
-            continue;
-          }
           String rel = top.rel().isEmpty() ? e.name() : top.rel() + "/" + e.name();
-          if (e.link()) {
+          if (hidden(e.name())) {
+            next = new Found(e.path().toString(), unit.root(), rel,
+                e.dir() ? HIDDEN_FOLDER : HIDDEN_FILE);
+          } else if (e.link()) {
             next = new Found(e.path().toString(), unit.root(), rel, LINK);
           } else if (e.dir()) {
             if (!unit.recursive()) {

@@ -7,6 +7,8 @@ import java.io.FileNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +30,7 @@ class InputListingTest {
   }
 
   @Test
-  void aFolderIsWalkedRecursivelyAndHiddenNamesAreNotRead() throws Exception {
+  void aFolderIsWalkedRecursivelyAndHiddenNamesAreIgnoredEntries() throws Exception {
     touch("a/top.png");
     touch("a/2019/trip/IMG_0001.JPG");
     touch("a/2020/trip/IMG_0001.jpg");
@@ -36,13 +38,25 @@ class InputListingTest {
     touch("a/.thumbs/x.png");
     touch("a/_work/y.png");
     touch("a/2020/.DS_Store");
+    touch("a/2020/trip/._IMG_0001.jpg");
+    touch("a/2020/_DSC0001.JPG");
     touch("a/README");
     InputListing.Listing l = InputListing.list(conf, List.of(tmp.resolve("a").toString()));
+    // '_' is an ordinary first character (DCF: Adobe RGB photos are _DSC0001.JPG)
     assertThat(relatives(l.images())).containsExactly("2019/trip/IMG_0001.JPG",
-        "2020/trip/IMG_0001.jpg", "top.png");
-    assertThat(relatives(l.ignored())).containsExactly("2020/trip/IMG_0001.CR2", "README");
-    assertThat(l.ignored().get(0).reason()).contains("camera raw");
-    assertThat(l.ignored().get(1).reason()).contains("no file extension");
+        "2020/_DSC0001.JPG", "2020/trip/IMG_0001.jpg", "_work/y.png", "top.png");
+    // hidden names are accounted for, not read; a hidden folder is one entry, not walked
+    assertThat(relatives(l.ignored())).containsExactly(".thumbs", "2020/.DS_Store",
+        "2020/trip/._IMG_0001.jpg", "2020/trip/IMG_0001.CR2", "README");
+    Map<String, String> reasons = l.ignored().stream()
+        .collect(Collectors.toMap(InputListing.Found::relative, InputListing.Found::reason));
+    assertThat(reasons.get(".thumbs"))
+        .isEqualTo("hidden folder (name starts with '.'): not walked");
+    assertThat(reasons.get("2020/.DS_Store"))
+        .isEqualTo("hidden file (name starts with '.'): not read");
+    assertThat(reasons.get("2020/trip/._IMG_0001.jpg")).startsWith("hidden file");
+    assertThat(reasons.get("2020/trip/IMG_0001.CR2")).contains("camera raw");
+    assertThat(reasons.get("README")).contains("no file extension");
     assertThat(l.images()).allMatch(f -> f.root().equals(l.images().get(0).root())
         && f.path().equals(f.root() + "/" + f.relative()));
   }

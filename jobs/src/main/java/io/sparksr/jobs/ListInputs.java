@@ -24,8 +24,8 @@ import scala.Tuple2;
  * driver resolves the inputs and the top levels of their folders ({@link InputListing#seeds}),
  * executors walk the folders ({@link InputListing#walker}, streaming), and the files found are
  * sorted by path into range partitions of about {@value #FILES_PER_PARTITION} files
- * ({@value #FILES_PER_PARTITION_KEY}), each file
- * once (the first input that reaches it keeps it). The driver receives counts per input only.
+ * ({@value #FILES_PER_PARTITION_KEY}), each file once (an image to read before an ignored entry,
+ * then the first input that reaches it). The driver receives counts per input only.
  */
 public final class ListInputs {
   /** Files per partition of the listing (the later probing reads one header per file). */
@@ -161,7 +161,11 @@ public final class ListInputs {
     });
   }
 
-  /** Of the entries of one path (adjacent once sorted), the one of the first input. */
+  /**
+   * Of the entries of one path (adjacent once sorted), the one to keep: an image to read before an
+   * ignored entry (a file named as an input is read even where a folder walk ignores it, e.g. as
+   * hidden), then the one of the first input.
+   */
   static Iterator<Found> firstOfEachPath(Iterator<Tuple2<String, Tuple2<Integer, Found>>> sorted) {
     return new Iterator<>() {
       private Tuple2<String, Tuple2<Integer, Found>> pending = sorted.hasNext() ? sorted.next()
@@ -183,7 +187,9 @@ public final class ListInputs {
             pending = t;
             break;
           }
-          if (t._2()._1() < best._1()) {
+          boolean image = !t._2()._2().ignored();
+          boolean bestImage = !best._2().ignored();
+          if (image != bestImage ? image : t._2()._1() < best._1()) {
             best = t._2();
           }
         }

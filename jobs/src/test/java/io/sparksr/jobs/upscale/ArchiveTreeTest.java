@@ -85,11 +85,12 @@ public class ArchiveTreeTest extends SharedSpark {
     UpscaleJobResult r = UpscaleJob.run(spark(), cfg);
 
     Map<String, ImageOutcome> rows = byRelative(r);
-    assertThat(rows.keySet()).containsExactly("2019/loop", "2019/trip/IMG_0001.jpg",
-        "2020/IMG_0002.HEIC", "2020/notes.txt", "2020/trip/IMG_0001.jpg",
-        "2020/trip/IMG_0001.xmp", "2020/trip/deep/er/scan.tif", "top.png");
-    for (String img : List.of("top.png", "2019/trip/IMG_0001.jpg", "2020/trip/IMG_0001.jpg",
-        "2020/trip/deep/er/scan.tif")) {
+    assertThat(rows.keySet()).containsExactly(".hidden", "2019/_tmp/t.png", "2019/loop",
+        "2019/trip/IMG_0001.jpg", "2020/IMG_0002.HEIC", "2020/notes.txt",
+        "2020/trip/IMG_0001.jpg", "2020/trip/IMG_0001.xmp", "2020/trip/deep/er/scan.tif",
+        "top.png");
+    for (String img : List.of("top.png", "2019/_tmp/t.png", "2019/trip/IMG_0001.jpg",
+        "2020/trip/IMG_0001.jpg", "2020/trip/deep/er/scan.tif")) {
       assertThat(rows.get(img).status()).as("%s: %s", img, rows.get(img).reason())
           .isEqualTo(ImageOutcome.OK);
     }
@@ -103,27 +104,28 @@ public class ArchiveTreeTest extends SharedSpark {
     assertThat(rows.get("2020/IMG_0002.HEIC").reason()).contains("HEIC");
     assertThat(rows.get("2020/notes.txt").reason()).contains("not an image");
     assertThat(rows.get("2019/loop").reason()).contains("link to a folder");
-    assertThat(r.ignored()).isEqualTo(4);
+    assertThat(rows.get(".hidden").reason()).contains("hidden folder").contains("not walked");
+    assertThat(r.ignored()).isEqualTo(5);
     // found = ok + failed + skipped + ignored
     assertThat(r.succeeded() + r.failed() + r.skipped() + r.ignored()).isEqualTo(rows.size());
-    assertThat(r.summary()).contains("4 image(s) written, 0 failed, 0 skipped, 4 ignored "
-        + "(8 files found)").contains("ignored 2: sidecar or document, not an image");
-    // nothing of the hidden or '_' folders was read or written
+    assertThat(r.summary()).contains("5 image(s) written, 0 failed, 0 skipped, 5 ignored "
+        + "(10 files found)").contains("ignored 2: sidecar or document, not an image");
+    // nothing of the hidden folder was read or written; '_' is an ordinary first character
     assertThat(new File(out, ".hidden")).doesNotExist();
-    assertThat(new File(out, "2019/_tmp")).doesNotExist();
+    assertThat(new File(out, "2019/_tmp/t_x2.png")).exists();
 
     List<Row> manifest = spark().read().parquet(out + "/" + UpscaleJob.MANIFEST_PARQUET)
         .select("relative_path", "status").collectAsList();
-    assertThat(manifest).hasSize(8);
+    assertThat(manifest).hasSize(10);
     assertThat(HadoopFiles.readText(new Configuration(), r.manifest()))
         .contains(",2020/trip/deep/er/scan.tif,");
 
     // a second run does no work: every image skipped, nothing inferred
     UpscaleJobResult again = UpscaleJob.run(spark(), cfg);
-    assertThat(again.skipped()).isEqualTo(4);
+    assertThat(again.skipped()).isEqualTo(5);
     assertThat(again.succeeded()).isZero();
     assertThat(again.tiles()).isZero();
-    assertThat(again.ignored()).isEqualTo(4);
+    assertThat(again.ignored()).isEqualTo(5);
   }
 
   @Test
@@ -179,6 +181,9 @@ public class ArchiveTreeTest extends SharedSpark {
     assertThat(r.failed()).as(r.summary()).isZero();
     assertThat(new File(out, "\u00e9v\u00e9nement/new\nline/a_x2.png")).exists();
     assertThat(new File(out, "...")).as("'...' is a hidden name: not read").doesNotExist();
+    assertThat(r.images()).filteredOn(ImageOutcome::ignored).singleElement()
+        .satisfies(o -> assertThat(o.relative() + ": " + o.reason())
+            .isEqualTo("...: hidden folder (name starts with '.'): not walked"));
     assertThat(r.succeeded()).isEqualTo(2);
     assertThat(new File(out, "-rf/x..c_x2.png")).exists();
     List<String> after;

@@ -122,7 +122,7 @@ public class HostileInputsTest extends SharedSpark {
     }
     writePng(in.resolve("..\\..\\back.png"), 3, 8);
     expect.put("..\\..\\back.png", failed("holds a path separator"));
-    // names starting with '.' are not listed from folders (hidden, temporary): given explicitly
+    // names starting with '.' are ignored entries of folder walks (hidden); named as inputs, read
     Path dotted = writePng(root.toPath().resolve("..hidden.png"), 3, 8);
     expect.put("..hidden.png", ok("..hidden_x2.png", exact()));
 
@@ -210,7 +210,8 @@ public class HostileInputsTest extends SharedSpark {
       ImageOutcome o = rows.get(e.getKey());
       Expect x = e.getValue();
       System.out.printf("  %-26s %-7s %s%n", e.getKey().replace("\n", "\\n"), o.status(),
-          o.isFailed() ? o.reason().replace(o.input(), "<input>") : o.output().substring(
+          o.output() == null || o.isFailed() ? o.reason().replace(o.input(), "<input>")
+              : o.output().substring(
               o.output().lastIndexOf('/') + 1));
       if (x.reason() != null) {
         failures++;
