@@ -73,7 +73,7 @@ public final class TrainJob {
         long nextVal = val == null ? stop
             : Math.min(stop, (from / cfg.valEvery() + 1) * cfg.valEvery());
         long chunkDeadline = Math.min(deadline, lastSave + checkpointEvery);
-        try (Prefetcher pre = new Prefetcher(sampler, from, nextVal, 4)) {
+        try (Prefetcher pre = new Prefetcher(sampler::batch, from, nextVal, 4)) {
           trainer.fit(new Until(pre, chunkDeadline, signal), stepLog);
         }
         long now = System.nanoTime();
