@@ -112,7 +112,8 @@ record RunFacts(long[] probesPerPartition, long[] tilesAtAutoSizes,
       }
       for (int i = 0; i < tiles.length; i++) {
         int t = sizes.get(i);
-        tiles[i] += (long) ((p.info().width() + t - 1) / t) * ((p.info().height() + t - 1) / t);
+        tiles[i] += (((long) p.info().width() + t - 1) / t)
+            * (((long) p.info().height() + t - 1) / t);
       }
       String outPath = UpscalePlanner.outputOf(cfg, dir, p);
       String rel = outPath.substring(dir.length() + 1);

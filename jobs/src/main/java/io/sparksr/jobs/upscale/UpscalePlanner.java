@@ -151,6 +151,13 @@ final class UpscalePlanner {
             info.width(), info.height(), info.bytes(), 0, 0, -1, null, 0, 0, null, -1));
         continue;
       }
+      String tooLarge = outputTooLarge((long) info.width() * cfg.scale(),
+          (long) info.height() * cfg.scale(), format.formatName());
+      if (tooLarge != null) {
+        settled.add(new ImageOutcome(p.path(), p.relative(), out, ImageOutcome.FAILED, tooLarge,
+            info.width(), info.height(), info.bytes(), 0, 0, -1, null, 0, 0, null, -1));
+        continue;
+      }
       if (!cfg.overwrite() && existing.containsKey(relOut)) {
         settled.add(new ImageOutcome(p.path(), p.relative(), out, ImageOutcome.SKIPPED,
             "output exists (use --overwrite to replace it)", info.width(), info.height(),
@@ -213,6 +220,28 @@ final class UpscalePlanner {
   static boolean tiled(UpscaleJobConfig cfg, ImageInfo info) {
     return (long) info.width() * info.height() * cfg.scale() * cfg.scale()
         > cfg.tiffThresholdMp() * 1e6;
+  }
+
+  /** The largest output side JPEG can store (its frame header has 16-bit sides). */
+  static final long JPEG_MAX_SIDE = 65_535;
+
+  /**
+   * Why an output of {@code width x height} in {@code formatName} cannot be written, or null: a
+   * side above what the format stores (JPEG 65,535) or what one image can address here (2^31 - 1
+   * per side). Decided when planning, from the header, so a hostile or merely huge input fails as
+   * its own row before any work, not the run.
+   */
+  static String outputTooLarge(long width, long height, String formatName) {
+    long side = Math.max(width, height);
+    if (formatName.equals("jpeg") && side > JPEG_MAX_SIDE) {
+      return "output " + width + "x" + height + " exceeds JPEG's " + JPEG_MAX_SIDE
+          + " pixels per side: use --format png or tiff";
+    }
+    if (side > Integer.MAX_VALUE) {
+      return "output " + width + "x" + height + " exceeds " + Integer.MAX_VALUE
+          + " pixels per side";
+    }
+    return null;
   }
 
   /**

@@ -57,6 +57,37 @@ class UpscalePlannerTest {
     });
   }
 
+  /**
+   * Output sides the format cannot store fail as their own rows when planning: a header of
+   * 600,000,000 x 4 px (2,400 MP, under the decode limit) at x4 is 2.4e9 px wide, beyond one
+   * image's int sides (this threw in TilePlanner and failed the whole run); a 40,000 x 500 JPEG
+   * strip at x2 is 80 MP (not tiled TIFF) but 80,000 px wide, beyond JPEG's 65,535.
+   */
+  @Test
+  void outputSidesBeyondWhatTheFormatStoresFailAsTheirOwnRows() {
+    Probe huge = png("file:/in/huge.png", 600_000_000, 4, 3);
+    Probe strip = new Probe("file:/in/strip.jpg", new ImageInfo("file:/in/strip.jpg", 40_000, 500,
+        PixelFormat.of("jpeg", 3, 8), false, 1, 1000), null);
+    Probe fine = png("file:/in/fine.png", 10, 10, 3);
+    UpscaleJobConfig x4 = cfg().toBuilder().scale(4).tiffThresholdMp(1e12).build();
+    UpscalePlan p = plan(x4, Map.of(), huge, fine);
+    assertThat(p.images()).extracting(j -> j.input().path()).containsExactly("file:/in/fine.png");
+    assertThat(p.settled()).singleElement().satisfies(o -> {
+      assertThat(o.status()).isEqualTo(ImageOutcome.FAILED);
+      assertThat(o.reason())
+          .isEqualTo("output 2400000000x16 exceeds 2147483647 pixels per side");
+    });
+    UpscalePlan j = plan(cfg(), Map.of(), strip);
+    assertThat(j.images()).isEmpty();
+    assertThat(j.settled()).singleElement().satisfies(o -> assertThat(o.reason())
+        .isEqualTo("output 80000x1000 exceeds JPEG's 65535 pixels per side: use --format png "
+            + "or tiff"));
+    // 65,535 is still a JPEG; as PNG the strip is fine
+    assertThat(UpscalePlanner.outputTooLarge(65_535, 10, "jpeg")).isNull();
+    assertThat(plan(cfg().toBuilder().format("png").build(), Map.of(), strip).images())
+        .hasSize(1);
+  }
+
   @Test
   void existingOutputsAreSkippedUnlessOverwriteAndCollisionsFail() {
     Probe a = png("file:/in/a.png", 10, 10, 3);
