@@ -135,8 +135,10 @@ public final class ImageTables {
   /**
    * Writes the images of table file {@code f} as files into {@code folder}, named
    * {@code <key>.<ext>} (the extension from the bytes' signature: png, jpg, bmp, tif; '/' in a
-   * key becomes '_'), for jobs that read images as files (evaluate); returns how many. Rows
-   * without bytes are left out.
+   * key becomes '_'), for jobs that read images as files (evaluate); returns how many. A row
+   * without a key (no key column, or no value) is named {@code <file>-<row number>}, the table
+   * file's relative path without {@code .parquet} ('/' as '_'), so that the rows of different
+   * files of one table do not share names. Rows without bytes are left out.
    */
   public static int extract(Configuration conf, TableFile f, String folder) throws IOException {
     MessageType schema = schema(conf, f.path());
@@ -148,7 +150,9 @@ public final class ImageTables {
             new Path(f.path())).withConf(conf).build()) {
       long row = 0;
       for (Group g = r.read(); g != null; g = r.read()) {
-        String k = key(g, key, row++).replace('/', '_');
+        long number = row++;
+        String k = (key < 0 || g.getFieldRepetitionCount(key) == 0 ? keylessName(f, number)
+            : key(g, key, number)).replace('/', '_');
         byte[] b = image.bytes(g);
         if (b != null) {
           io.sparksr.io.HadoopFiles.writeBytes(conf, folder + "/" + k + "." + extension(b), b);
@@ -157,6 +161,12 @@ public final class ImageTables {
       }
     }
     return n;
+  }
+
+  /** The file name of a row without a key: {@code <table file's relative stem>-<row>}. */
+  static String keylessName(TableFile f, long row) {
+    String stem = f.relative().replaceAll("(?i)\\.parquet$", "");
+    return stem + "-" + row;
   }
 
   /** The file extension of image bytes by their signature; "bin" when unknown. */

@@ -3,6 +3,7 @@ package io.sparksr.jobs.evaluate;
 import io.sparksr.io.HadoopFiles;
 import io.sparksr.io.ImageStore;
 import io.sparksr.jobs.Degradations;
+import io.sparksr.jobs.ImageTables;
 import io.sparksr.jobs.SparkOptions;
 import io.sparksr.jobs.SparkSessions;
 import io.sparksr.pipeline.OperatorCache;
@@ -96,8 +97,8 @@ public final class EvaluateCommand implements Callable<Integer> {
           output, crops, resolveAnchors(anchors), sparkOptions.master(),
           sparkOptions.conf(), Degradations.lr(degradations, degradationsFile, hadoop));
       cfg.checkModels(m -> OperatorCache.get(m, hadoop));
-      checkDatasets(cfg);
-      checkAnchors(cfg);
+      checkDatasets(cfg, hadoop);
+      checkAnchors(cfg, hadoop);
       return cfg;
     } catch (java.io.IOException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "cannot read the degradations: "
@@ -107,24 +108,37 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
   }
 
-  private static void checkDatasets(EvaluateJobConfig cfg) {
-    ImageStore store = new ImageStore(new Configuration());
+  /**
+   * Each data set is an image folder (or glob) or a table of image bytes ({@link ImageTables}:
+   * its image column must be found), read with the run's Hadoop settings.
+   */
+  private static void checkDatasets(EvaluateJobConfig cfg, Configuration hadoop) {
+    ImageStore store = new ImageStore(hadoop);
     for (EvaluateJobConfig.Dataset d : cfg.datasets()) {
       try {
-        store.expand(List.of(d.path()));
+        if (ImageTables.isTable(hadoop, d.path())) {
+          for (ImageTables.TableFile f : ImageTables.files(hadoop, d.path())) {
+            ImageTables.imageColumn(ImageTables.schema(hadoop, f.path()), null, f.path());
+          }
+        } else {
+          store.expand(List.of(d.path()));
+        }
       } catch (IOException e) {
         throw new IllegalArgumentException("'datasets' has " + d.name() + "=" + d.path()
-            + " but it is not a readable image folder: " + e.getMessage(), e);
+            + " but it is not a readable image folder or table: " + e.getMessage(), e);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("'datasets' has " + d.name() + "=" + d.path()
+            + ": " + e.getMessage(), e);
       }
     }
   }
 
-  private static void checkAnchors(EvaluateJobConfig cfg) {
+  private static void checkAnchors(EvaluateJobConfig cfg, Configuration hadoop) {
     if (cfg.anchors() == null) {
       return;
     }
     try {
-      Anchors.parse(HadoopFiles.readText(new Configuration(), cfg.anchors()), cfg.anchors());
+      Anchors.parse(HadoopFiles.readText(hadoop, cfg.anchors()), cfg.anchors());
     } catch (IOException e) {
       throw new IllegalArgumentException("'anchors' is " + cfg.anchors()
           + " but it cannot be read: " + e.getMessage(), e);

@@ -83,12 +83,20 @@ public final class EvaluateJob {
       if (ImageTables.isTable(hadoop, path)) {
         // a table's images become files under the output (hidden from readers), read as a folder
         String folder = output + "/" + TABLES + "/" + d.name();
+        // images of an earlier table of that name are not this table's
+        HadoopFiles.deleteRecursively(hadoop, folder);
         List<ImageTables.TableFile> files = ImageTables.files(hadoop, path);
         int n = StageNames.run(jsc, "evaluate: images of table " + d.name(), () ->
             jsc.parallelize(files, Math.max(1, files.size()))
                 .map(f -> ImageTables.extract(tableConf.value().get(), f, folder))
                 .reduce(Integer::sum));
         LOG.info("evaluate: {} image(s) of table {} in {}", n, path, folder);
+        long written = HadoopFiles.list(hadoop, folder).size();
+        if (written != n) {
+          throw new IllegalArgumentException("'datasets' " + d.name() + "=" + d.path() + " has "
+              + n + " images but " + written + " distinct keys: keys must be unique within a "
+              + "table (rows without a key are named by file and row)");
+        }
         path = folder;
       }
       List<InputListing.Found> found = InputListing.list(hadoop, List.of(path)).images();

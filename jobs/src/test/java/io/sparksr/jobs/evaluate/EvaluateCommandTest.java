@@ -53,6 +53,33 @@ class EvaluateCommandTest {
     assertThat(x8.settings()).extracting(Setting::name).containsExactly("tile64", "tile64+x8");
   }
 
+  /** A table of image bytes (one Parquet file, column png) is a data set, as the job reads it. */
+  @Test
+  void aTableOfImageBytesIsADataSetAndATableWithoutImagesIsAUsageError() throws Exception {
+    String table = dir.resolve("table").toString();
+    Files.createDirectories(Path.of(table));
+    byte[] png = Files.readAllBytes(Path.of(images, "a.png"));
+    writeTable(table + "/part-0.parquet", "png", png);
+    EvaluateJobConfig c = parse("--datasets", "T=" + table, "--output", "o", "--anchors", "none");
+    assertThat(c.datasets()).containsExactly(new EvaluateJobConfig.Dataset("T", table));
+    String noImages = dir.resolve("numbers").toString();
+    Files.createDirectories(Path.of(noImages));
+    writeTable(noImages + "/part-0.parquet", "blob", png);
+    assertThat(error("--datasets", "N=" + noImages, "--output", "o", "--anchors", "none"))
+        .contains("'datasets' has N=" + noImages + ": table ").contains(" has no ");
+  }
+
+  private static void writeTable(String path, String column, byte[] bytes) throws Exception {
+    org.apache.parquet.schema.MessageType schema = org.apache.parquet.schema.MessageTypeParser
+        .parseMessageType("message t { required binary " + column + "; }");
+    try (var w = org.apache.parquet.hadoop.example.ExampleParquetWriter
+        .builder(new org.apache.hadoop.fs.Path(path)).withType(schema)
+        .withConf(new Configuration()).build()) {
+      w.write(new org.apache.parquet.example.data.simple.SimpleGroupFactory(schema).newGroup()
+          .append(column, org.apache.parquet.io.api.Binary.fromConstantByteArray(bytes)));
+    }
+  }
+
   @Test
   void badValuesAreUsageErrorsNamingKeyValueAndRule() {
     assertThat(error("--datasets", "S=" + images, "--output", "o", "--scales", "2,5"))

@@ -1,6 +1,7 @@
 package io.sparksr.jobs.evaluate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.sparksr.io.HadoopFiles;
@@ -166,19 +167,36 @@ public class EvaluateJobTest extends SharedSpark {
         .add("key", org.apache.spark.sql.types.DataTypes.StringType, false)
         .add("png", org.apache.spark.sql.types.DataTypes.BinaryType, false))
         .repartition(2).write().parquet(table);
+    // the same rows without a key, in two files: both files' row numbers start at 0 (their images
+    // overwrote each other: 2 of 3 scored, silently)
+    String keyless = tmp.getRoot() + "/tab-keyless";
+    spark().read().parquet(table).select("png").coalesce(1).sortWithinPartitions("png")
+        .repartition(2).write().parquet(keyless);
+    assertThat(new File(keyless).list((dir, n) -> n.endsWith(".parquet"))).hasSize(2);
+    String out = tmp.getRoot() + "/eval-tab";
     EvaluateJobResult r = EvaluateJob.run(spark(), config(List.of(
         new EvaluateJobConfig.Dataset("Folder", in.toString()),
-        new EvaluateJobConfig.Dataset("Table", table)), List.of(2), 16, false,
-        tmp.getRoot() + "/eval-tab"));
+        new EvaluateJobConfig.Dataset("Table", table),
+        new EvaluateJobConfig.Dataset("Keyless", keyless)), List.of(2), 16, false, out));
     assertThat(r.failures()).isEmpty();
     var folder = find(r.summaries(), "Folder", 2, "tile16").result();
-    var fromTable = find(r.summaries(), "Table", 2, "tile16").result();
-    assertThat(fromTable.images()).isEqualTo(3);
-    // the same images: the same scores (up to the order of summation)
-    assertThat(fromTable.psnr()).isCloseTo(folder.psnr(),
-        org.assertj.core.api.Assertions.within(1e-9));
-    assertThat(fromTable.ssim()).isCloseTo(folder.ssim(),
-        org.assertj.core.api.Assertions.within(1e-12));
+    for (String t : List.of("Table", "Keyless")) {
+      var fromTable = find(r.summaries(), t, 2, "tile16").result();
+      assertThat(fromTable.images()).as(t).isEqualTo(3);
+      // the same images: the same scores (up to the order of summation)
+      assertThat(fromTable.psnr()).as(t).isCloseTo(folder.psnr(),
+          org.assertj.core.api.Assertions.within(1e-9));
+      assertThat(fromTable.ssim()).as(t).isCloseTo(folder.ssim(),
+          org.assertj.core.api.Assertions.within(1e-12));
+    }
+
+    // a key that occurs twice is an error naming the data set, not one image scored for two
+    String twice = tmp.getRoot() + "/tab-twice";
+    spark().read().parquet(table).withColumn("key",
+        org.apache.spark.sql.functions.lit("same")).write().parquet(twice);
+    assertThatThrownBy(() -> EvaluateJob.run(spark(), config(List.of(
+        new EvaluateJobConfig.Dataset("Twice", twice)), List.of(2), 16, false, out)))
+        .hasMessageContaining("'datasets' Twice=" + twice + " has 3 images but 1 distinct keys");
   }
 
   /**
