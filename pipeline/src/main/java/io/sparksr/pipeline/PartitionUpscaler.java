@@ -164,10 +164,12 @@ public final class PartitionUpscaler {
         }));
       }
       try {
-        readAll(tasks, it -> put(queue, it), out);
+        readAll(tasks, it -> feed(queue, it, running), out);
+      } catch (WorkerEnded e) {
+        // a worker died (an Error its batcher does not catch): its future below says why
       } finally {
-        for (int w = 0; w < workers; w++) {
-          put(queue, END);
+        for (int w = 0; w < workers && offerEnd(queue, running); w++) {
+          // one END per worker still taking
         }
       }
       long halvings = 0;
@@ -186,9 +188,44 @@ public final class PartitionUpscaler {
     }
   }
 
-  private static void put(java.util.concurrent.BlockingQueue<Item> queue, Item it) {
+  /** Thrown to stop reading when a worker has ended before its END: nobody may take a tile. */
+  private static final class WorkerEnded extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    WorkerEnded() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * Puts {@code it} on the queue, waiting while the workers take; a worker that has ended (only a
+   * failure ends one before END) stops the reading, so a full queue nobody takes from cannot hang
+   * the task.
+   */
+  private static void feed(java.util.concurrent.BlockingQueue<Item> queue, Item it,
+      List<java.util.concurrent.Future<Long>> running) {
     try {
-      queue.put(it);
+      while (!queue.offer(it, 50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (running.stream().anyMatch(java.util.concurrent.Future::isDone)) {
+          throw new WorkerEnded();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** Puts one END; false when no worker is left to take it. */
+  private static boolean offerEnd(java.util.concurrent.BlockingQueue<Item> queue,
+      List<java.util.concurrent.Future<Long>> running) {
+    try {
+      while (!queue.offer(END, 50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (running.stream().allMatch(java.util.concurrent.Future::isDone)) {
+          return false;
+        }
+      }
+      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);

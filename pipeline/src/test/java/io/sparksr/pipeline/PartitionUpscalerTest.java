@@ -157,6 +157,46 @@ class PartitionUpscalerTest {
     }
   }
 
+  /**
+   * Every worker dies of an Error its batcher does not catch (here a native library that cannot
+   * load, as on a misconfigured executor): the task fails with that error instead of waiting for
+   * ever to hand the next tile to a full queue nobody takes from.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS)
+  void whenEveryWorkerDiesTheTaskFailsWithItsErrorInsteadOfHanging() throws Exception {
+    Random rnd = new Random(6);
+    Stencil stencil = Stencil.random(rnd, HALO, SCALE);
+    io.sparksr.partitioning.inference.TileOperator broken =
+        new io.sparksr.partitioning.inference.TileOperator() {
+          @Override
+          public ImageTensor apply(ImageTensor tile, int scale) {
+            throw new UnsatisfiedLinkError("no jnind4jcpu in java.library.path");
+          }
+
+          @Override
+          public int radius() {
+            return stencil.radius();
+          }
+
+          @Override
+          public boolean supportsScale(int scale) {
+            return scale == SCALE;
+          }
+        };
+    Tiling tiling = new Tiling(SCALE, BorderPolicy.REFLECT, HALO, 1L << 20, 16);
+    // 8 x 8 tiles of 16 px: far more than the queue (2 per worker) holds
+    ImageJob j = job(0, tmp.resolve("many.png").toString(),
+        TestTensors.randomImage(rnd, 3, 128, 128), 16, false);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PartitionUpscaler(conf, broken,
+        tiling, SETTINGS, PartitionUpscaler.Listener.NONE, 2).run(tasks(j)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("a tile worker failed")
+        .hasMessageContaining("no jnind4jcpu in java.library.path")
+        .hasRootCauseInstanceOf(UnsatisfiedLinkError.class);
+    assertThat(new File(j.output())).doesNotExist();
+  }
+
   @Test
   void aTiledOutputIsAssembledFromItsPartFiles() throws Exception {
     Random rnd = new Random(4);
