@@ -193,7 +193,7 @@ public final class ImageAssembler {
   }
 
   static String partName(int tile) {
-    return String.format("t%07d.bin", tile);
+    return String.format(java.util.Locale.ROOT, "t%07d.bin", tile);
   }
 
   /** Where tile {@code tile} of a tiled output is kept until the image is assembled. */

@@ -174,7 +174,7 @@ final class UpscaleTableFile implements Function2<Integer, java.util.Iterator<Ta
         missing[i] = "no image bytes in column '" + image.name() + "'";
         continue;
       }
-      java.nio.file.Path p = in.resolve(String.format("r%06d", i));
+      java.nio.file.Path p = in.resolve(String.format(java.util.Locale.ROOT, "r%06d", i));
       Files.write(p, b);
       String path = p.toUri().toString();
       String name = p.getFileName().toString();

@@ -18,6 +18,26 @@ public final class ImageTensor implements Serializable {
   private final float[] data;
 
   public ImageTensor(int channels, int height, int width, float[] data) {
+    long n = samples(channels, height, width);
+    if (data.length != n) {
+      throw new IllegalArgumentException(
+          "data has " + data.length + " samples but " + channels + "x" + height + "x" + width
+              + " needs " + n);
+    }
+    this.channels = channels;
+    this.height = height;
+    this.width = width;
+    this.data = data;
+  }
+
+  /** A tensor of zeros; the size is checked before the array is allocated. */
+  public static ImageTensor zeros(int channels, int height, int width) {
+    long n = samples(channels, height, width);
+    return new ImageTensor(channels, height, width, new float[(int) n]);
+  }
+
+  /** {@code channels * height * width} of a valid shape, in long; at most one array's worth. */
+  private static long samples(int channels, int height, int width) {
     if (channels <= 0) {
       throw new IllegalArgumentException("channels is " + channels + " but must be > 0");
     }
@@ -33,19 +53,7 @@ public final class ImageTensor implements Serializable {
           "tensor " + channels + "x" + height + "x" + width + " has " + n + " samples; at most "
               + (Integer.MAX_VALUE - 8) + " fit in one array: tile the image");
     }
-    if (data.length != n) {
-      throw new IllegalArgumentException(
-          "data has " + data.length + " samples but " + channels + "x" + height + "x" + width
-              + " needs " + n);
-    }
-    this.channels = channels;
-    this.height = height;
-    this.width = width;
-    this.data = data;
-  }
-
-  public static ImageTensor zeros(int channels, int height, int width) {
-    return new ImageTensor(channels, height, width, new float[channels * height * width]);
+    return n;
   }
 
   public int channels() {
