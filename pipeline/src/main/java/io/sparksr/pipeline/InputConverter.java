@@ -10,7 +10,8 @@ import org.apache.hadoop.conf.Configuration;
 /**
  * Makes the tiled-TIFF source of an input without random access ({@link ImageJob.Access#CONVERT}),
  * once, streaming; a conversion left by an earlier run (written atomically, named after the
- * input's path and size) is reused.
+ * input's path and size) is reused unless the input changed after it was written (an edit that
+ * keeps the size, as of a BMP or an uncompressed TIFF, keeps the name).
  */
 public final class InputConverter {
   /** Tile side of converted inputs. */
@@ -22,9 +23,11 @@ public final class InputConverter {
     if (!job.convert()) {
       throw new IllegalArgumentException(job.input().path() + " is not planned for conversion");
     }
-    if (!HadoopFiles.exists(c, job.source().path())) {
+    String converted = job.source().path();
+    if (!HadoopFiles.exists(c, converted)
+        || HadoopFiles.modified(c, converted) < HadoopFiles.modified(c, job.input().path())) {
       ImageInfo info = new ImageStore(c).info(job.input().path());
-      TiledTiffConverter.convert(c, info, job.source().path(), CONVERTED_TILE);
+      TiledTiffConverter.convert(c, info, converted, CONVERTED_TILE);
     }
   }
 }
