@@ -171,7 +171,7 @@ public final class SourceMetadata implements Serializable {
     Reading r = new Reading(path);
     if (got >= 3 && (head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xD8) {
       r.format = "jpeg";
-      r.readJpeg(readAll(fs, p, path));
+      r.readJpeg(readJpegHead(fs, p, path));
     } else if (got == 8 && head[0] == (byte) 0x89 && head[1] == 'P' && head[2] == 'N'
         && head[3] == 'G') {
       r.format = "png";
@@ -196,12 +196,58 @@ public final class SourceMetadata implements Serializable {
     return new SourceMetadata(r);
   }
 
-  private static byte[] readAll(FileSystem fs, Path p, String path) throws IOException {
+  private static byte[] readJpegHead(FileSystem fs, Path p, String path) throws IOException {
     try (FSDataInputStream in = fs.open(p)) {
-      return in.readAllBytes();
+      return jpegHead(new java.io.BufferedInputStream(in, 1 << 16));
     } catch (IOException e) {
       throw new IOException("cannot read metadata of " + path + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A JPEG's marker segments up to and including its first scan header (SOS), then EOI: all its
+   * metadata (APPn, DQT, SOF, ...) without the entropy-coded image data, so that a gigapixel JPEG
+   * is not read whole into the heap for its metadata. A stream that ends early gives what it had.
+   */
+  static byte[] jpegHead(java.io.InputStream in) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1 << 16);
+    java.io.DataInputStream d = new java.io.DataInputStream(in);
+    try {
+      out.write(d.readUnsignedByte());
+      out.write(d.readUnsignedByte()); // SOI
+      while (true) {
+        int b = d.readUnsignedByte();
+        if (b != 0xFF) {
+          break; // not a marker: stop, the parsers report what is missing
+        }
+        int marker = d.readUnsignedByte();
+        while (marker == 0xFF) { // fill bytes
+          marker = d.readUnsignedByte();
+        }
+        out.write(0xFF);
+        out.write(marker);
+        if (marker == 0xD9) { // EOI
+          return out.toByteArray();
+        }
+        if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) {
+          continue; // markers without a length
+        }
+        int length = d.readUnsignedShort();
+        out.write(length >> 8);
+        out.write(length & 0xFF);
+        byte[] payload = new byte[Math.max(0, length - 2)];
+        d.readFully(payload);
+        out.write(payload);
+        if (marker == 0xDA) { // SOS: the image data follows
+          break;
+        }
+      }
+    } catch (java.io.EOFException e) {
+      return out.toByteArray();
+    }
+    out.write(0xFF);
+    out.write(0xD9);
+    return out.toByteArray();
   }
 
   /** The source path. */
