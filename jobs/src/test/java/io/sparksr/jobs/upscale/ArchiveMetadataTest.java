@@ -89,9 +89,10 @@ public class ArchiveMetadataTest extends SharedSpark {
         .collect(Collectors.toMap(ImageOutcome::relative, o -> o));
     assertThat(rows.keySet()).containsExactlyInAnyOrder("2019/paris/IMG_0001.jpg",
         "2020/paris/IMG_0001.jpg", "scans/poster.png", "scans/1901/plate.tif",
-        "2019/paris/IMG_0001.xmp", "2020/paris/IMG_0002.HEIC");
+        "2019/paris/IMG_0001.xmp", "2020/paris/IMG_0002.HEIC", ".trash");
     assertThat(r.succeeded()).isEqualTo(4);
-    assertThat(r.ignored()).isEqualTo(2);
+    assertThat(r.ignored()).isEqualTo(3);
+    assertThat(rows.get(".trash").reason()).startsWith("hidden folder");
     assertThat(r.succeeded() + r.failed() + r.skipped() + r.ignored()).isEqualTo(rows.size());
 
     // JPEG: EXIF, GPS, IPTC, XMP equal; orientation applied (40x56 turned: 112 wide, 80 high)
