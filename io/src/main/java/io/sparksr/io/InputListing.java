@@ -4,7 +4,6 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -61,16 +60,6 @@ public final class InputListing {
     public Listing {
       images = List.copyOf(images);
       ignored = List.copyOf(ignored);
-    }
-
-    /** Ignored files counted by reason, most frequent first. */
-    public Map<String, Long> ignoredByReason() {
-      Map<String, Long> counts = new TreeMap<>();
-      ignored.forEach(f -> counts.merge(f.reason(), 1L, Long::sum));
-      Map<String, Long> out = new LinkedHashMap<>();
-      counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-          .forEach(e -> out.put(e.getKey(), e.getValue()));
-      return out;
     }
   }
 

@@ -77,10 +77,6 @@ public record PixelFormat(String formatName, int channels, int bitDepth, boolean
     return new PixelFormat(newFormatName, channels, bitDepth, alpha, palette, iccProfile);
   }
 
-  public PixelFormat withBitDepth(int newBitDepth) {
-    return new PixelFormat(formatName, channels, newBitDepth, alpha, palette, iccProfile);
-  }
-
   public PixelFormat withIccProfile(byte[] newIccProfile) {
     return new PixelFormat(formatName, channels, bitDepth, alpha, palette, newIccProfile);
   }

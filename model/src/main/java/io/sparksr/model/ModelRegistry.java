@@ -40,9 +40,12 @@ public final class ModelRegistry {
 
   private ModelRegistry() {}
 
-  /** The class-path resource of a shipped bundle's name, or null. */
-  public static String shippedResource(String name) {
-    return SHIPPED.get(name);
+  /**
+   * Whether {@code name} is a built-in operator or a shipped bundle (both fixed for the life of a
+   * JVM) rather than the path of a bundle file, which may change.
+   */
+  public static boolean isNamed(String name) {
+    return BUILT_IN.containsKey(name) || SHIPPED.containsKey(name);
   }
 
   /**

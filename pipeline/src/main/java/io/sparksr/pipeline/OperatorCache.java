@@ -1,5 +1,6 @@
 package io.sparksr.pipeline;
 
+import io.sparksr.io.HadoopFiles;
 import io.sparksr.model.ModelRegistry;
 import io.sparksr.partitioning.image.ImageTensor;
 import io.sparksr.partitioning.inference.SelfEnsemble;
@@ -12,17 +13,41 @@ import org.apache.hadoop.conf.Configuration;
  * One operator per model name per JVM: a driver or executor loads a model once, not once per
  * task ({@link ModelRegistry#load}, through the job's Hadoop configuration, so a bundle on a file
  * system configured with {@code spark.hadoop.*} settings loads on executors too), and runs it
- * once on a small input before the first timed inference ({@link #warmUp}).
+ * once on a small input before the first timed inference ({@link #warmUp}). A bundle given by
+ * path is loaded again when its file changed (size or modification time: a training run rewrites
+ * its checkpoint), so a long-lived JVM does not keep running weights the file no longer holds.
  */
 public final class OperatorCache {
-  private static final ConcurrentHashMap<String, TileOperator> CACHE = new ConcurrentHashMap<>();
+  /** An operator and, for a bundle file, the file's size and modification time when loaded. */
+  private record Entry(TileOperator op, long size, long modified) {}
+
+  private static final ConcurrentHashMap<String, Entry> CACHE = new ConcurrentHashMap<>();
   private static final Set<String> WARM = ConcurrentHashMap.newKeySet();
 
   private OperatorCache() {}
 
-  /** The operator of {@code model}, loaded with {@code conf} the first time it is asked for. */
+  /**
+   * The operator of {@code model}, loaded with {@code conf} the first time it is asked for (and
+   * again when a bundle file changed since).
+   */
   public static TileOperator get(String model, Configuration conf) {
-    return CACHE.computeIfAbsent(model, m -> ModelRegistry.load(m, conf));
+    if (ModelRegistry.isNamed(model)) {
+      return CACHE.computeIfAbsent(model, m -> new Entry(ModelRegistry.load(m, conf), -1, -1))
+          .op();
+    }
+    long[] stat = stat(model, conf);
+    return CACHE.compute(model, (m, e) -> e != null && e.size() == stat[0]
+        && e.modified() == stat[1] ? e : new Entry(ModelRegistry.load(m, conf), stat[0], stat[1]))
+        .op();
+  }
+
+  /** Size and modification time of a bundle file; -1s when it cannot be read (load says why). */
+  private static long[] stat(String path, Configuration conf) {
+    try {
+      return new long[] {HadoopFiles.size(conf, path), HadoopFiles.modified(conf, path)};
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      return new long[] {-1, -1};
+    }
   }
 
   /**
@@ -49,6 +74,6 @@ public final class OperatorCache {
    * executors share the JVM, use it to run a job with an instrumented operator).
    */
   public static void register(String name, TileOperator op) {
-    CACHE.put(name, op);
+    CACHE.put(name, new Entry(op, -1, -1));
   }
 }

@@ -23,7 +23,9 @@ import org.apache.spark.sql.Row;
  * {@link ImageTables}), image after image: each row's bytes are written to a temporary local
  * file and cut by {@link PatchRows}, as an image file would be; its {@code source} is
  * {@code <file>#<key>} and its {@code image_id} starts with the key. A row without bytes is a
- * failed image.
+ * failed image; a file that cannot be read on (a corrupt row group) is a failed entry naming the
+ * file and the row it stopped at, not a failed job. The reader and the temporary file are
+ * released when the file is done, and at the end of the task however it ends.
  */
 final class TablePatchRows implements FlatMapFunction<TableFile, Row> {
   private final PatchRows patches;
@@ -44,6 +46,23 @@ final class TablePatchRows implements FlatMapFunction<TableFile, Row> {
     ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(),
         new Path(f.path())).withConf(c).build();
     java.nio.file.Path tmp = Files.createTempFile("sparksr-prepare-", ".img");
+    Runnable release = () -> {
+      try {
+        reader.close();
+      } catch (IOException e) {
+        // nothing more to read from it
+      }
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException e) {
+        tmp.toFile().deleteOnExit();
+      }
+    };
+    org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+    if (task != null) {
+      task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) t ->
+          release.run());
+    }
     return new Iterator<>() {
       private long row;
       private Iterator<Row> current = Collections.emptyIterator();
@@ -53,11 +72,17 @@ final class TablePatchRows implements FlatMapFunction<TableFile, Row> {
       public boolean hasNext() {
         try {
           while (!current.hasNext() && !done) {
-            Group g = reader.read();
+            Group g;
+            try {
+              g = reader.read();
+            } catch (IOException | RuntimeException e) {
+              patches.failed(f.path(), "table file unreadable after " + row + " row(s): "
+                  + io.sparksr.io.Failures.reason(e));
+              g = null;
+            }
             if (g == null) {
               done = true;
-              reader.close();
-              Files.deleteIfExists(tmp);
+              release.run();
               break;
             }
             String k = ImageTables.key(g, key, row++);

@@ -63,6 +63,13 @@ final class UpscalePartition implements FlatMapFunction<Iterator<List<TileTask>>
       FaultHooks hooks, List<TileTask> tasks) {
     GpuDevice.selectForTask();
     TileOperator op = OperatorCache.get(model, settings.selfEnsemble(), c);
+    String sha = UpscaleJob.modelSha256(op);
+    if (!sha.equals(settings.modelSha256())) {
+      // the outputs' provenance names the driver's weights: never write others under it
+      throw new IllegalStateException("model '" + model + "' changed during the run: the driver "
+          + "loaded SHA-256 " + settings.modelSha256() + ", this executor " + sha + "; copy a "
+          + "bundle that is being written (e.g. a training checkpoint) before upscaling with it");
+    }
     if (forwardPermits > 0 && SelfEnsemble.unwrap(op) instanceof SrModel) {
       ForwardLanes.shared().resize(forwardPermits);
     }

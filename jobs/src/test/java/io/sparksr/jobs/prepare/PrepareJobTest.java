@@ -96,6 +96,42 @@ public class PrepareJobTest extends SharedSpark {
   }
 
   /**
+   * One table file with corrupt data pages (its footer intact, so it opens): a failed entry that
+   * names the file and where reading stopped; the other file's images are prepared. Before, the
+   * reader's exception failed the task four times and then the job.
+   */
+  @Test
+  public void aCorruptTableFileIsAFailedEntryNotAFailedJob() throws Exception {
+    List<Row> rows = new java.util.ArrayList<>();
+    for (String name : List.of("img0.png", "img1.png")) {
+      rows.add(org.apache.spark.sql.RowFactory.create(name,
+          Files.readAllBytes(Path.of(in, name))));
+    }
+    String table = tmp.getRoot() + "/table2";
+    spark().createDataFrame(rows, new org.apache.spark.sql.types.StructType()
+        .add("key", org.apache.spark.sql.types.DataTypes.StringType, false)
+        .add("png", org.apache.spark.sql.types.DataTypes.BinaryType, true))
+        .coalesce(1).write().parquet(table);
+    Path good;
+    try (var s = Files.list(Path.of(table))) {
+      good = s.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(good);
+    for (int i = 4; i < bytes.length / 2; i++) {
+      bytes[i] = (byte) 0xAB; // the first pages, not the footer at the end
+    }
+    Path bad = Path.of(table, "zz-bad.parquet");
+    Files.write(bad, bytes);
+    PrepareJobResult r = PrepareJob.run(spark(), new PrepareJobConfig(List.of(table),
+        tmp.getRoot() + "/t2", List.of(2), 8, 6, 0, 7, 0.0, false, false, 0.0, "zstd", 1,
+        false, null, Map.of(), "clean"));
+    assertThat(r.failedImages()).as(r.summary()).singleElement().satisfies(f -> {
+      assertThat(f.path()).endsWith("zz-bad.parquet");
+      assertThat(f.reason()).startsWith("table file unreadable after 0 row(s): ");
+    });
+  }
+
+  /**
    * A tree (listed on the executors, as upscale lists): images in subfolders are read, every
    * other file is counted as ignored with its reason, and the summary says so.
    */

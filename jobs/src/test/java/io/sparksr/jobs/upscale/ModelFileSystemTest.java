@@ -98,8 +98,16 @@ public class ModelFileSystemTest extends SharedSpark {
             store.info(in.getPath() + "/a.png"), null)), Map.of(), java.util.Set.of(),
         Double.NaN, "x", 1, tmp.getRoot() + "/w");
     List<Upscaled> out = new ArrayList<>();
+    // the driver's record of the weights: SHA-256 of the bundle file (ModelBundle#checksum)
+    String sha;
+    try (InputStream shipped = ModelRegistry.class.getClassLoader()
+        .getResourceAsStream(ModelRegistry.DEFAULT_RESOURCE)) {
+      sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(shipped.readAllBytes()));
+    }
     new UpscalePartition(conf, fresh, 0, resolved.tiling(),
-        new io.sparksr.pipeline.OutputSettings("sparksr test", fresh, "", false, "run", null, null),
+        new io.sparksr.pipeline.OutputSettings("sparksr test", fresh, sha, false, "run", null,
+            null),
         jsc.sc().longAccumulator(), jsc.sc().longAccumulator())
         .call(List.<List<TileTask>>of(plan.tasks()).iterator()).forEachRemaining(out::add);
     assertThat(out).singleElement().satisfies(u ->
