@@ -172,10 +172,12 @@ final class Pixels {
     return new BufferedImage(cm, raster, false, null);
   }
 
-  /** {@code round(v * max)} clamped to {@code [0, max]}; NaN gives 0. */
+  /**
+   * {@code round(v * max)} clamped to {@code [0, max]}; NaN gives 0: the one rule of
+   * {@link io.sparksr.partitioning.image.Quantized#quantize} (the stitched outputs use it too).
+   */
   static int quantize(float v, int max) {
-    int q = Math.round(v * max);
-    return q < 0 ? 0 : Math.min(q, max);
+    return io.sparksr.partitioning.image.Quantized.quantize(v, max);
   }
 
   private static void fromPalette(Raster raster, IndexColorModel icm, int channels, float[] out) {

@@ -211,7 +211,6 @@ public final class TiledTiff {
     }
   }
 
-  /** Whether a file of these tiles needs BigTIFF. */
   /** Whether the TIFF file at {@code path} is a BigTIFF (version 43 in its header). */
   public static boolean isBigTiff(Configuration conf, String path) throws IOException {
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);

@@ -218,7 +218,7 @@ public final class ImageTables {
   }
 
   /**
-   * The image column: {@code wanted}, else the first of {@link UpscaleJobConfig#IMAGE_COLUMNS}
+   * The image column: {@code wanted}, else the first of {@link #IMAGE_COLUMNS}
    * the table has.
    *
    * @throws IllegalArgumentException naming the file, the column and the columns it has

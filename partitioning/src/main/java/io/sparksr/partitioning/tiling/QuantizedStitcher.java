@@ -34,15 +34,8 @@ public final class QuantizedStitcher {
 
   /** @param core the tile's upscaled core, {@code tile.output()} in size */
   public void place(TileSpec tile, Quantized core) {
-    if (tile.index() < 0 || tile.index() >= plan.tiles().size()
-        || !plan.tiles().get(tile.index()).equals(tile)) {
-      throw new IllegalArgumentException("tile " + tile + " is not part of this plan");
-    }
+    Stitcher.checkTile(plan, tile, core.width(), core.height());
     Rect r = tile.output();
-    if (core.width() != r.width() || core.height() != r.height()) {
-      throw new IllegalArgumentException("tile " + tile.index() + " output is " + core.width()
-          + "x" + core.height() + " but must be " + r.width() + "x" + r.height());
-    }
     if (core.channels() != channels || core.bitDepth() != bitDepth) {
       throw new IllegalArgumentException("tile " + tile.index() + " has " + core.channels()
           + " channels at " + core.bitDepth() + " bits but the output has " + channels + " at "

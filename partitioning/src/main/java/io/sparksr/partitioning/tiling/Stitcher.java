@@ -6,7 +6,8 @@ import java.util.BitSet;
 /**
  * Places the upscaled cores of a {@link TilePlan}'s tiles into one output raster. Each tile must
  * arrive exactly once; {@link #result()} refuses an incomplete image, so a lost tile can never
- * turn into a silent black square. For outputs too large to hold, see {@link StreamingStitcher}.
+ * turn into a silent black square. For outputs too large to hold, see {@link QuantizedStitcher}
+ * (8/16-bit samples) and the tiled-TIFF assembly of io.sparksr.io.TiledTiff.
  */
 public final class Stitcher {
   private final TilePlan plan;
@@ -21,7 +22,11 @@ public final class Stitcher {
 
   /** @param coreOutput the tile's upscaled core, {@code tile.output()} in size */
   public void place(TileSpec tile, ImageTensor coreOutput) {
-    checkTile(plan, tile, coreOutput, out.channels());
+    checkTile(plan, tile, coreOutput.width(), coreOutput.height());
+    if (coreOutput.channels() != out.channels()) {
+      throw new IllegalArgumentException("tile " + tile.index() + " has " + coreOutput.channels()
+          + " channels but the output has " + out.channels());
+    }
     if (placed.get(tile.index())) {
       throw new IllegalStateException("tile " + tile.index() + " placed twice");
     }
@@ -41,20 +46,15 @@ public final class Stitcher {
     return out;
   }
 
-  static void checkTile(TilePlan plan, TileSpec tile, ImageTensor coreOutput, int channels) {
+  /** That {@code tile} is one of {@code plan}'s and its core output is {@code width x height}. */
+  static void checkTile(TilePlan plan, TileSpec tile, int width, int height) {
     if (tile.index() < 0 || tile.index() >= plan.tiles().size()
         || !plan.tiles().get(tile.index()).equals(tile)) {
       throw new IllegalArgumentException("tile " + tile + " is not part of this plan");
     }
-    if (coreOutput.width() != tile.output().width()
-        || coreOutput.height() != tile.output().height()) {
-      throw new IllegalArgumentException("tile " + tile.index() + " output is "
-          + coreOutput.width() + "x" + coreOutput.height() + " but must be " + tile.output().width()
-          + "x" + tile.output().height());
-    }
-    if (coreOutput.channels() != channels) {
-      throw new IllegalArgumentException("tile " + tile.index() + " has " + coreOutput.channels()
-          + " channels but the output has " + channels);
+    if (width != tile.output().width() || height != tile.output().height()) {
+      throw new IllegalArgumentException("tile " + tile.index() + " output is " + width + "x"
+          + height + " but must be " + tile.output().width() + "x" + tile.output().height());
     }
   }
 }
