@@ -198,7 +198,7 @@ final class EvaluateFunctions {
   record Pair(ImageTensor hr, ImageTensor lr, Rect crop) {
     static Pair of(ImageTensor decoded, int scale) {
       ImageTensor hr = Resize.modcrop(decoded, scale);
-      ImageTensor lr = Quantized.of(Resize.imresize(hr, 1.0 / scale), 8).toTensor();
+      ImageTensor lr = Resize.cleanLr(hr, scale);
       return new Pair(hr, lr, CropPanels.pick(hr));
     }
   }

@@ -2,7 +2,6 @@ package io.sparksr.jobs.train;
 
 import io.sparksr.io.ImageStore;
 import io.sparksr.partitioning.image.ImageTensor;
-import io.sparksr.partitioning.image.Quantized;
 import io.sparksr.partitioning.image.Resize;
 import io.sparksr.partitioning.inference.TileOperator;
 import io.sparksr.partitioning.inference.TileUpscaler;
@@ -38,7 +37,7 @@ final class Validation {
       ImageTensor hr0 = store.read(f).tensor().toRgb();
       for (int s : scales) {
         ImageTensor hr = Resize.modcrop(hr0, s);
-        ImageTensor lr = Quantized.of(Resize.imresize(hr, 1.0 / s), 8).toTensor();
+        ImageTensor lr = Resize.cleanLr(hr, s);
         pairs.add(new Pair(f.substring(f.lastIndexOf('/') + 1), s, hr, lr));
       }
     }

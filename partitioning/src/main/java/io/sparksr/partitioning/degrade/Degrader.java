@@ -100,7 +100,7 @@ public final class Degrader {
     int lw = hr.width() / scale;
     int lh = hr.height() / scale;
     if (p.isClean()) {
-      return Quantized.of(Resize.imresize(hr, 1.0 / scale), 8).toTensor();
+      return Resize.cleanLr(hr, scale);
     }
     ImageTensor x = stage(hr, p.first());
     x = stage(x, p.second());

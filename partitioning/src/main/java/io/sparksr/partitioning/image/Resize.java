@@ -98,6 +98,16 @@ public final class Resize {
     return (int) Math.ceil(exact);
   }
 
+  /**
+   * The clean LR of the benchmark protocol (and of clean training data) for {@code hr}, whose
+   * sides are multiples of {@code scale} ({@link #modcrop}): MATLAB bicubic by 1/scale
+   * ({@link #imresize}), rounded to 8 bits as an LR file would be. The one definition used by
+   * training patches, training validation, evaluate and the degradation pipeline's clean case.
+   */
+  public static ImageTensor cleanLr(ImageTensor hr, int scale) {
+    return Quantized.of(imresize(hr, 1.0 / scale), 8).toTensor();
+  }
+
   /** Crops an image to a multiple of {@code scale} in each dimension (top-left kept). */
   public static ImageTensor modcrop(ImageTensor img, int scale) {
     if (scale < 1) {

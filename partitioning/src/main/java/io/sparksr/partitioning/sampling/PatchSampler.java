@@ -87,7 +87,7 @@ public final class PatchSampler {
    */
   public Sample sample(ImageTensor hr, int scale, long seed, DegradationSpec spec) {
     ImageTensor cropped = Resize.modcrop(hr, scale);
-    ImageTensor lr = Quantized.of(Resize.imresize(cropped, 1.0 / scale), 8).toTensor();
+    ImageTensor lr = Resize.cleanLr(cropped, scale);
     byte[] lrBytes = interleaved(lr);
     byte[] hrBytes = interleaved(cropped);
     int c = hr.channels();
@@ -146,7 +146,7 @@ public final class PatchSampler {
    */
   public byte[] degraded(ImageTensor modcropped, int scale, int x, int y, DegradationParams p) {
     if (p.isClean()) {
-      ImageTensor lr = Quantized.of(Resize.imresize(modcropped, 1.0 / scale), 8).toTensor();
+      ImageTensor lr = Resize.cleanLr(modcropped, scale);
       return interleaved(lr.crop(new Rect(x, y, patchSize, patchSize)));
     }
     int m = p.margin();
