@@ -49,6 +49,19 @@ public final class HadoopFiles {
     return p.getFileSystem(conf).exists(p);
   }
 
+  /**
+   * Whether {@code path} is a folder: true for a folder, false for a file, null when it does not
+   * exist.
+   */
+  public static Boolean isFolder(Configuration conf, String path) throws IOException {
+    Path p = new Path(path);
+    try {
+      return AtomicFiles.fileSystem(conf, p).getFileStatus(p).isDirectory();
+    } catch (FileNotFoundException e) {
+      return null;
+    }
+  }
+
   /** {@code path} fully qualified (scheme and authority), as the rest of a run will name it. */
   public static String qualify(Configuration conf, String path) throws IOException {
     Path p = new Path(path);

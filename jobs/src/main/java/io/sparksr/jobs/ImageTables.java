@@ -1,6 +1,6 @@
 package io.sparksr.jobs;
 
-import io.sparksr.io.AtomicFiles;
+import io.sparksr.io.HadoopFiles;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;
@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -47,26 +45,32 @@ public final class ImageTables {
   /** A file of a table: its path and its path below the table's root (the output's name). */
   public record TableFile(String path, String relative) implements Serializable {}
 
-  /** True when {@code input} is a Parquet file or a folder whose files are all Parquet. */
+  /**
+   * True when {@code input} is a Parquet file or a folder whose files are all Parquet (names
+   * starting with '.' or '_' aside, at any depth: {@code _SUCCESS}, {@code .crc},
+   * {@code _temporary/} of a write in progress).
+   */
   public static boolean isTable(Configuration conf, String input) throws IOException {
     if (input.chars().anyMatch(ch -> "*?[{".indexOf(ch) >= 0)) {
       return false;
     }
-    Path p = new Path(input);
-    FileSystem fs = AtomicFiles.fileSystem(conf, p);
-    FileStatus st;
-    try {
-      st = fs.getFileStatus(p);
-    } catch (FileNotFoundException e) {
+    Boolean folder = HadoopFiles.isFolder(conf, input);
+    if (folder == null) {
       return false;
     }
-    if (!st.isDirectory()) {
-      return isParquet(p.getName());
+    if (!folder) {
+      return isParquet(new Path(input).getName());
     }
-    List<TableFile> files = new ArrayList<>();
-    boolean[] other = {false};
-    walk(fs, st.getPath(), "", files, other);
-    return !files.isEmpty() && !other[0];
+    List<String> files = dataFiles(conf, input);
+    return !files.isEmpty() && files.stream().allMatch(ImageTables::isParquet);
+  }
+
+  /** The files below folder {@code dir} by relative path, sorted, without marker names. */
+  private static List<String> dataFiles(Configuration conf, String dir) throws IOException {
+    return HadoopFiles.listTree(conf, dir).files().keySet().stream()
+        .filter(rel -> java.util.Arrays.stream(rel.split("/"))
+            .noneMatch(n -> n.startsWith(".") || n.startsWith("_")))
+        .toList();
   }
 
   private static boolean isParquet(String name) {
@@ -100,36 +104,19 @@ public final class ImageTables {
     }
   }
 
-  /** The Parquet files of table {@code input}, by path below it. */
+  /** The Parquet files of table {@code input}, by path below it, sorted. */
   public static List<TableFile> files(Configuration conf, String input) throws IOException {
-    Path p = new Path(input);
-    FileSystem fs = AtomicFiles.fileSystem(conf, p);
-    FileStatus st = fs.getFileStatus(p);
-    if (!st.isDirectory()) {
-      return List.of(new TableFile(st.getPath().toString(), st.getPath().getName()));
+    String qualified = HadoopFiles.qualify(conf, input);
+    Boolean folder = HadoopFiles.isFolder(conf, input);
+    if (folder == null) {
+      throw new FileNotFoundException("table '" + input + "' does not exist");
     }
-    List<TableFile> files = new ArrayList<>();
-    walk(fs, st.getPath(), "", files, new boolean[1]);
-    files.sort(java.util.Comparator.comparing(TableFile::relative));
-    return files;
-  }
-
-  private static void walk(FileSystem fs, Path dir, String rel, List<TableFile> files,
-      boolean[] other) throws IOException {
-    for (FileStatus st : fs.listStatus(dir)) {
-      String name = st.getPath().getName();
-      if (name.startsWith(".") || name.startsWith("_")) {
-        continue; // _SUCCESS, .crc, a run's own _manifest
-      }
-      String childRel = rel.isEmpty() ? name : rel + "/" + name;
-      if (st.isDirectory()) {
-        walk(fs, st.getPath(), childRel, files, other);
-      } else if (isParquet(name)) {
-        files.add(new TableFile(st.getPath().toString(), childRel));
-      } else {
-        other[0] = true;
-      }
+    if (!folder) {
+      return List.of(new TableFile(qualified, new Path(qualified).getName()));
     }
+    String base = qualified.replaceAll("/+$", "");
+    return dataFiles(conf, input).stream().filter(ImageTables::isParquet)
+        .map(rel -> new TableFile(base + "/" + rel, rel)).toList();
   }
 
   /**
@@ -155,7 +142,7 @@ public final class ImageTables {
             : key(g, key, number)).replace('/', '_');
         byte[] b = image.bytes(g);
         if (b != null) {
-          io.sparksr.io.HadoopFiles.writeBytes(conf, folder + "/" + k + "." + extension(b), b);
+          HadoopFiles.writeBytes(conf, folder + "/" + k + "." + extension(b), b);
           n++;
         }
       }

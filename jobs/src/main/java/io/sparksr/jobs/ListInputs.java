@@ -134,12 +134,11 @@ public final class ListInputs {
   private static JavaPairRDD<Integer, Found> inventory(JavaSparkContext jsc,
       Broadcast<HadoopConf> conf, Configuration hadoop, String file, int index)
       throws IOException {
-    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(file);
-    org.apache.hadoop.fs.FileSystem fs = io.sparksr.io.AtomicFiles.fileSystem(hadoop, p);
-    if (!fs.exists(p)) {
+    if (!io.sparksr.io.HadoopFiles.exists(hadoop, file)) {
       throw new FileNotFoundException("input list '" + file + "' does not exist");
     }
-    String parent = fs.makeQualified(p).getParent().toString();
+    String parent = new org.apache.hadoop.fs.Path(io.sparksr.io.HadoopFiles.qualify(hadoop, file))
+        .getParent().toString();
     JavaRDD<String> lines = file.toLowerCase(java.util.Locale.ROOT).endsWith(".parquet")
         ? org.apache.spark.sql.SparkSession.builder().sparkContext(jsc.sc()).getOrCreate()
             .read().parquet(file).select("path").toJavaRDD().map(r -> r.getString(0))
@@ -153,7 +152,8 @@ public final class ListInputs {
       if (!abs.isAbsolute() && abs.toUri().getScheme() == null) {
         abs = new org.apache.hadoop.fs.Path(parent, path);
       }
-      abs = io.sparksr.io.AtomicFiles.fileSystem(conf.value().get(), abs).makeQualified(abs);
+      abs = new org.apache.hadoop.fs.Path(io.sparksr.io.HadoopFiles.qualify(conf.value().get(),
+          abs.toString()));
       String rel = abs.toUri().getPath().replaceAll("^/+", "");
       String root = abs.toString().substring(0, abs.toString().length() - rel.length());
       return List.of(new Tuple2<>(index, new Found(abs.toString(), root, rel,
