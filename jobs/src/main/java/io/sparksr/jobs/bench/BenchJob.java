@@ -112,7 +112,8 @@ public final class BenchJob {
       }
     }
     if (cfg.report() != null) {
-      Files.writeString(cfg.report(), text.toString(), StandardCharsets.UTF_8);
+      io.sparksr.io.HadoopFiles.writeText(new org.apache.hadoop.conf.Configuration(),
+          cfg.report().toAbsolutePath().toUri().toString(), text.toString());
     }
   }
 
