@@ -280,6 +280,8 @@ public final class InputListing {
       mine.get(i).forEach(images::putIfAbsent);
       mineIgnored.get(i).forEach(ignored::putIfAbsent);
     }
+    // a file named as an input is read even where a folder walk ignores it: one entry per path
+    ignored.keySet().removeAll(images.keySet());
     return new Listing(new ArrayList<>(images.values()), new ArrayList<>(ignored.values()));
   }
 

@@ -140,6 +140,9 @@ public final class ImageTables {
         long number = row++;
         String k = (key < 0 || g.getFieldRepetitionCount(key) == 0 ? keylessName(f, number)
             : key(g, key, number)).replace('/', '_');
+        if (k.isEmpty() || k.startsWith(".")) {
+          k = "_" + k; // a hidden name would not be listed, so not scored
+        }
         byte[] b = image.bytes(g);
         if (b != null) {
           HadoopFiles.writeBytes(conf, folder + "/" + k + "." + extension(b), b);

@@ -36,9 +36,10 @@ public final class OperatorCache {
           .op();
     }
     long[] stat = stat(model, conf);
-    return CACHE.compute(model, (m, e) -> e != null && e.size() == stat[0]
-        && e.modified() == stat[1] ? e : new Entry(ModelRegistry.load(m, conf), stat[0], stat[1]))
-        .op();
+    // unchanged, or not stat-able now (a registered name, a passing file-system error): keep
+    return CACHE.compute(model, (m, e) -> e != null && (stat[0] < 0
+        || e.size() == stat[0] && e.modified() == stat[1]) ? e
+        : new Entry(ModelRegistry.load(m, conf), stat[0], stat[1])).op();
   }
 
   /** Size and modification time of a bundle file; -1s when it cannot be read (load says why). */
@@ -48,6 +49,15 @@ public final class OperatorCache {
     } catch (java.io.IOException | IllegalArgumentException e) {
       return new long[] {-1, -1};
     }
+  }
+
+  /**
+   * The SHA-256 of the weights behind {@code op} (a model bundle, also inside a self-ensemble),
+   * as outputs record it; "" for an operator without weights (bicubic).
+   */
+  public static String sha256(TileOperator op) {
+    return SelfEnsemble.unwrap(op) instanceof io.sparksr.model.SrModel m && m.checksum() != null
+        ? m.checksum() : "";
   }
 
   /**

@@ -305,6 +305,8 @@ public final class PartitionUpscaler {
       for (int k = 0; k < todo.size(); k++) {
         sink.accept(new Item(new Queued(todo.get(k), share), specs.get(k), padded.get(k)));
       }
+    } catch (WorkerEnded e) {
+      throw e; // no worker takes tiles any more: stop reading (the worker's failure is reported)
     } catch (Exception e) {
       String why = Failures.reason(e);
       synchronized (out) {

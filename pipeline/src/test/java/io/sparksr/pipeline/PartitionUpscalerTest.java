@@ -185,16 +185,38 @@ class PartitionUpscalerTest {
           }
         };
     Tiling tiling = new Tiling(SCALE, BorderPolicy.REFLECT, HALO, 1L << 20, 16);
-    // 8 x 8 tiles of 16 px: far more than the queue (2 per worker) holds
-    ImageJob j = job(0, tmp.resolve("many.png").toString(),
-        TestTensors.randomImage(rnd, 3, 128, 128), 16, false);
+    // an image of 8 x 8 tiles of 16 px (far more than the queue, 2 per worker, holds), then 30
+    // small images: once the workers are dead, none of them may be read and marked failed
+    List<ImageJob> jobs = new ArrayList<>();
+    List<TileTask> all = new ArrayList<>();
+    for (int i = 0; i < 31; i++) {
+      int side = i == 0 ? 128 : 20;
+      ImageJob j = job(i, tmp.resolve("many" + i + ".png").toString(),
+          TestTensors.randomImage(rnd, 3, side, side), 16, false);
+      jobs.add(j);
+      all.addAll(tasks(j));
+    }
+    java.util.concurrent.atomic.AtomicInteger markedFailed =
+        new java.util.concurrent.atomic.AtomicInteger();
+    PartitionUpscaler.Listener count = new PartitionUpscaler.Listener() {
+      @Override
+      public void done(ImageJob image, TileSpec tile, boolean computed) {}
+
+      @Override
+      public void failed(ImageJob image, TileSpec tile) {
+        markedFailed.incrementAndGet();
+      }
+    };
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PartitionUpscaler(conf, broken,
-        tiling, SETTINGS, PartitionUpscaler.Listener.NONE, 2).run(tasks(j)))
+        tiling, SETTINGS, count, 2).run(all))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("a tile worker failed")
         .hasMessageContaining("no jnind4jcpu in java.library.path")
         .hasRootCauseInstanceOf(UnsatisfiedLinkError.class);
-    assertThat(new File(j.output())).doesNotExist();
+    assertThat(markedFailed).as("tiles read and failed after the workers died").hasValue(0);
+    for (ImageJob j : jobs) {
+      assertThat(new File(j.output())).doesNotExist();
+    }
   }
 
   @Test

@@ -207,7 +207,9 @@ public final class SourceMetadata implements Serializable {
   /**
    * A JPEG's marker segments up to and including its first scan header (SOS), then EOI: all its
    * metadata (APPn, DQT, SOF, ...) without the entropy-coded image data, so that a gigapixel JPEG
-   * is not read whole into the heap for its metadata. A stream that ends early gives what it had.
+   * is not read whole into the heap for its metadata. Stray bytes between segments (padding left
+   * by an in-place edit) are skipped to the next marker, as libjpeg does, up to 64 KiB of them. A
+   * stream that ends early gives the whole segments before the end.
    */
   static byte[] jpegHead(java.io.InputStream in) throws IOException {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1 << 16);
@@ -217,26 +219,34 @@ public final class SourceMetadata implements Serializable {
       out.write(d.readUnsignedByte()); // SOI
       while (true) {
         int b = d.readUnsignedByte();
-        if (b != 0xFF) {
-          break; // not a marker: stop, the parsers report what is missing
+        for (int stray = 0; b != 0xFF; stray++) {
+          if (stray == 1 << 16) {
+            return out.toByteArray(); // not a JPEG's segments: the parsers say what is missing
+          }
+          b = d.readUnsignedByte();
         }
         int marker = d.readUnsignedByte();
         while (marker == 0xFF) { // fill bytes
           marker = d.readUnsignedByte();
         }
-        out.write(0xFF);
-        out.write(marker);
         if (marker == 0xD9) { // EOI
+          out.write(0xFF);
+          out.write(marker);
           return out.toByteArray();
         }
         if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) {
+          out.write(0xFF);
+          out.write(marker);
           continue; // markers without a length
         }
         int length = d.readUnsignedShort();
-        out.write(length >> 8);
-        out.write(length & 0xFF);
         byte[] payload = new byte[Math.max(0, length - 2)];
         d.readFully(payload);
+        // a segment is written only once whole
+        out.write(0xFF);
+        out.write(marker);
+        out.write(length >> 8);
+        out.write(length & 0xFF);
         out.write(payload);
         if (marker == 0xDA) { // SOS: the image data follows
           break;

@@ -18,7 +18,7 @@ public final class BenchImages {
    */
   public static void write(Path path, int width, int height) throws IOException {
     io.sparksr.io.AtomicFiles.write(new org.apache.hadoop.conf.Configuration(),
-        path.toAbsolutePath().toUri().toString(), (fs, tmp) -> {
+        new org.apache.hadoop.fs.Path(path.toAbsolutePath().toUri()).toString(), (fs, tmp) -> {
           try (OutputStream os = io.sparksr.io.AtomicFiles.create(fs, tmp)) {
             png(os, width, height);
           }

@@ -113,7 +113,8 @@ public final class BenchJob {
     }
     if (cfg.report() != null) {
       io.sparksr.io.HadoopFiles.writeText(new org.apache.hadoop.conf.Configuration(),
-          cfg.report().toAbsolutePath().toUri().toString(), text.toString());
+          new org.apache.hadoop.fs.Path(cfg.report().toAbsolutePath().toUri()).toString(),
+          text.toString());
     }
   }
 

@@ -9,6 +9,7 @@ import io.sparksr.partitioning.degrade.LrDegradation;
 import io.sparksr.partitioning.image.ImageTensor;
 import io.sparksr.partitioning.image.Quantized;
 import io.sparksr.partitioning.image.Resize;
+import io.sparksr.partitioning.inference.SelfEnsemble;
 import io.sparksr.partitioning.inference.TileOperator;
 import io.sparksr.partitioning.metrics.Metrics;
 import io.sparksr.partitioning.tiling.Rect;
@@ -47,14 +48,19 @@ final class EvaluateFunctions {
     private final Broadcast<HadoopConf> conf;
     private final String runId;
     private final String output;
+    private final Map<String, String> modelSha256;
 
     /**
-     * @param output qualified output folder (crop panels go under {@code crops/})
+     * @param output      qualified output folder (crop panels go under {@code crops/})
+     * @param modelSha256 per model, the SHA-256 of the weights the driver loaded ("" for a
+     *                    built-in operator)
      */
-    EvaluateUnits(Broadcast<HadoopConf> conf, String runId, String output) {
+    EvaluateUnits(Broadcast<HadoopConf> conf, String runId, String output,
+        Map<String, String> modelSha256) {
       this.conf = conf;
       this.runId = runId;
       this.output = output;
+      this.modelSha256 = Map.copyOf(modelSha256);
     }
 
     @Override
@@ -105,6 +111,12 @@ final class EvaluateFunctions {
       TileOperator op;
       try {
         op = OperatorCache.get(u.model(), conf.value().get());
+        String sha = OperatorCache.sha256(op);
+        String expected = modelSha256.get(u.model());
+        if (expected != null && !expected.equals(sha)) {
+          throw new IllegalStateException("model '" + u.model() + "' changed during the run: the "
+              + "driver loaded SHA-256 " + expected + ", this executor " + sha);
+        }
         if (!op.supportsScale(u.scale())) {
           throw new IllegalArgumentException("model '" + u.model() + "' does not serve scale "
               + u.scale());
@@ -121,7 +133,7 @@ final class EvaluateFunctions {
       }
       for (Setting s : u.settings()) {
         try {
-          TileOperator run = OperatorCache.get(u.model(), s.selfEnsemble(), conf.value().get());
+          TileOperator run = s.selfEnsemble() ? new SelfEnsemble(op) : op; // one load per unit
           ImageTensor lr = degradedLr(u, p, s.degradation(), degraded);
           long t0 = System.nanoTime(); // the super-resolution alone, not the degradation
           TensorUpscaler.Output sr = TensorUpscaler.upscale(run, lr, u.scale(), s.tileSize(),

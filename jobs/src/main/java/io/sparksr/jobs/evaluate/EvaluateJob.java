@@ -71,6 +71,12 @@ public final class EvaluateJob {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration hadoop = jsc.hadoopConfiguration();
     cfg.checkModels(m -> OperatorCache.get(m, hadoop));
+    // the weights this run scores: executors check theirs against them (a checkpoint rewritten
+    // during the run gives failed rows, not a mix of two models' scores under one name)
+    Map<String, String> shas = new java.util.HashMap<>();
+    for (String m : cfg.models()) {
+      shas.put(m, OperatorCache.sha256(OperatorCache.get(m, hadoop)));
+    }
     String output = HadoopFiles.qualify(hadoop, cfg.output()).replaceAll("/+$", "");
     String results = output + "/" + RESULTS;
     String runId = RunIds.next();
@@ -132,7 +138,7 @@ public final class EvaluateJob {
       computed = StageNames.run(jsc, "evaluate: " + plan.units().size() + " unit(s) of "
           + plan.toCompute() + " result(s) in " + groups.size() + " partition(s)",
           () -> jsc.parallelize(groups, groups.size())
-              .mapPartitions(new EvaluateUnits(conf, runId, output))
+              .mapPartitions(new EvaluateUnits(conf, runId, output, shas))
               .collect());
       LOG.info("evaluate run {}: {} row(s) computed in {} partition(s) in {} s", runId,
           computed.size(), groups.size(), String.format("%.1f", (System.nanoTime() - t0) / 1e9));

@@ -65,7 +65,13 @@ public final class PrepareJob {
       for (String in : cfg.inputs()) {
         for (ImageTables.TableFile f : ImageTables.files(hadoop, in)) {
           tableFiles.add(f);
-          tableRows += ImageTables.rows(hadoop, f.path());
+          try {
+            tableRows += ImageTables.rows(hadoop, f.path());
+          } catch (IOException | RuntimeException e) {
+            // its task reports it as a failed entry with the reason
+            LOG.warn("prepare: cannot read the footer of table file {}: {}", f.path(),
+                io.sparksr.io.Failures.reason(e));
+          }
         }
       }
       images = tableRows;

@@ -40,11 +40,23 @@ final class TablePatchRows implements FlatMapFunction<TableFile, Row> {
   @Override
   public Iterator<Row> call(TableFile f) throws IOException {
     Configuration c = conf.value().get();
-    MessageType schema = ImageTables.schema(c, f.path());
+    MessageType schema;
+    try {
+      schema = ImageTables.schema(c, f.path());
+    } catch (IOException | RuntimeException e) { // a cut or corrupt footer
+      patches.failed(f.path(), "table file unreadable: " + io.sparksr.io.Failures.reason(e));
+      return Collections.emptyIterator();
+    }
     ImageTables.ImageColumn image = ImageTables.imageColumn(schema, null, f.path());
     int key = ImageTables.keyColumn(schema, null, f.path());
-    ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(),
-        new Path(f.path())).withConf(c).build();
+    ParquetReader<Group> reader;
+    try {
+      reader = ParquetReader.builder(new GroupReadSupport(), new Path(f.path())).withConf(c)
+          .build();
+    } catch (IOException | RuntimeException e) {
+      patches.failed(f.path(), "table file unreadable: " + io.sparksr.io.Failures.reason(e));
+      return Collections.emptyIterator();
+    }
     java.nio.file.Path tmp = Files.createTempFile("sparksr-prepare-", ".img");
     Runnable release = () -> {
       try {

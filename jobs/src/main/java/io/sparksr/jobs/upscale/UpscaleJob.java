@@ -419,8 +419,7 @@ public final class UpscaleJob {
 
   /** The SHA-256 of the model's bundle, "" for a built-in operator. */
   static String modelSha256(TileOperator op) {
-    return SelfEnsemble.unwrap(op) instanceof SrModel m && m.checksum() != null ? m.checksum()
-        : "";
+    return OperatorCache.sha256(op);
   }
 
   /**

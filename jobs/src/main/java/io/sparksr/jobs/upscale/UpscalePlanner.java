@@ -222,12 +222,15 @@ final class UpscalePlanner {
         > cfg.tiffThresholdMp() * 1e6;
   }
 
-  /** The largest output side JPEG can store (its frame header has 16-bit sides). */
-  static final long JPEG_MAX_SIDE = 65_535;
+  /**
+   * The largest output side the JPEG writer takes: the format stores 65,535, the JDK's bundled
+   * libjpeg refuses anything above 65,500 ({@code JPEG_MAX_DIMENSION}).
+   */
+  static final long JPEG_MAX_SIDE = 65_500;
 
   /**
    * Why an output of {@code width x height} in {@code formatName} cannot be written, or null: a
-   * side above what the format stores (JPEG 65,535) or what one image can address here (2^31 - 1
+   * side above what the format's writer stores (JPEG 65,500) or what one image can address here (2^31 - 1
    * per side). Decided when planning, from the header, so a hostile or merely huge input fails as
    * its own row before any work, not the run.
    */

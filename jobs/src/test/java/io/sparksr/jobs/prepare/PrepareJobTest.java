@@ -18,6 +18,7 @@ import io.sparksr.partitioning.tiling.Rect;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -122,13 +123,26 @@ public class PrepareJobTest extends SharedSpark {
     }
     Path bad = Path.of(table, "zz-bad.parquet");
     Files.write(bad, bytes);
+    // and one cut in half: no footer at all
+    byte[] whole = Files.readAllBytes(good);
+    Files.write(Path.of(table, "zz-cut.parquet"), Arrays.copyOf(whole, whole.length / 2));
+    String out = tmp.getRoot() + "/t2";
     PrepareJobResult r = PrepareJob.run(spark(), new PrepareJobConfig(List.of(table),
-        tmp.getRoot() + "/t2", List.of(2), 8, 6, 0, 7, 0.0, false, false, 0.0, "zstd", 1,
+        out, List.of(2), 8, 6, 0, 7, 0.0, false, false, 0.0, "zstd", 1,
         false, null, Map.of(), "clean"));
-    assertThat(r.failedImages()).as(r.summary()).singleElement().satisfies(f -> {
-      assertThat(f.path()).endsWith("zz-bad.parquet");
-      assertThat(f.reason()).startsWith("table file unreadable after 0 row(s): ");
-    });
+    Map<String, String> failed = r.failedImages().stream().collect(java.util.stream.Collectors
+        .toMap(f -> f.path().substring(f.path().lastIndexOf('/') + 1),
+            PrepareJobResult.Failure::reason));
+    assertThat(failed.keySet()).as(r.summary())
+        .containsExactlyInAnyOrder("zz-bad.parquet", "zz-cut.parquet");
+    assertThat(failed.get("zz-bad.parquet")).startsWith("table file unreadable after 0 row(s): ");
+    assertThat(failed.get("zz-cut.parquet")).startsWith("table file unreadable: ");
+    // the good file's two images are in the data set
+    assertThat(spark().read().parquet(out).select("source").distinct().collectAsList())
+        .extracting(row -> row.getString(0))
+        .containsExactlyInAnyOrder(good.toUri().toString().replaceFirst("^file:///", "file:/")
+            + "#img0.png", good.toUri().toString().replaceFirst("^file:///", "file:/")
+            + "#img1.png");
   }
 
   /**

@@ -80,10 +80,11 @@ class UpscalePlannerTest {
     UpscalePlan j = plan(cfg(), Map.of(), strip);
     assertThat(j.images()).isEmpty();
     assertThat(j.settled()).singleElement().satisfies(o -> assertThat(o.reason())
-        .isEqualTo("output 80000x1000 exceeds JPEG's 65535 pixels per side: use --format png "
+        .isEqualTo("output 80000x1000 exceeds JPEG's 65500 pixels per side: use --format png "
             + "or tiff"));
-    // 65,535 is still a JPEG; as PNG the strip is fine
-    assertThat(UpscalePlanner.outputTooLarge(65_535, 10, "jpeg")).isNull();
+    // the JDK's libjpeg writes up to 65,500 (JPEG_MAX_DIMENSION); as PNG the strip is fine
+    assertThat(UpscalePlanner.outputTooLarge(65_500, 10, "jpeg")).isNull();
+    assertThat(UpscalePlanner.outputTooLarge(10, 65_501, "jpeg")).contains("65500");
     assertThat(plan(cfg().toBuilder().format("png").build(), Map.of(), strip).images())
         .hasSize(1);
   }
