@@ -18,8 +18,8 @@ import scala.Tuple2;
  *                           start after those of the partitions before it)
  * @param tilesAtAutoSizes   tiles of all readable images at each of
  *                           {@link UpscaleJobConfig#AUTO_TILE_SIZES} (for {@code tile-size} 0)
- * @param claimedTwice       output paths two or more inputs would write, with the input (first
- *                           in path order) that gets each
+ * @param claimedTwice       output paths (final: in their shard) two or more inputs would
+ *                           write, with the input (first in path order) that gets each
  * @param shards             output folders that would receive more than
  *                           {@code max-files-per-folder} outputs, with their shard digits
  */
@@ -53,7 +53,30 @@ record RunFacts(long[] probesPerPartition, long[] tilesAtAutoSizes,
         default -> throw new IllegalStateException(t._1());
       }
     }
+    if (!shards.isEmpty()) {
+      // a sharded output can land on an output of a real folder whose name looks like a shard
+      // (2019/01/...): claims are counted again on the final paths, now that shards are known
+      claimed = new java.util.HashMap<>();
+      for (Tuple2<String, Agg> t : scanned
+          .flatMapToPair(s -> finalPath(s, cfg, dir, shards))
+          .reduceByKey(Agg::plus)
+          .filter(t -> t._2().count() > 1)
+          .collect()) {
+        claimed.put(t._1(), t._2().first());
+      }
+    }
     return new RunFacts(probes, tiles, claimed, shards);
+  }
+
+  /** A readable probe's final output path (in its shard) with one count of its input. */
+  private static Iterator<Tuple2<String, Agg>> finalPath(Scanned s, UpscaleJobConfig cfg,
+      String dir, Map<String, Integer> shards) {
+    Probe p = s.probe();
+    if (p == null || p.info() == null) {
+      return java.util.Collections.emptyIterator();
+    }
+    return List.of(new Tuple2<>(UpscalePlanner.sharded(dir, UpscalePlanner.outputOf(cfg, dir, p),
+        shards), new Agg(1, p.path(), null))).iterator();
   }
 
   /** The first image index of each partition. */

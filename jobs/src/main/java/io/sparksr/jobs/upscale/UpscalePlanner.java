@@ -64,9 +64,8 @@ final class UpscalePlanner {
    * What a plan of one part of the inputs (a Spark partition) knows of the rest.
    *
    * @param indexBase        the first image index of this part (indexes are unique in the run)
-   * @param claimedElsewhere output paths ({@link #outputOf}, before sharding) claimed by more
-   *                         than one input of the run, with the input (first in path order)
-   *                         that gets each
+   * @param claimedElsewhere final output paths (in their shard) claimed by more than one input
+   *                         of the run, with the input (first in path order) that gets each
    * @param shards           output folders (below the output folder, "" for itself) holding too
    *                         many outputs, with the hex digits of their shard names
    */
@@ -124,9 +123,7 @@ final class UpscalePlanner {
       ImageInfo info = p.info();
       boolean tiled = tiled(cfg, info);
       String ext = extension(cfg.format(), p.path(), info.format().formatName(), tiled);
-      // claims are keyed before sharding (RunFacts), the file is written in its shard
-      String unsharded = outputOf(cfg, dir, p);
-      String out = sharded(dir, unsharded, context.shards());
+      String out = sharded(dir, outputOf(cfg, dir, p), context.shards());
       String relOut = out.substring(dir.length() + 1);
       String name = out.substring(out.lastIndexOf('/') + 1);
       String unsafe = unsafePath(relOut);
@@ -134,7 +131,7 @@ final class UpscalePlanner {
         settled.add(ImageOutcome.failed(p.path(), p.relative(), out, unsafe));
         continue;
       }
-      String first = context.claimedElsewhere().get(unsharded);
+      String first = context.claimedElsewhere().get(out);
       if (first == null || first.equals(p.path())) {
         first = claimed.get(out);
       }

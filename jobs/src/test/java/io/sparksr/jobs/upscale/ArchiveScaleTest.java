@@ -171,6 +171,39 @@ public class ArchiveScaleTest extends SharedSpark {
     }
   }
 
+  /**
+   * A real subfolder whose name is a shard name (archives have month folders 01..12; shard names
+   * are hex): the sharded output of crowded/a0.png and the plain output of crowded/<shard>/a0.png
+   * are the same file. In different partitions, both used to be written (claims were counted on
+   * the paths before sharding); now the second in path order fails with the reason.
+   */
+  @Test
+  public void aShardedOutputCollidesWithARealFolderOfTheShardsName() throws Exception {
+    Path crowded = tmp.newFolder("crowded").toPath();
+    for (int i = 0; i < 8; i++) {
+      ArchiveTreeTest.writeImage(store, crowded.resolve("a" + i + ".png"), 3, 10, 12, "png", 8);
+    }
+    String shard = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+        .digest("a0_x2.png".getBytes(StandardCharsets.UTF_8))).substring(0, 2);
+    ArchiveTreeTest.writeImage(store, crowded.resolve(shard + "/a0.png"), 3, 10, 12, "png", 8);
+    String out = tmp.getRoot() + "/crowded-out";
+    UpscaleJobResult r = run(List.of(crowded.toString()), out, 1, 0.001, 5, false);
+    List<ImageOutcome> same = r.images().stream()
+        .filter(o -> (out + "/" + shard + "/a0_x2.png").equals(localPath(o.output()))).toList();
+    assertThat(same).as(r.summary()).hasSize(2);
+    String first = (shard + "/a0.png").compareTo("a0.png") < 0 ? shard + "/a0.png" : "a0.png";
+    assertThat(same).filteredOn(ImageOutcome::ok).singleElement()
+        .satisfies(o -> assertThat(o.relative()).isEqualTo(first));
+    assertThat(same).filteredOn(ImageOutcome::isFailed).singleElement()
+        .satisfies(o -> assertThat(o.reason()).startsWith("output name collides with that of")
+            .endsWith("/crowded/" + first));
+    assertThat(r.succeeded()).isEqualTo(8);
+  }
+
+  private static String localPath(String output) {
+    return output == null ? null : java.net.URI.create(output).getPath();
+  }
+
   @Test
   public void aCrowdedOutputFolderIsShardedByNameAndARerunSkipsEveryImage() throws Exception {
     Path flat = tmp.newFolder("flat").toPath();
