@@ -134,7 +134,8 @@ public final class UpscaleJob {
       }
       Tiling tiling = cfg.tiling();
       OutputSettings settings = new OutputSettings(SparkSr.VERSION, cfg.model(),
-          modelSha256(op), cfg.selfEnsemble(), runId, cfg.jpegQuality(), cfg.pngCompression());
+          OperatorCache.sha256(op), cfg.selfEnsemble(), runId, cfg.jpegQuality(),
+          cfg.pngCompression());
       long probed = System.nanoTime();
 
       // 2. the plan: each partition of the listing plans its own inputs (PlanPartition); the
@@ -322,7 +323,8 @@ public final class UpscaleJob {
       return new UpscaleJobResult(runId, output, manifest, RunTotals.NONE, 0, files.size(),
           (System.nanoTime() - start) / 1e9, described, true, hadoop, TABLE_MANIFEST_PARQUET);
     }
-    OutputSettings settings = new OutputSettings(SparkSr.VERSION, cfg.model(), modelSha256(op),
+    OutputSettings settings = new OutputSettings(SparkSr.VERSION, cfg.model(),
+        OperatorCache.sha256(op),
         cfg.selfEnsemble(), runId, cfg.jpegQuality(), cfg.pngCompression());
     LongAccumulator tilesDone = jsc.sc().longAccumulator("upscale tiles done");
     LongAccumulator pixelsDone = jsc.sc().longAccumulator("upscale output pixels done");
@@ -417,17 +419,12 @@ public final class UpscaleJob {
         ? runs * m.architecture().flopsPerOutputPixel(scale) : Double.NaN;
   }
 
-  /** The SHA-256 of the model's bundle, "" for a built-in operator. */
-  static String modelSha256(TileOperator op) {
-    return OperatorCache.sha256(op);
-  }
-
   /**
    * Identifies what computes the pixels in the compressed-tile folder names: the model's SHA-256
    * or class, plus "+x8" for the self-ensemble (a rerun with the other choice reuses no tiles).
    */
   static String modelId(TileOperator op) {
-    String sha = modelSha256(op);
+    String sha = OperatorCache.sha256(op);
     String id = sha.isEmpty() ? SelfEnsemble.unwrap(op).getClass().getName() : sha;
     return op instanceof SelfEnsemble ? id + "+x8" : id;
   }

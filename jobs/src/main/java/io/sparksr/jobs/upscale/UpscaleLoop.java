@@ -11,6 +11,7 @@ import io.sparksr.partitioning.inference.SelfEnsemble;
 import io.sparksr.partitioning.inference.TileOperator;
 import io.sparksr.pipeline.ImageAssembler;
 import io.sparksr.pipeline.ImageOutcome;
+import io.sparksr.pipeline.OperatorCache;
 import io.sparksr.pipeline.OutputSettings;
 import io.sparksr.pipeline.PartitionUpscaler;
 import io.sparksr.pipeline.TileOutput;
@@ -59,7 +60,7 @@ public final class UpscaleLoop {
         output + "/" + UpscaleJob.WORK_DIR);
     Tiling tiling = cfg.tiling();
     OutputSettings settings = new OutputSettings(SparkSr.VERSION, cfg.model(),
-        UpscaleJob.modelSha256(op), op instanceof SelfEnsemble, RunIds.next(), cfg.jpegQuality(),
+        OperatorCache.sha256(op), op instanceof SelfEnsemble, RunIds.next(), cfg.jpegQuality(),
         cfg.pngCompression());
     List<ImageOutcome> outcomes = new ArrayList<>(plan.settled());
     ExecutorService pool = Executors.newFixedThreadPool(threads);

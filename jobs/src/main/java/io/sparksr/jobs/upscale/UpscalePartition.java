@@ -63,7 +63,7 @@ final class UpscalePartition implements FlatMapFunction<Iterator<List<TileTask>>
       FaultHooks hooks, List<TileTask> tasks) {
     GpuDevice.selectForTask();
     TileOperator op = OperatorCache.get(model, settings.selfEnsemble(), c);
-    String sha = UpscaleJob.modelSha256(op);
+    String sha = OperatorCache.sha256(op);
     if (!sha.equals(settings.modelSha256())) {
       // the outputs' provenance names the driver's weights: never write others under it
       throw new IllegalStateException("model '" + model + "' changed during the run: the driver "

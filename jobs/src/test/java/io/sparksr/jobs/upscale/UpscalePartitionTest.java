@@ -18,7 +18,7 @@ class UpscalePartitionTest {
    */
   @Test
   void weightsOtherThanTheDriversFailTheTaskNamingBothHashes() {
-    String shipped = UpscaleJob.modelSha256(io.sparksr.pipeline.OperatorCache.get("default",
+    String shipped = io.sparksr.pipeline.OperatorCache.sha256(io.sparksr.pipeline.OperatorCache.get("default",
         new Configuration()));
     OutputSettings driver = new OutputSettings("sparksr test", "default", "0".repeat(64), false,
         "run-1", null, null);
