@@ -41,8 +41,8 @@ public final class ListInputs {
    * @param files   every file found once, images and ignored ones, sorted by path, persisted
    *                (on disk: the driver's heap in local mode is the executors'); call
    *                {@link #release} when done
-   * @param images  images found (before removing paths reached from two inputs)
-   * @param ignored ignored files found
+   * @param images  images found, each path once (a path reached from two inputs counts once)
+   * @param ignored ignored files found, each path once
    */
   public record Listed(JavaRDD<Found> files, long images, long ignored,
       JavaPairRDD<Integer, Found> walked) {
@@ -51,6 +51,7 @@ public final class ListInputs {
     }
 
     public void release() {
+      files.unpersist(false);
       walked.unpersist(false);
     }
   }
@@ -107,8 +108,7 @@ public final class ListInputs {
         + (inventories.isEmpty() ? "" : " and " + inventories.size() + " inventory file(s)"),
         () -> all.mapToPair(t -> new Tuple2<>(t._1(), Counts.of(t._2())))
             .reduceByKey(Counts::plus).collectAsMap());
-    long images = 0;
-    long ignored = 0;
+    long found = 0;
     for (int i = 0; i < named.size(); i++) {
       Counts c = perInput.getOrDefault(i, new Counts(0, 0, null));
       if (c.images() == 0) {
@@ -116,18 +116,29 @@ public final class ListInputs {
         throw new FileNotFoundException(InputListing.noImage(named.get(i), c.ignored(),
             c.example()));
       }
-      images += c.images();
-      ignored += c.ignored();
+      found += c.images() + c.ignored();
     }
     long perPartition = Math.max(1, hadoop.getInt(FILES_PER_PARTITION_KEY, FILES_PER_PARTITION));
     int partitions = (int) Math.max(parallelism,
-        Math.min(Integer.MAX_VALUE, (images + ignored + perPartition - 1) / perPartition));
-    JavaRDD<Found> files = StageNames.run(jsc, what + ": sort " + (images + ignored)
-        + " file(s) by path", () -> all
-            .mapToPair(t -> new Tuple2<>(t._2().path(), new Tuple2<>(t._1(), t._2())))
-            .sortByKey(true, partitions)
-            .mapPartitions(ListInputs::firstOfEachPath, true));
-    return new Listed(files, images, ignored, walked);
+        Math.min(Integer.MAX_VALUE, (found + perPartition - 1) / perPartition));
+    // each path once; persisted, so the totals below (after removing a path reached from two
+    // overlapping inputs, e.g. 'a' and 'a/b') and every later use read one sorted copy
+    String sort = what + ": sort " + found + " file(s) by path";
+    JavaRDD<Found> files = StageNames.run(jsc, sort, () -> all // sortByKey samples the keys now
+        .mapToPair(t -> new Tuple2<>(t._2().path(), new Tuple2<>(t._1(), t._2())))
+        .sortByKey(true, partitions)
+        .mapPartitions(ListInputs::firstOfEachPath, true)
+        .persist(StorageLevel.DISK_ONLY()));
+    Counts total;
+    try {
+      total = StageNames.run(jsc, sort,
+          () -> files.map(Counts::of).fold(new Counts(0, 0, null), Counts::plus));
+    } catch (RuntimeException e) {
+      files.unpersist(false);
+      walked.unpersist(false);
+      throw e;
+    }
+    return new Listed(files, total.images(), total.ignored(), walked);
   }
 
   /** The paths of one inventory file, as files found under input {@code index}. */

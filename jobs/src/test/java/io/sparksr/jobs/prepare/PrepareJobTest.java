@@ -175,6 +175,26 @@ public class PrepareJobTest extends SharedSpark {
     assertThat(summary).contains("\"ignored\" : 1").contains("notes.txt");
   }
 
+  /** Overlapping inputs (a tree and its subfolder): each image is read and counted once. */
+  @Test
+  public void anImageReachedFromTwoInputsIsCountedOnce() throws Exception {
+    String tree = tmp.newFolder("overlap").getAbsolutePath();
+    Random rnd = new Random(4);
+    store.write(tree + "/one.png", image(rnd, 3, 40, 44), PixelFormat.of("png", 3, 8));
+    store.write(tree + "/b/two.png", image(rnd, 3, 42, 40), PixelFormat.of("png", 3, 8));
+    Files.writeString(Path.of(tree, "b", "notes.txt"), "not an image");
+    String out = tmp.getRoot() + "/overlap-ds";
+    PrepareJobResult r = PrepareJob.run(spark(), new PrepareJobConfig(List.of(tree, tree + "/b"),
+        out, List.of(2), 8, 6, 0, 7, 0.0, false, false, 0.0, "zstd", 1, false, null, Map.of(),
+        "clean"));
+    assertThat(r.images()).isEqualTo(2);
+    assertThat(r.ignored()).isEqualTo(1);
+    assertThat(r.ignoredFiles()).hasSize(1);
+    assertThat(spark().read().parquet(out).select("source").collectAsList())
+        .extracting(row -> row.getString(0).replaceAll(".*/overlap/", ""))
+        .containsOnly("one.png", "b/two.png");
+  }
+
   @Test
   public void writesAlignedPairsPartitionedByScaleWithASummary() throws Exception {
     String out = tmp.getRoot() + "/ds";
