@@ -314,7 +314,11 @@ public final class SrTrainer {
    *
    * @param listener called after each step, or null
    */
-  public FitResult fit(Iterator<TrainBatch> batches, StepListener listener) {
+  public FitResult fit(Iterator<TrainBatch> source, StepListener listener) {
+    // an answer of hasNext() holds until next(): a source that ends on a clock or a signal must
+    // not say "more" to the check here and "no more" to SameDiff's (it fails on an empty fit) or
+    // to next() (NoSuchElementException in the middle of a fit)
+    Iterator<TrainBatch> batches = new Latched<>(source);
     if (!batches.hasNext()) {
       return new FitResult(0, Double.NaN, Double.NaN, 0);
     }
@@ -329,6 +333,38 @@ public final class SrTrainer {
     wallSeconds += secs;
     return new FitResult(rec.steps, rec.steps == 0 ? Double.NaN : rec.sum / rec.steps, rec.last,
         secs);
+  }
+
+  /** Sets the total training wall time so far (a job's own clock, across resumes). */
+  public void wallSeconds(double total) {
+    wallSeconds = total;
+  }
+
+  /** An iterator whose hasNext() answer is asked of its source once per element. */
+  static final class Latched<T> implements Iterator<T> {
+    private final Iterator<T> in;
+    private Boolean more;
+
+    Latched(Iterator<T> in) {
+      this.in = in;
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (more == null) {
+        more = in.hasNext();
+      }
+      return more;
+    }
+
+    @Override
+    public T next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      more = null;
+      return in.next();
+    }
   }
 
   /** {@link #fit(Iterator, StepListener)} without a listener. */

@@ -11,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,6 +74,44 @@ class SrTrainerTest {
     assertThat(steps.get(0)[3]).isEqualTo(t.options().schedule().at(0));
     assertThat(steps.get(0)[4]).isNaN();
     assertThat(r.meanLoss()).isGreaterThan(0);
+  }
+
+  /**
+   * A source whose hasNext() answer changes between two calls (a deadline passing, a signal) ends
+   * the fit after the steps it promised: none, or the batches before it said no, without an
+   * exception (SameDiff's fit fails on zero iterations; next() after a "no" throws).
+   */
+  @Test
+  void aSourceThatChangesItsAnswerBetweenCallsEndsTheFitCleanly() {
+    SrTrainer t = SrTrainer.create(TestModels.tiny(), TrainOptions.defaults(50));
+    List<TrainBatch> batches = noiseBatches(3, 1);
+    for (int promised : new int[] {1, 2}) {
+      Iterator<TrainBatch> inner = batches.iterator();
+      long before = t.iteration();
+      // answers "yes" to the first call after each batch, "no" to any further call, and stops
+      // answering yes after 'promised' batches
+      Iterator<TrainBatch> flaky = new Iterator<>() {
+        private int calls;
+        private int taken;
+
+        @Override
+        public boolean hasNext() {
+          return taken < promised && calls++ == taken && inner.hasNext();
+        }
+
+        @Override
+        public TrainBatch next() {
+          if (calls != taken + 1) {
+            throw new NoSuchElementException("next() after hasNext() said no");
+          }
+          taken++;
+          return inner.next();
+        }
+      };
+      SrTrainer.FitResult r = t.fit(flaky, null);
+      assertThat(r.steps()).isEqualTo(promised);
+      assertThat(t.iteration()).isEqualTo(before + promised);
+    }
   }
 
   /**

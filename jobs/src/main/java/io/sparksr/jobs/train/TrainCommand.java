@@ -36,7 +36,8 @@ public final class TrainCommand implements Callable<Integer> {
           + "bundle path: fine-tuning, fresh optimiser state and schedule); ignored with --resume.")
   String init;
 
-  @Option(names = "--resume", description = "Continue from --output on the same trajectory.")
+  @Option(names = "--resume", description = "Continue from --output on the same trajectory: the bundle's seed, "
+      + "schedule, EMA and architecture (a differing option is named in a warning).")
   boolean resume;
 
   @Option(names = "--max-minutes", defaultValue = "" + Defaults.MAX_MINUTES, paramLabel = "<min>",

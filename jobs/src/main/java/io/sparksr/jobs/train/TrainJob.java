@@ -42,6 +42,10 @@ public final class TrainJob {
     String output = HadoopFiles.qualify(conf, cfg.output());
     SrTrainer trainer = trainer(conf, cfg, output);
     Architecture arch = trainer.architecture();
+    if (cfg.maxSteps() > trainer.options().totalSteps()) {
+      throw new IllegalArgumentException("'max-steps' is " + cfg.maxSteps() + " but must be <= "
+          + "the schedule's total steps (" + trainer.options().totalSteps() + ")");
+    }
     for (int s : cfg.scales()) {
       if (!arch.scales().contains(s)) {
         throw new IllegalArgumentException(
@@ -49,7 +53,9 @@ public final class TrainJob {
       }
     }
     List<BatchSampler.Pool> pools = TrainData.load(spark, cfg.data(), cfg.scales());
-    BatchSampler sampler = new BatchSampler(pools, cfg.batchSize(), cfg.crop(), cfg.seed(), true);
+    // the run's seed (a resumed run's is its bundle's: the batches go on where they were)
+    BatchSampler sampler = new BatchSampler(pools, cfg.batchSize(), cfg.crop(),
+        trainer.options().seed(), true);
     Validation val = cfg.val() == null ? null : Validation.load(conf, cfg.val(), cfg.scales());
     TrainingCurve curve = new TrainingCurve(conf, output + ".curve.csv", output + ".curve.png");
     long start = trainer.iteration();
@@ -58,15 +64,24 @@ public final class TrainJob {
     }
     long stop = cfg.maxSteps() > 0 ? cfg.maxSteps() : trainer.options().totalSteps();
     long deadline = cfg.maxMinutes() > 0 ? t0 + (long) (cfg.maxMinutes() * 60e9) : Long.MAX_VALUE;
-    long checkpointEvery = (long) (cfg.checkpointMinutes() * 60e9);
+    long checkpointEvery = (long) Math.min(cfg.checkpointMinutes() * 60e9, Long.MAX_VALUE / 4);
     LOG.info("training {} ({} parameters) from step {} to {}, {} per batch of {}x{} LR crops",
         arch.name(), arch.parameterCount(), start, stop, cfg.batchSize(), cfg.crop(), cfg.crop());
 
-    StepLog stepLog = new StepLog(cfg, curve, t0 - (long) (trainer.wallSeconds() * 1e9), arch);
+    // one clock across resumes: the curve's minutes go on from its last row
+    double before = Math.max(trainer.wallSeconds(), curve.lastMinutes() * 60);
+    StepLog stepLog = new StepLog(cfg, curve, t0 - (long) (before * 1e9), arch, stop);
     Map<Integer, Double> lastVal = new TreeMap<>();
-    double best = Double.NEGATIVE_INFINITY;
+    // a resumed run's best validation so far is in its curve (else the first one replaces it)
+    double best = curve.bestValidation();
     String reason = "reached step " + stop;
     long lastSave = System.nanoTime();
+    if (val != null && start > 0 && (start % cfg.valEvery() == 0 || start >= stop)
+        && !curve.validatedAt(start)) {
+      // the checkpoint was saved at a validation step before validating (a signal): do it now
+      lastVal = validate(trainer, val, curve, stepLog);
+      best = keepBest(conf, trainer, cfg, output, lastVal, best);
+    }
     try (GracefulStop signal = GracefulStop.install()) {
       while (trainer.iteration() < stop) {
         long from = trainer.iteration();
@@ -79,26 +94,21 @@ public final class TrainJob {
         long now = System.nanoTime();
         boolean timeUp = now >= deadline;
         if (signal.requested()) {
+          trainer.wallSeconds(stepLog.minutes() * 60);
           save(conf, trainer, cfg, output, curve);
           reason = "stopped by a signal at step " + trainer.iteration() + " (checkpoint saved)";
           break;
         }
         if (val != null && (trainer.iteration() == nextVal || trainer.iteration() >= stop)) {
           lastVal = validate(trainer, val, curve, stepLog);
-          double mean = lastVal.values().stream().mapToDouble(Double::doubleValue).average()
-              .orElse(Double.NaN);
-          if (mean > best) {
-            best = mean;
-            String path = output + ".best.srm";
-            trainer.toBundle(provenance(trainer, cfg), false).write(conf, path);
-            LOG.info("new best validation (mean {} dB over scales): {}",
-                String.format(Locale.ROOT, "%.3f", mean), path);
-          }
+          best = keepBest(conf, trainer, cfg, output, lastVal, best);
         }
         if (now - lastSave >= checkpointEvery || timeUp || trainer.iteration() >= stop) {
+          trainer.wallSeconds(stepLog.minutes() * 60);
           save(conf, trainer, cfg, output, curve);
           lastSave = System.nanoTime();
         }
+        stepLog.outside(System.nanoTime() - now); // validation and saving are not step time
         if (timeUp) {
           reason = "--max-minutes " + cfg.maxMinutes();
           break;
@@ -107,6 +117,7 @@ public final class TrainJob {
     }
     if (trainer.iteration() > start && System.nanoTime() - lastSave > 0
         && !HadoopFiles.exists(conf, output)) {
+      trainer.wallSeconds(stepLog.minutes() * 60);
       save(conf, trainer, cfg, output, curve);
     }
     double secs = (System.nanoTime() - t0) / 1e9;
@@ -124,9 +135,15 @@ public final class TrainJob {
         throw new IllegalArgumentException("'resume' is set but " + output + " does not exist");
       }
       SrTrainer t = SrTrainer.resume(conf, output);
-      if (t.options().totalSteps() != cfg.totalSteps()) {
-        LOG.warn("resuming with the bundle's schedule ({} total steps), not --total-steps {}",
-            t.options().totalSteps(), cfg.totalSteps());
+      List<String> kept = resumeIgnores(t.options(), cfg);
+      Architecture asked = modelConfig(cfg);
+      if (asked != null && !(asked.name().equals(t.architecture().name())
+          && asked.config().equals(t.architecture().config()))) {
+        kept.add("its architecture, not --model-config " + cfg.modelConfig());
+      }
+      if (!kept.isEmpty()) {
+        LOG.warn("resuming {} on its own trajectory: {} (a new run from its weights takes new "
+            + "values: --init {} without --resume)", output, String.join("; ", kept), output);
       }
       if (t.options().fftL1Weight() != cfg.fftL1Weight()) {
         if (cfg.fftL1Weight() == 0) { // the option's default: keep the run's term
@@ -144,14 +161,7 @@ public final class TrainJob {
     TrainOptions options = new TrainOptions(cfg.seed(), cfg.lr(), cfg.minLr(),
         (int) Math.max(1, cfg.warmupSteps()), (int) cfg.totalSteps(), 0.9, 0.99, 1e-8,
         cfg.emaDecay(), cfg.fftL1Weight());
-    Architecture arch;
-    if (cfg.modelConfig() == null) {
-      arch = null;
-    } else {
-      try (InputStream in = Files.newInputStream(Path.of(cfg.modelConfig()))) {
-        arch = Architectures.fromYaml(in, cfg.modelConfig());
-      }
-    }
+    Architecture arch = modelConfig(cfg);
     if (cfg.init() != null && !cfg.init().isBlank()) {
       // with a model config too: the init bundle's model widened to it (same output at step 0)
       return SrTrainer.fineTune(ModelRegistry.bundle(cfg.init(), conf), cfg.init(), arch,
@@ -159,6 +169,61 @@ public final class TrainJob {
     }
     return SrTrainer.create(arch != null ? arch
         : Architectures.create(Architectures.defaultName(), null), options);
+  }
+
+  /** The architecture of --model-config, or null when unset. */
+  private static Architecture modelConfig(TrainJobConfig cfg) throws IOException {
+    if (cfg.modelConfig() == null) {
+      return null;
+    }
+    try (InputStream in = Files.newInputStream(Path.of(cfg.modelConfig()))) {
+      return Architectures.fromYaml(in, cfg.modelConfig());
+    }
+  }
+
+  /** Writes {@code .best.srm} when the mean of {@code psnr} beats {@code best}; the new best. */
+  private static double keepBest(Configuration conf, SrTrainer trainer, TrainJobConfig cfg,
+      String output, Map<Integer, Double> psnr, double best) throws IOException {
+    double mean = psnr.values().stream().mapToDouble(Double::doubleValue).average()
+        .orElse(Double.NaN);
+    if (!(mean > best)) {
+      return best;
+    }
+    String path = output + ".best.srm";
+    trainer.toBundle(provenance(trainer, cfg), false).write(conf, path);
+    LOG.info("new best validation (mean {} dB over scales): {}",
+        String.format(Locale.ROOT, "%.3f", mean), path);
+    return mean;
+  }
+
+  /**
+   * What a resume does not take from {@code cfg} because the bundle fixes it (its schedule, seed,
+   * EMA, architecture), one phrase per option that differs.
+   */
+  static List<String> resumeIgnores(TrainOptions o, TrainJobConfig cfg) {
+    List<String> kept = new java.util.ArrayList<>();
+    if (o.seed() != cfg.seed()) {
+      kept.add("seed " + o.seed() + ", not --seed " + cfg.seed());
+    }
+    if (o.learningRate() != cfg.lr()) {
+      kept.add("lr " + o.learningRate() + ", not --lr " + cfg.lr());
+    }
+    if (o.minLearningRate() != cfg.minLr()) {
+      kept.add("min-lr " + o.minLearningRate() + ", not --min-lr " + cfg.minLr());
+    }
+    if (o.warmupSteps() != Math.max(1, cfg.warmupSteps())) {
+      kept.add("warmup-steps " + o.warmupSteps() + ", not --warmup-steps " + cfg.warmupSteps());
+    }
+    if (o.totalSteps() != cfg.totalSteps()) {
+      kept.add("total-steps " + o.totalSteps() + ", not --total-steps " + cfg.totalSteps());
+    }
+    if (o.emaDecay() != cfg.emaDecay()) {
+      kept.add("ema-decay " + o.emaDecay() + ", not --ema-decay " + cfg.emaDecay());
+    }
+    if (cfg.init() != null && !cfg.init().isBlank()) {
+      kept.add("its weights, not --init " + cfg.init());
+    }
+    return kept;
   }
 
   private static Map<Integer, Double> validate(SrTrainer trainer, Validation val,
@@ -198,18 +263,29 @@ public final class TrainJob {
   }
 
   /**
-   * Ends an iterator at a wall-clock deadline or when the JVM is asked to stop (the batches are a
-   * function of the step).
+   * Ends an iterator at a wall-clock deadline (after one step at least, so a chunk always makes
+   * progress) or when the JVM is asked to stop (the batches are a function of the step).
    */
-  private record Until(Iterator<TrainBatch> in, long deadline, GracefulStop stop)
-      implements Iterator<TrainBatch> {
+  private static final class Until implements Iterator<TrainBatch> {
+    private final Iterator<TrainBatch> in;
+    private final long deadline;
+    private final GracefulStop stop;
+    private boolean started;
+
+    Until(Iterator<TrainBatch> in, long deadline, GracefulStop stop) {
+      this.in = in;
+      this.deadline = deadline;
+      this.stop = stop;
+    }
+
     @Override
     public boolean hasNext() {
-      return System.nanoTime() < deadline && !stop.requested() && in.hasNext();
+      return (!started || System.nanoTime() < deadline) && !stop.requested() && in.hasNext();
     }
 
     @Override
     public TrainBatch next() {
+      started = true;
       return in.next();
     }
   }
@@ -232,11 +308,19 @@ public final class TrainJob {
     private double rate;
     private double gflops;
 
-    StepLog(TrainJobConfig cfg, TrainingCurve curve, long origin, Architecture arch) {
+    private final long stop;
+
+    StepLog(TrainJobConfig cfg, TrainingCurve curve, long origin, Architecture arch, long stop) {
       this.cfg = cfg;
       this.curve = curve;
       this.origin = origin;
       this.arch = arch;
+      this.stop = stop;
+    }
+
+    /** Leaves {@code nanos} spent outside the steps (validation, a save) out of the rates. */
+    void outside(long nanos) {
+      windowStart += nanos;
     }
 
     double minutes() {
@@ -266,8 +350,7 @@ public final class TrainJob {
         double secs = (System.nanoTime() - windowStart) / 1e9;
         rate = windowPatches / secs;
         gflops = windowFlops / secs / 1e9;
-        long total = cfg.maxSteps() > 0 ? cfg.maxSteps() : cfg.totalSteps();
-        double eta = (total - step) * (secs / n) / 60;
+        double eta = (stop - step) * (secs / n) / 60;
         String fft = Double.isNaN(fftSum) ? ""
             : String.format(Locale.ROOT, " (FFT-L1 %.5f)", fftSum / n);
         LOG.info(String.format(Locale.ROOT, "step %d  loss %.5f%s  lr %.2e  %.1f patches/s  "

@@ -71,7 +71,7 @@ public record TrainJobConfig(String data, String output, String modelConfig, boo
     if (totalSteps < 1) {
       throw new IllegalArgumentException("'total-steps' is " + totalSteps + " but must be >= 1");
     }
-    if (maxSteps > totalSteps) {
+    if (maxSteps > totalSteps && !resume) { // a resume: against the bundle's (TrainJob)
       throw new IllegalArgumentException("'max-steps' is " + maxSteps
           + " but must be <= 'total-steps' (= " + totalSteps + ")");
     }

@@ -42,6 +42,17 @@ final class TrainingCurve {
       this(step, minutes, loss, lr, patchesPerSecond, psnr2, psnr3, psnr4, Double.NaN);
     }
 
+    /** Whether this row holds a validation (a PSNR at some scale). */
+    boolean validated() {
+      return !Double.isNaN(psnr2) || !Double.isNaN(psnr3) || !Double.isNaN(psnr4);
+    }
+
+    /** The mean PSNR over the scales measured in this row. */
+    double meanPsnr() {
+      return java.util.stream.DoubleStream.of(psnr2, psnr3, psnr4).filter(v -> !Double.isNaN(v))
+          .average().orElse(Double.NaN);
+    }
+
     List<String> csv(boolean withFft) {
       List<String> row = new ArrayList<>(Arrays.asList(Long.toString(step),
           String.format(Locale.ROOT, "%.3f", minutes), num(loss), num(lr), num(patchesPerSecond),
@@ -106,6 +117,22 @@ final class TrainingCurve {
 
   List<Point> points() {
     return List.copyOf(points);
+  }
+
+  /** The minutes of the last row (0 without rows). */
+  double lastMinutes() {
+    return points.isEmpty() ? 0 : points.get(points.size() - 1).minutes();
+  }
+
+  /** Whether a validation row is at {@code step}. */
+  boolean validatedAt(long step) {
+    return points.stream().anyMatch(p -> p.step() == step && p.validated());
+  }
+
+  /** The best mean validation PSNR over the scales of a row (minus infinity without one). */
+  double bestValidation() {
+    return points.stream().filter(Point::validated).mapToDouble(Point::meanPsnr).max()
+        .orElse(Double.NEGATIVE_INFINITY);
   }
 
   /**

@@ -65,11 +65,15 @@ public class TrainJobTest extends SharedSpark {
 
   private TrainJobConfig config(String out, boolean resume, long maxSteps, String valDir,
       double fftL1Weight) {
+    return builder(out, resume, maxSteps, valDir).fftL1Weight(fftL1Weight).build();
+  }
+
+  private TrainJobConfig.Builder builder(String out, boolean resume, long maxSteps,
+      String valDir) {
     return TrainJobConfig.builder().data(data).output(out).modelConfig(modelYaml).resume(resume)
-        .fftL1Weight(fftL1Weight)
         .maxMinutes(0).maxSteps(maxSteps).totalSteps(40).batchSize(4).crop(8).lr(2e-3)
         .minLr(1e-5).warmupSteps(4).scales(List.of(2, 3, 4)).val(valDir).valEvery(5).logEvery(2)
-        .checkpointMinutes(10).emaDecay(0.9).seed(11).master(null).sparkConf(Map.of()).build();
+        .checkpointMinutes(10).emaDecay(0.9).seed(11).master(null).sparkConf(Map.of());
   }
 
   @Test
@@ -93,6 +97,67 @@ public class TrainJobTest extends SharedSpark {
     // the weights did move
     assertThat(ModelBundle.read(conf, tmp.getRoot() + "/split.srm").metadata().training()
         .iteration()).isEqualTo(10);
+  }
+
+  /**
+   * A resume takes the bundle's seed (its batch sequence), not the command line's: a run resumed
+   * with another --seed ends where the straight run ends, and the differing option is named.
+   */
+  @Test
+  public void aResumeKeepsTheBundlesSeedAndNamesTheOptionsItDoesNotTake() throws Exception {
+    String straight = tmp.getRoot() + "/seed-straight.srm";
+    String split = tmp.getRoot() + "/seed-split.srm";
+    TrainJob.run(spark(), config(straight, false, 8, null));
+    TrainJob.run(spark(), config(split, false, 4, null));
+    TrainJobConfig other = builder(split, true, 8, null).seed(12).lr(1e-4).build();
+    TrainJob.run(spark(), other);
+    Configuration conf = new Configuration();
+    Map<String, INDArray> wa = ModelBundle.read(conf, straight).inferenceWeights();
+    Map<String, INDArray> wb = ModelBundle.read(conf, split).inferenceWeights();
+    for (String k : wa.keySet()) {
+      assertThat(wb.get(k).equalsWithEps(wa.get(k), 1e-5)).as(k).isTrue();
+    }
+    assertThat(TrainJob.resumeIgnores(ModelBundle.read(conf, split).metadata().training()
+        .options(), other)).containsExactly("seed 11, not --seed 12", "lr 0.002, not --lr 1.0E-4");
+    // a schedule cannot be run past its end by --max-steps
+    assertThatThrownBy(() -> TrainJob.run(spark(), builder(split, true, 41, null)
+        .totalSteps(60).build())).hasMessageContaining("'max-steps' is 41")
+        .hasMessageContaining("(40)");
+  }
+
+  /**
+   * A resumed run: its best validation so far comes from the curve (a worse one after the resume
+   * does not replace .best.srm); a checkpoint saved at a validation step without its validation
+   * (here: a first run without validation) is validated first; the curve's minutes never go back.
+   */
+  @Test
+  public void aResumeKeepsTheBestValidationTheCurveClockAndValidatesAMissedStep()
+      throws Exception {
+    Configuration conf = new Configuration();
+    String out = tmp.getRoot() + "/best.srm";
+    TrainJob.run(spark(), config(out, false, 5, null));
+    TrainJob.run(spark(), config(out, true, 7, val));
+    List<String> rows = HadoopFiles.readText(conf, out + ".curve.csv").lines().toList();
+    List<String> validated = rows.stream().skip(1).filter(r -> !r.endsWith(",,,"))
+        .map(r -> r.substring(0, r.indexOf(','))).toList();
+    assertThat(validated).containsExactly("5", "7");
+    double last = -1;
+    for (String r : rows.subList(1, rows.size())) {
+      double minutes = Double.parseDouble(r.split(",")[1]);
+      assertThat(minutes).as(r).isGreaterThanOrEqualTo(last);
+      last = minutes;
+    }
+    // the bundle's wall time is the curve's clock
+    assertThat(ModelBundle.read(conf, out).metadata().provenance().wallTimeSeconds() / 60)
+        .isCloseTo(last, org.assertj.core.api.Assertions.within(0.01));
+    // the step-5 validation made the best: 99 dB (edited in) is not beaten at step 10
+    String edited = String.join("\n", rows.stream().map(r -> r.startsWith("5,")
+        ? r.replaceAll(",[^,]*,[^,]*,[^,]*$", ",99,99,99") : r).toList()) + "\n";
+    HadoopFiles.writeText(conf, out + ".curve.csv", edited);
+    long bestStep = ModelBundle.read(conf, out + ".best.srm").metadata().training().iteration();
+    TrainJob.run(spark(), config(out, true, 10, val));
+    assertThat(ModelBundle.read(conf, out + ".best.srm").metadata().training().iteration())
+        .isEqualTo(bestStep);
   }
 
   /**
