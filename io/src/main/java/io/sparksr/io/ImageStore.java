@@ -209,7 +209,8 @@ public final class ImageStore {
       }
       PixelFormat declared = Pixels.describe(formatName, raw, null);
       checkWhole(path, width, height, declared.channels(), declared.bitDepth());
-      BufferedImage image = reader.read(0, reader.getDefaultReadParam());
+      BufferedImage image = reader.read(0, unconverted(reader, formatName,
+          reader.getDefaultReadParam(), width, height));
       ColorModel cm = image.getColorModel();
       PixelFormat format = Pixels.describe(formatName, cm, iccProfile(reader, formatName, cm));
       return new DecodedImage(Pixels.toTensor(image.getRaster(), cm, format.channels()), format);
@@ -250,7 +251,8 @@ public final class ImageStore {
         return CmykJpeg.toRgb(raw, CmykJpeg.adobeTransform(reader));
       }
       checkDecodable(reader, formatName, region.width(), region.height());
-      BufferedImage image = reader.read(0, param);
+      BufferedImage image = reader.read(0, unconverted(reader, formatName, param, region.width(),
+          region.height()));
       ColorModel cm = image.getColorModel();
       if (image.getWidth() != region.width() || image.getHeight() != region.height()) {
         throw new IIOException("decoder returned " + image.getWidth() + "x" + image.getHeight()
@@ -610,6 +612,29 @@ public final class ImageStore {
       }
     }
     return null;
+  }
+
+  /**
+   * {@code param}, reading the stored samples as they are: the JDK's JPEG reader converts a JPEG
+   * with an embedded ICC profile to sRGB unless the destination is the profile's own type (the
+   * profile is carried to the output as a label, so converted samples would be shown twice
+   * converted: an Adobe RGB or Display P3 photo oversaturated).
+   */
+  private static ImageReadParam unconverted(ImageReader reader, String formatName,
+      ImageReadParam param, int width, int height) throws IOException {
+    if (!formatName.equals("jpeg")
+        || customProfile(reader.getImageTypes(0).next().getColorModel().getColorSpace()) != null) {
+      return param;
+    }
+    for (Iterator<ImageTypeSpecifier> it = reader.getImageTypes(0); it.hasNext(); ) {
+      ImageTypeSpecifier type = it.next();
+      if (customProfile(type.getColorModel().getColorSpace()) != null) {
+        // a destination image, not a destination type: the reader matches types by identity
+        param.setDestination(type.createBufferedImage(width, height));
+        return param;
+      }
+    }
+    return param;
   }
 
   private static byte[] customProfile(ColorSpace cs) {

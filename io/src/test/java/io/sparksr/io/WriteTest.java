@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sparksr.partitioning.image.ImageTensor;
+import io.sparksr.partitioning.tiling.Rect;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.io.ByteArrayOutputStream;
@@ -124,6 +125,50 @@ class WriteTest {
     byte[] back = store.read(file.toString()).format().iccProfile();
     assertThat(back).isNotNull();
     assertThat(ICC_Profile.getInstance(back).getColorSpaceType()).isEqualTo(ColorSpace.TYPE_RGB);
+  }
+
+  /**
+   * An embedded profile is a label: the samples decoded from a JPEG carrying one are exactly those
+   * of the same JPEG without it (the JDK's reader converted them to sRGB by default, and the
+   * profile was then written again over sRGB numbers). Whole image and a region.
+   */
+  @Test
+  void aJpegsProfileDoesNotChangeItsDecodedSamples() throws Exception {
+    byte[] icc = ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData();
+    ImageTensor t = TestImages.smooth(3, 32, 40);
+    Path tagged = dir.resolve("tagged.jpg");
+    Path plain = dir.resolve("plain.jpg");
+    store.write(tagged.toString(), t, PixelFormat.of("jpeg", 3, 8).withIccProfile(icc));
+    store.write(plain.toString(), t, PixelFormat.of("jpeg", 3, 8));
+    DecodedImage a = store.read(tagged.toString());
+    DecodedImage b = store.read(plain.toString());
+    assertThat(a.format().iccProfile()).isNotNull();
+    assertThat(maxDiff(a.tensor(), b.tensor())).isZero();
+    Rect r = new Rect(8, 5, 20, 17);
+    assertThat(maxDiff(store.readRegion(tagged.toString(), r), store.readRegion(plain.toString(),
+        r))).isZero();
+    // lossless formats: the tagged file's samples are the plain file's, exactly
+    for (String f : new String[] {"png", "tiff"}) {
+      Path lt = dir.resolve("tagged." + f);
+      Path lp = dir.resolve("plain." + f);
+      store.write(lt.toString(), t, PixelFormat.of(f, 3, 8).withIccProfile(icc));
+      store.write(lp.toString(), t, PixelFormat.of(f, 3, 8));
+      DecodedImage x = store.read(lt.toString());
+      assertThat(x.format().iccProfile()).as(f).isNotNull();
+      assertThat(maxDiff(x.tensor(), store.read(lp.toString()).tensor())).as(f).isZero();
+      assertThat(maxDiff(store.readRegion(lt.toString(), r), store.readRegion(lp.toString(), r)))
+          .as(f).isZero();
+    }
+  }
+
+  private static float maxDiff(ImageTensor x, ImageTensor y) {
+    assertThat(x.height()).isEqualTo(y.height());
+    assertThat(x.width()).isEqualTo(y.width());
+    float m = 0;
+    for (int i = 0; i < x.data().length; i++) {
+      m = Math.max(m, Math.abs(x.data()[i] - y.data()[i]));
+    }
+    return m;
   }
 
   @Test
