@@ -177,6 +177,38 @@ class MetadataWriteTest {
     assertThat(store.read(out.toString()).format().bitDepth()).isEqualTo(16);
   }
 
+  /**
+   * Text beyond ASCII in a TIFF's descriptive tags (exiftool writes it as UTF-8) reads back equal,
+   * by exiftool, from TIFF, JPEG and PNG outputs (it became U+FFFD: the JDK reader decodes ASCII
+   * fields as US-ASCII; PNG tEXt and the JDK TIFF writer kept each char's low byte).
+   */
+  @Test
+  void nonAsciiTiffTextReachesEveryOutputUnchanged() throws Exception {
+    requireExiftool();
+    Path src = dir.resolve("accents.tif");
+    store.write(src.toString(), TestImages.smooth(3, 30, 20), PixelFormat.of("tiff", 3, 8));
+    String artist = "Łukasz Żółć";
+    String copyright = "© Archiv Müller";
+    exiftool("-overwrite_original", "-IFD0:Artist=" + artist, "-IFD0:Copyright=" + copyright,
+        src.toString());
+    assertThat(exif(src).get("IFD0:Artist").asText()).isEqualTo(artist);
+    SourceMetadata meta = SourceMetadata.read(conf, src.toString());
+    for (String ext : List.of("tif", "jpg", "png")) {
+      Path out = dir.resolve("accents-out." + ext);
+      store.write(out.toString(), TestImages.smooth(3, 60, 40),
+          PixelFormat.of(ext.equals("tif") ? "tiff" : ext.equals("jpg") ? "jpeg" : "png", 3, 8),
+          WriteOptions.DEFAULTS.withSource(meta).withDerivation(derivation(src.toString())));
+      JsonNode o = exif(out);
+      if (ext.equals("png")) {
+        assertThat(o.get("PNG:Author").asText()).as(ext).isEqualTo(artist);
+        assertThat(o.get("PNG:Copyright").asText()).as(ext).isEqualTo(copyright);
+      } else {
+        assertThat(o.get("IFD0:Artist").asText()).as(ext).isEqualTo(artist);
+        assertThat(o.get("IFD0:Copyright").asText()).as(ext).isEqualTo(copyright);
+      }
+    }
+  }
+
   @Test
   void tiledTiffCarriesTheSameTags() throws Exception {
     requireExiftool();

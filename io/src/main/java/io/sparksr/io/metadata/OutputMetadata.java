@@ -370,7 +370,11 @@ public final class OutputMetadata {
         for (Map.Entry<Integer, String> e : src.tiffText().entrySet()) {
           String keyword = PNG_KEYWORD.get(e.getKey());
           if (keyword != null && used.add(keyword)) {
-            text.appendChild(textEntry(keyword, e.getValue()));
+            if (StandardCharsets.ISO_8859_1.newEncoder().canEncode(e.getValue())) {
+              text.appendChild(textEntry(keyword, e.getValue()));
+            } else { // tEXt is Latin-1 only (the JDK writer keeps each char's low byte)
+              itxt.appendChild(itxtEntry(keyword, "", "", e.getValue()));
+            }
           }
         }
         report.kept("tiff-tags (as png text)");
@@ -674,9 +678,11 @@ public final class OutputMetadata {
     ByteBuffer b = ByteBuffer.wrap(e.value()).order(ByteOrder.LITTLE_ENDIAN);
     int n = (int) e.count();
     Object data = switch (e.type()) {
+      // the bytes as they are (UTF-8 text stays UTF-8): the JDK writer writes each char's low
+      // byte, so each byte is passed as one char
       case TIFFTag.TIFF_ASCII -> new String[] {new String(e.value(), 0,
           Math.max(0, e.value().length - (e.value().length > 0
-              && e.value()[e.value().length - 1] == 0 ? 1 : 0)), StandardCharsets.UTF_8)};
+              && e.value()[e.value().length - 1] == 0 ? 1 : 0)), StandardCharsets.ISO_8859_1)};
       case TIFFTag.TIFF_SHORT -> {
         char[] a = new char[n];
         for (int i = 0; i < n; i++) {

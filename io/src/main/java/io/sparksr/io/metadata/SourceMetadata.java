@@ -619,6 +619,11 @@ public final class SourceMetadata implements Serializable {
               setXmp(new String(f.getByteArrayValue(), StandardCharsets.UTF_8).trim());
             } else if (f.getTag() == TAG_IPTC) {
               iptc = f.getByteArrayValue();
+            } else if (TIFF_TEXT_TAGS.contains(f.getTag())
+                && f.getFieldType() == org.apache.commons.imaging.formats.tiff.fieldtypes
+                    .AbstractFieldType.ASCII) {
+              // the JDK reader decodes ASCII fields as US-ASCII: a byte >= 0x80 became U+FFFD
+              tiffText.put(f.getTag(), tiffAscii(f.getByteArrayValue()));
             }
           } catch (RuntimeException e) {
             problem(f.getTag() == TAG_XMP ? "xmp" : "iptc", "unreadable", e);
@@ -637,6 +642,25 @@ public final class SourceMetadata implements Serializable {
         if (stream != null) {
           stream.close();
         }
+      }
+    }
+
+    /**
+     * The text of a TIFF ASCII field's bytes (up to its first NUL): UTF-8 where the bytes are
+     * valid UTF-8 (what exiftool and most tools write), else ISO-8859-1 (older scanner software).
+     */
+    static String tiffAscii(byte[] b) {
+      int n = 0;
+      while (n < b.length && b[n] != 0) {
+        n++;
+      }
+      try {
+        return StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+            .decode(java.nio.ByteBuffer.wrap(b, 0, n)).toString();
+      } catch (java.nio.charset.CharacterCodingException e) {
+        return new String(b, 0, n, StandardCharsets.ISO_8859_1);
       }
     }
 
