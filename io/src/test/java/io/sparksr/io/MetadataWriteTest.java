@@ -209,6 +209,42 @@ class MetadataWriteTest {
     }
   }
 
+  /**
+   * A JPEG's XMP above 64 KB (exiftool moves its largest property to extended XMP segments) is
+   * carried whole to PNG and TIFF outputs, read back by exiftool; a JPEG output, which cannot
+   * hold it in one packet, reports it dropped (the extension was lost with "xmp" kept).
+   */
+  @Test
+  void extendedXmpIsCarriedWholeOrReported() throws Exception {
+    requireExiftool();
+    Path src = dir.resolve("extended.jpg");
+    store.write(src.toString(), TestImages.smooth(3, 30, 20), PixelFormat.of("jpeg", 3, 8));
+    Path text = dir.resolve("description.txt");
+    Files.writeString(text, "a long caption, word by word. ".repeat(2800));
+    exiftool("-overwrite_original", "-XMP-dc:Description<=" + text, "-XMP-dc:Title=Bird",
+        src.toString());
+    JsonNode s = exif(src);
+    assertThat(s.get("XMP-xmpNote:HasExtendedXMP")).as("exiftool wrote extended XMP").isNotNull();
+    String description = s.get("XMP-dc:Description").asText();
+    assertThat(description).hasSizeGreaterThan(80_000);
+    SourceMetadata meta = SourceMetadata.read(conf, src.toString());
+    for (String format : List.of("png", "tiff")) {
+      Path out = dir.resolve("extended-out." + format);
+      MetadataReport report = store.write(out.toString(), TestImages.smooth(3, 60, 40),
+          PixelFormat.of(format, 3, 8),
+          WriteOptions.DEFAULTS.withSource(meta).withDerivation(derivation(src.toString())));
+      JsonNode o = exif(out);
+      assertThat(o.get("XMP-dc:Description").asText()).as(format).isEqualTo(description);
+      assertThat(o.get("XMP-dc:Title").asText()).as(format).isEqualTo("Bird");
+      assertThat(o.get("XMP-xmpNote:HasExtendedXMP")).as(format).isNull();
+      assertThat(report.kept()).as(format).contains("xmp");
+    }
+    MetadataReport jpeg = store.write(dir.resolve("extended-out.jpg").toString(),
+        TestImages.smooth(3, 60, 40), PixelFormat.of("jpeg", 3, 8),
+        WriteOptions.DEFAULTS.withSource(meta).withDerivation(derivation(src.toString())));
+    assertThat(jpeg.dropped()).anyMatch(d -> d.startsWith("xmp"));
+  }
+
   @Test
   void tiledTiffCarriesTheSameTags() throws Exception {
     requireExiftool();

@@ -33,6 +33,7 @@ import org.apache.commons.imaging.common.RationalNumber;
 import org.apache.commons.imaging.formats.jpeg.JpegConstants;
 import org.apache.commons.imaging.formats.jpeg.JpegImageParser;
 import org.apache.commons.imaging.formats.jpeg.iptc.IptcParser;
+import org.apache.commons.imaging.formats.jpeg.segments.AbstractGenericSegment;
 import org.apache.commons.imaging.formats.jpeg.segments.AbstractSegment;
 import org.apache.commons.imaging.formats.jpeg.segments.App13Segment;
 import org.apache.commons.imaging.formats.tiff.TiffContents;
@@ -381,6 +382,11 @@ public final class SourceMetadata implements Serializable {
         problem("xmp", "unreadable", e);
       }
       try {
+        mergeExtendedXmp(parser, src);
+      } catch (Exception e) {
+        problem("xmp", "extended XMP not read", e);
+      }
+      try {
         for (AbstractSegment s : parser.readSegments(src,
             new int[] {JpegConstants.JPEG_APP13_MARKER}, false)) {
           if (s instanceof App13Segment app13 && app13.isPhotoshopJpegSegment()) {
@@ -467,6 +473,62 @@ public final class SourceMetadata implements Serializable {
         }
       }
       exif = raw;
+    }
+
+    /**
+     * Extended XMP (XMP spec part 3, 1.1.3.1: the properties of a packet above 64 KB in APP1
+     * segments "http://ns.adobe.com/xmp/extension/", each GUID, full length, offset, a part) is
+     * merged into the main packet, so outputs without JPEG's limit carry it whole (a JPEG
+     * output reports an XMP it cannot hold). Commons Imaging reads the main packet only.
+     */
+    private void mergeExtendedXmp(JpegImageParser parser, ByteSource src) throws Exception {
+      byte[] sig = "http://ns.adobe.com/xmp/extension/\0".getBytes(StandardCharsets.US_ASCII);
+      Map<String, byte[]> whole = new java.util.HashMap<>();
+      Map<String, Long> got = new java.util.HashMap<>();
+      for (AbstractSegment seg : parser.readSegments(src,
+          new int[] {JpegConstants.JPEG_APP1_MARKER}, false)) {
+        if (!(seg instanceof AbstractGenericSegment g)) {
+          continue;
+        }
+        byte[] d = g.getSegmentData();
+        if (d.length < sig.length + 40 || !java.util.Arrays.equals(d, 0, sig.length, sig, 0,
+            sig.length)) {
+          continue;
+        }
+        String guid = new String(d, sig.length, 32, StandardCharsets.US_ASCII);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(d, sig.length + 32, 8);
+        long full = b.getInt() & 0xFFFF_FFFFL;
+        long offset = b.getInt() & 0xFFFF_FFFFL;
+        int n = d.length - sig.length - 40;
+        if (full > Integer.MAX_VALUE - 8 || offset + n > full) {
+          throw new IOException("an extended XMP part lies outside its " + full + " bytes");
+        }
+        byte[] all = whole.computeIfAbsent(guid, k -> new byte[(int) full]);
+        if (all.length != full) {
+          throw new IOException("extended XMP parts disagree on its length");
+        }
+        System.arraycopy(d, sig.length + 40, all, (int) offset, n);
+        got.merge(guid, (long) n, Long::sum);
+      }
+      if (whole.isEmpty()) {
+        return;
+      }
+      if (xmp == null) {
+        throw new IOException("extended XMP without a main XMP packet");
+      }
+      com.adobe.internal.xmp.XMPMeta main = XMPMetaFactory.parseFromString(xmp);
+      String guid = main.getPropertyString(com.adobe.internal.xmp.XMPConst.NS_XMP_NOTE,
+          "HasExtendedXMP");
+      byte[] ext = guid == null ? null : whole.get(guid);
+      if (ext == null || got.get(guid) != ext.length) {
+        throw new IOException(guid == null ? "the main packet names no extended XMP"
+            : "extended XMP " + guid + " is incomplete or missing");
+      }
+      com.adobe.internal.xmp.XMPUtils.appendProperties(XMPMetaFactory.parseFromBuffer(ext), main,
+          true, true, false);
+      main.deleteProperty(com.adobe.internal.xmp.XMPConst.NS_XMP_NOTE, "HasExtendedXMP");
+      xmp = XMPMetaFactory.serializeToString(main,
+          new com.adobe.internal.xmp.options.SerializeOptions().setOmitPacketWrapper(true));
     }
 
     private void setXmp(String packet) {
