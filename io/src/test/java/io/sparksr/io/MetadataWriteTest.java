@@ -245,6 +245,93 @@ class MetadataWriteTest {
     assertThat(jpeg.dropped()).anyMatch(d -> d.startsWith("xmp"));
   }
 
+  /**
+   * A JPEG's Photoshop resources (APP13): IPTC (with its envelope record) and its digest carried
+   * byte for byte, the Photoshop resolution doubled with every other resolution, the stale
+   * Photoshop thumbnail dropped and reported; a TIFF output gets the same IPTC and reports the
+   * resources it cannot hold. Read back by exiftool.
+   */
+  @Test
+  void photoshopResourcesAreEditedNotReserialised() throws Exception {
+    requireExiftool();
+    Path src = dir.resolve("photoshop.jpg");
+    store.write(src.toString(), TestImages.smooth(3, 40, 30), PixelFormat.of("jpeg", 3, 8));
+    Path thumb = dir.resolve("thumb.jpg");
+    store.write(thumb.toString(), TestImages.smooth(3, 8, 6), PixelFormat.of("jpeg", 3, 8));
+    exiftool("-overwrite_original", "-IPTC:Keywords=plate", "-IPTC:Keywords=Müller",
+        "-IPTC:Caption-Abstract=A caption", "-IPTC:CodedCharacterSet=UTF8",
+        "-Photoshop:PhotoshopThumbnail<=" + thumb, "-IPTCDigest=new", src.toString());
+    addPhotoshopResolution(src, 300);
+    JsonNode s = exif(src);
+    assertThat(s.get("Photoshop:XResolution").asInt()).as("the block built here").isEqualTo(300);
+    assertThat(s.get("Photoshop:PhotoshopThumbnail")).isNotNull();
+    SourceMetadata meta = SourceMetadata.read(conf, src.toString());
+
+    Path jpg = dir.resolve("photoshop-out.jpg");
+    MetadataReport report = store.write(jpg.toString(), TestImages.smooth(3, 80, 60),
+        PixelFormat.of("jpeg", 3, 8),
+        WriteOptions.DEFAULTS.withSource(meta).withDerivation(derivation(src.toString())));
+    JsonNode o = exif(jpg);
+    assertThat(o.get("Photoshop:XResolution").asInt()).isEqualTo(600);
+    assertThat(o.get("Photoshop:YResolution").asInt()).isEqualTo(600);
+    assertThat(o.get("Photoshop:PhotoshopThumbnail")).isNull();
+    assertThat(o.get("Photoshop:IPTCDigest").asText())
+        .isEqualTo(Exiftool.run("-s3", "-CurrentIPTCDigest", jpg.toString()).strip())
+        .isEqualTo(s.get("Photoshop:IPTCDigest").asText());
+    assertSameIptc(s, o);
+    assertThat(report.kept()).contains("iptc");
+    assertThat(report.changed()).contains("photoshop resolution x2");
+    assertThat(report.dropped()).contains("photoshop thumbnail (regenerating not supported)");
+
+    Path tif = dir.resolve("photoshop-out.tif");
+    MetadataReport tiff = store.write(tif.toString(), TestImages.smooth(3, 80, 60),
+        PixelFormat.of("tiff", 3, 8),
+        WriteOptions.DEFAULTS.withSource(meta).withDerivation(derivation(src.toString())));
+    assertSameIptc(s, exif(tif));
+    assertThat(tiff.dropped()).anyMatch(d -> d.startsWith("photoshop resources 0x03ed, 0x040c"));
+  }
+
+  /** Every IPTC value exiftool reads from {@code s} reads equal from {@code o}. */
+  private static void assertSameIptc(JsonNode s, JsonNode o) {
+    List<String> keys = new ArrayList<>();
+    s.fieldNames().forEachRemaining(k -> {
+      if (k.startsWith("IPTC:")) {
+        keys.add(k);
+      }
+    });
+    assertThat(keys).contains("IPTC:EnvelopeRecordVersion", "IPTC:CodedCharacterSet",
+        "IPTC:Keywords");
+    for (String k : keys) {
+      assertThat(o.get(k)).as(k).isEqualTo(s.get(k));
+    }
+  }
+
+  /**
+   * Appends a ResolutionInfo block (Photoshop File Formats Specification: 8BIM, id 0x03ED, empty
+   * name, 16 bytes: hRes 16.16 fixed, hResUnit 1 = ppi, widthUnit, vRes, vResUnit, heightUnit)
+   * to the file's APP13 segment.
+   */
+  private static void addPhotoshopResolution(Path jpeg, int dpi) throws IOException {
+    byte[] b = Files.readAllBytes(jpeg);
+    int p = 2;
+    while ((b[p + 1] & 0xFF) != 0xED) {
+      p += 2 + ((b[p + 2] & 0xFF) << 8 | (b[p + 3] & 0xFF));
+    }
+    int length = (b[p + 2] & 0xFF) << 8 | (b[p + 3] & 0xFF);
+    java.nio.ByteBuffer block = java.nio.ByteBuffer.allocate(28);
+    block.put("8BIM".getBytes(StandardCharsets.US_ASCII)).putShort((short) 0x03ED)
+        .putShort((short) 0).putInt(16).putInt(dpi << 16).putShort((short) 1)
+        .putShort((short) 1).putInt(dpi << 16).putShort((short) 1).putShort((short) 1);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(b, 0, p + 2);
+    out.write((length + 28) >>> 8);
+    out.write((length + 28) & 0xFF);
+    out.write(b, p + 4, length - 2);
+    out.write(block.array());
+    out.write(b, p + 2 + length, b.length - p - 2 - length);
+    Files.write(jpeg, out.toByteArray());
+  }
+
   @Test
   void tiledTiffCarriesTheSameTags() throws Exception {
     requireExiftool();

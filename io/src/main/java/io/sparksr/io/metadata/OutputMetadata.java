@@ -4,6 +4,7 @@ import io.sparksr.io.metadata.SourceMetadata.Resolution;
 import io.sparksr.io.metadata.SourceMetadata.TextEntry;
 import io.sparksr.io.metadata.SourceMetadata.Unit;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +19,6 @@ import javax.imageio.plugins.tiff.TIFFTag;
 import org.apache.commons.imaging.bytesource.ByteSource;
 import org.apache.commons.imaging.common.RationalNumber;
 import org.apache.commons.imaging.formats.jpeg.exif.ExifRewriter;
-import org.apache.commons.imaging.formats.jpeg.iptc.IptcParser;
-import org.apache.commons.imaging.formats.jpeg.iptc.JpegIptcRewriter;
 import org.apache.commons.imaging.formats.jpeg.xmp.JpegXmpRewriter;
 import org.apache.commons.imaging.formats.tiff.TiffImageMetadata;
 import org.apache.commons.imaging.formats.tiff.constants.ExifTagConstants;
@@ -188,12 +187,18 @@ public final class OutputMetadata {
         : src.photoshop() != null ? src.photoshop() : src.iptc() != null ? photoshopOf(src.iptc())
         : null;
     if (photoshop != null) {
+      // the resource blocks edited as bytes (PhotoshopResources): IPTC and its digest unchanged
       try {
-        ByteArrayOutputStream b = new ByteArrayOutputStream(out.length + 65536);
-        new JpegIptcRewriter().writeIptc(out, b,
-            new IptcParser().parsePhotoshopSegment(photoshop, false));
-        out = b.toByteArray();
-        report.kept("iptc");
+        List<PhotoshopResources.Block> blocks = PhotoshopResources.forOutput(
+            PhotoshopResources.parse(photoshop), scale, report);
+        out = PhotoshopResources.insertApp13(out, PhotoshopResources.payload(blocks));
+        if (PhotoshopResources.data(blocks, PhotoshopResources.IPTC) != null) {
+          report.kept("iptc");
+        }
+        String others = PhotoshopResources.otherIds(blocks);
+        if (!others.isEmpty()) {
+          report.kept("photoshop resources " + others);
+        }
       } catch (Exception e) {
         report.dropped("iptc", "not writable: " + message(e));
       }
@@ -216,6 +221,21 @@ public final class OutputMetadata {
     }
     dropTexts("jpeg has no text chunks");
     return out;
+  }
+
+  /** Reports the source's Photoshop resources other than IPTC dropped, if it has any. */
+  private void photoshopOthersDropped(String why) {
+    if (src.photoshop() == null) {
+      return;
+    }
+    try {
+      String others = PhotoshopResources.otherIds(PhotoshopResources.parse(src.photoshop()));
+      if (!others.isEmpty()) {
+        report.dropped("photoshop resources " + others, why);
+      }
+    } catch (IOException e) {
+      report.dropped("photoshop resources", why);
+    }
   }
 
   /**
@@ -401,6 +421,7 @@ public final class OutputMetadata {
       }
       if (src.photoshop() != null || src.iptc() != null) {
         report.dropped("iptc", "png has no iptc chunk");
+        photoshopOthersDropped("png has no place for them");
       }
       Resolution r = src.resolution();
       if (r != null) {
@@ -553,9 +574,13 @@ public final class OutputMetadata {
       }
       byte[] iim = src.iptc();
       if (iim == null && src.photoshop() != null) {
-        try {
-          IptcParser p = new IptcParser();
-          iim = p.writeIptcBlock(p.parsePhotoshopSegment(src.photoshop(), false).getRecords());
+        try { // the IPTC block's bytes as they are (a re-serialisation loses records)
+          List<PhotoshopResources.Block> blocks = PhotoshopResources.parse(src.photoshop());
+          iim = PhotoshopResources.data(blocks, PhotoshopResources.IPTC);
+          String others = PhotoshopResources.otherIds(blocks);
+          if (!others.isEmpty()) {
+            report.dropped("photoshop resources " + others, "a tiff output carries the iptc only");
+          }
         } catch (Exception e) {
           report.dropped("iptc", "not convertible: " + message(e));
         }
@@ -757,6 +782,7 @@ public final class OutputMetadata {
       }
       if (src.photoshop() != null || src.iptc() != null) {
         report.dropped("iptc", why);
+        photoshopOthersDropped(why);
       }
       if (!src.texts().isEmpty()) {
         report.dropped("text", why);

@@ -32,7 +32,6 @@ import org.apache.commons.imaging.bytesource.ByteSource;
 import org.apache.commons.imaging.common.RationalNumber;
 import org.apache.commons.imaging.formats.jpeg.JpegConstants;
 import org.apache.commons.imaging.formats.jpeg.JpegImageParser;
-import org.apache.commons.imaging.formats.jpeg.iptc.IptcParser;
 import org.apache.commons.imaging.formats.jpeg.segments.AbstractGenericSegment;
 import org.apache.commons.imaging.formats.jpeg.segments.AbstractSegment;
 import org.apache.commons.imaging.formats.jpeg.segments.App13Segment;
@@ -391,7 +390,7 @@ public final class SourceMetadata implements Serializable {
             new int[] {JpegConstants.JPEG_APP13_MARKER}, false)) {
           if (s instanceof App13Segment app13 && app13.isPhotoshopJpegSegment()) {
             byte[] data = app13.getSegmentData();
-            new IptcParser().parsePhotoshopSegment(data, false); // must parse to be carried
+            PhotoshopResources.parse(data); // must parse to be carried
             photoshop = data;
             break;
           }
