@@ -291,6 +291,42 @@ class MetadataWriteTest {
     assertThat(tiff.dropped()).anyMatch(d -> d.startsWith("photoshop resources 0x03ed, 0x040c"));
   }
 
+  /**
+   * A grey JPEG's embedded profile, which the decoder does not apply or carry, is reported dropped
+   * (it was lost without a word), and an RGB JPEG's profile is reported kept.
+   */
+  @Test
+  void aProfileTheDecoderDoesNotCarryIsReportedDropped() throws Exception {
+    requireExiftool();
+    Path icc = dir.resolve("gray.icc");
+    Files.write(icc, java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_GRAY)
+        .getData());
+    Path src = dir.resolve("grey.jpg");
+    store.write(src.toString(), TestImages.smooth(1, 30, 20), PixelFormat.of("jpeg", 1, 8));
+    exiftool("-overwrite_original", "-ICC_Profile<=" + icc, src.toString());
+    assertThat(exif(src).get("ICC-header:ColorSpaceData").asText()).isEqualTo("GRAY");
+    SourceMetadata meta = SourceMetadata.read(conf, src.toString());
+    DecodedImage grey = store.read(src.toString());
+    assertThat(grey.format().iccProfile()).as("the JDK decoder gives no profile").isNull();
+    MetadataReport report = store.write(dir.resolve("grey-out.png").toString(),
+        TestImages.smooth(1, 60, 40), grey.format().withFormatName("png"),
+        WriteOptions.DEFAULTS.withSource(meta).withDerivation(derivation(src.toString())));
+    assertThat(report.dropped())
+        .contains("icc (the source's gray profile is not applied by the decoder)");
+
+    Path rgb = dir.resolve("rgb-icc.jpg");
+    store.write(rgb.toString(), TestImages.smooth(3, 30, 20), PixelFormat.of("jpeg", 3, 8)
+        .withIccProfile(java.awt.color.ICC_Profile.getInstance(
+            java.awt.color.ColorSpace.CS_LINEAR_RGB).getData()));
+    DecodedImage colour = store.read(rgb.toString());
+    MetadataReport kept = store.write(dir.resolve("rgb-out.png").toString(),
+        TestImages.smooth(3, 60, 40), colour.format().withFormatName("png"),
+        WriteOptions.DEFAULTS.withSource(SourceMetadata.read(conf, rgb.toString()))
+            .withDerivation(derivation(rgb.toString())));
+    assertThat(kept.kept()).contains("icc");
+    assertThat(kept.dropped()).noneMatch(d -> d.startsWith("icc"));
+  }
+
   /** Every IPTC value exiftool reads from {@code s} reads equal from {@code o}. */
   private static void assertSameIptc(JsonNode s, JsonNode o) {
     List<String> keys = new ArrayList<>();

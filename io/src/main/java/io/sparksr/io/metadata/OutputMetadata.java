@@ -118,6 +118,10 @@ public final class OutputMetadata {
   /** Records the ICC profile as carried (ImageStore embeds it) or dropped. */
   public void icc(boolean present) {
     if (!present) {
+      if (src != null && src.iccSpace() != null) { // a grey or CMYK JPEG's profile
+        report.dropped("icc", "the source's " + src.iccSpace().toLowerCase(java.util.Locale.ROOT)
+            + " profile is not applied by the decoder");
+      }
       return;
     }
     if (target.equals("bmp")) {

@@ -131,6 +131,7 @@ public final class SourceMetadata implements Serializable {
   private final Map<Integer, String> tiffText;
   private final Resolution resolution;
   private final Integer jpegQuality;
+  private final String iccSpace;
   private final int lumaH;
   private final int lumaV;
   private final List<String> problems;
@@ -147,6 +148,7 @@ public final class SourceMetadata implements Serializable {
     this.tiffText = Collections.unmodifiableMap(new LinkedHashMap<>(r.tiffText));
     this.resolution = r.resolution;
     this.jpegQuality = r.jpegQuality;
+    this.iccSpace = r.iccSpace;
     this.lumaH = r.lumaH;
     this.lumaV = r.lumaV;
     this.problems = List.copyOf(r.problems);
@@ -283,6 +285,14 @@ public final class SourceMetadata implements Serializable {
     return exifThumbnail;
   }
 
+  /**
+   * The data colour space of the ICC profile a JPEG embeds ("RGB", "GRAY", "CMYK", ...), or null
+   * without one (whether the decoded pixels carry it is the decoder's: RGB profiles only).
+   */
+  public String iccSpace() {
+    return iccSpace;
+  }
+
   /** The XMP packet (it parses), or null. */
   public String xmp() {
     return xmp;
@@ -351,6 +361,7 @@ public final class SourceMetadata implements Serializable {
     final Map<Integer, String> tiffText = new LinkedHashMap<>();
     Resolution resolution;
     Integer jpegQuality;
+    String iccSpace;
     int lumaH;
     int lumaV;
     final List<String> problems = new ArrayList<>();
@@ -379,6 +390,21 @@ public final class SourceMetadata implements Serializable {
         setXmp(parser.getXmpXml(src, null));
       } catch (Exception e) {
         problem("xmp", "unreadable", e);
+      }
+      try {
+        for (AbstractSegment seg : parser.readSegments(src,
+            new int[] {JpegConstants.JPEG_APP2_MARKER}, false)) {
+          // "ICC_PROFILE\0", sequence number, count, then the profile: its data colour space
+          // signature is at profile bytes 16..19 (ICC.1 7.2.6)
+          if (seg instanceof AbstractGenericSegment g && g.getSegmentData().length >= 14 + 20
+              && new String(g.getSegmentData(), 0, 12, StandardCharsets.US_ASCII)
+                  .equals("ICC_PROFILE\0") && g.getSegmentData()[12] == 1) {
+            iccSpace = new String(g.getSegmentData(), 14 + 16, 4, StandardCharsets.US_ASCII)
+                .strip();
+          }
+        }
+      } catch (Exception e) {
+        problem("icc", "unreadable", e);
       }
       try {
         mergeExtendedXmp(parser, src);
