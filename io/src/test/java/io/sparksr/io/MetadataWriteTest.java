@@ -92,6 +92,17 @@ class MetadataWriteTest {
     assertThat(o.get("ExifIFD:ExifImageHeight").asInt()).isEqualTo(40);
     assertThat(s.has("IFD1:ThumbnailImage")).isTrue();
     assertThat(o.has("IFD1:ThumbnailImage")).isFalse();
+    // nor are its bytes left in the file unreferenced (the lossless EXIF rewrite starts from the
+    // source's EXIF segment)
+    Exiftool.run("-b", "-ThumbnailImage", "-w", dir.resolve("%f-thumb.jpg").toString(),
+        src.toString());
+    byte[] t = Files.readAllBytes(dir.resolve(src.getFileName().toString()
+        .replaceAll("\\.[^.]*$", "") + "-thumb.jpg"));
+    assertThat(t.length).isGreaterThan(100);
+    // the end of its entropy-coded data (its header and tables may equal the output's)
+    assertThat(indexOf(Files.readAllBytes(out), java.util.Arrays.copyOfRange(t, t.length - 90,
+        t.length - 10)))
+        .isNegative();
     assertProvenance(o, src);
 
     assertThat(report.kept()).contains("exif", "xmp", "iptc");
@@ -325,6 +336,93 @@ class MetadataWriteTest {
             .withDerivation(derivation(rgb.toString())));
     assertThat(kept.kept()).contains("icc");
     assertThat(kept.dropped()).noneMatch(d -> d.startsWith("icc"));
+  }
+
+  /**
+   * A camera's MakerNote whose values are addressed from the TIFF header (Canon's layout, like
+   * most makers') still reads right from JPEG and PNG (eXIf) outputs: exiftool reads the same CanonImageType
+   * and warns of no shifted base. A rewrite that moves the MakerNote breaks those offsets.
+   */
+  @Test
+  void aMakerNoteKeepsItsOffsetsInAJpegOutput() throws Exception {
+    requireExiftool();
+    Path src = dir.resolve("canon.jpg");
+    store.write(src.toString(), TestImages.smooth(3, 40, 30), PixelFormat.of("jpeg", 3, 8));
+    insertExif(src, canonExif("Test Image Type"));
+    JsonNode s = exif(src);
+    assertThat(s.get("Canon:CanonImageType").asText()).as("the EXIF built here")
+        .isEqualTo("Test Image Type");
+    for (String format : List.of("jpeg", "png")) {
+      Path out = dir.resolve("canon-out." + format);
+      store.write(out.toString(), TestImages.smooth(3, 80, 60), PixelFormat.of(format, 3, 8),
+          WriteOptions.DEFAULTS.withSource(SourceMetadata.read(conf, src.toString()))
+              .withDerivation(derivation(src.toString())));
+      JsonNode o = exif(out);
+      assertThat(o.get("IFD0:Make").asText()).as(format).isEqualTo("Canon");
+      assertThat(o.get("Canon:CanonImageType")).as(format).isNotNull();
+      assertThat(o.get("Canon:CanonImageType").asText()).as(format).isEqualTo("Test Image Type");
+      assertThat(Exiftool.run("-s3", "-Warning", out.toString()).strip()).as(format).isEmpty();
+    }
+    // a TIFF output cannot keep the offset: it says so
+    MetadataReport tiff = store.write(dir.resolve("canon-out.tif").toString(),
+        TestImages.smooth(3, 80, 60), PixelFormat.of("tiff", 3, 8),
+        WriteOptions.DEFAULTS.withSource(SourceMetadata.read(conf, src.toString()))
+            .withDerivation(derivation(src.toString())));
+    assertThat(tiff.changed()).anyMatch(c -> c.startsWith("makernote moved"));
+  }
+
+  /**
+   * A little-endian EXIF (TIFF structure, TIFF 6.0 / Exif 2.3 layout): IFD0 with Make "Canon"
+   * and the Exif IFD pointer; the Exif IFD with a MakerNote; the MakerNote a Canon IFD of one
+   * entry, CanonImageType (0x0006, ASCII), whose value offset counts from the TIFF header.
+   */
+  private static byte[] canonExif(String imageType) {
+    byte[] type = (imageType + "\0").getBytes(StandardCharsets.US_ASCII);
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(80 + type.length)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.put(new byte[] {'I', 'I', 42, 0}).putInt(8);
+    b.putShort((short) 2); // IFD0 at 8, ends at 38
+    b.putShort((short) 0x010F).putShort((short) 2).putInt(6).putInt(38);
+    b.putShort((short) 0x8769).putShort((short) 4).putInt(1).putInt(44);
+    b.putInt(0);
+    b.put("Canon\0".getBytes(StandardCharsets.US_ASCII)); // 38..44
+    b.putShort((short) 1); // Exif IFD at 44, ends at 62
+    b.putShort((short) 0x927C).putShort((short) 7).putInt(18 + type.length).putInt(62);
+    b.putInt(0);
+    b.putShort((short) 1); // MakerNote at 62: an IFD, ends at 80
+    b.putShort((short) 0x0006).putShort((short) 2).putInt(type.length).putInt(80);
+    b.putInt(0);
+    b.put(type);
+    return b.array();
+  }
+
+  /** Puts an APP1 "Exif" segment holding {@code tiff} right after the JPEG's SOI. */
+  private static void insertExif(Path jpeg, byte[] tiff) throws IOException {
+    byte[] b = Files.readAllBytes(jpeg);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(b, 0, 2);
+    int length = 2 + 6 + tiff.length;
+    out.write(0xFF);
+    out.write(0xE1);
+    out.write(length >>> 8);
+    out.write(length & 0xFF);
+    out.write("Exif\0\0".getBytes(StandardCharsets.US_ASCII));
+    out.write(tiff);
+    out.write(b, 2, b.length - 2);
+    Files.write(jpeg, out.toByteArray());
+  }
+
+  private static int indexOf(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= hay.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   /** Every IPTC value exiftool reads from {@code s} reads equal from {@code o}. */

@@ -195,7 +195,8 @@ public final class OutputMetadata {
       try {
         List<PhotoshopResources.Block> blocks = PhotoshopResources.forOutput(
             PhotoshopResources.parse(photoshop), scale, report);
-        out = PhotoshopResources.insertApp13(out, PhotoshopResources.payload(blocks));
+        out = JpegSegments.insert(out, 0xED, PhotoshopResources.payload(blocks), m -> true,
+            m -> m == 0xED); // after the APPn segments, where Photoshop writes it
         if (PhotoshopResources.data(blocks, PhotoshopResources.IPTC) != null) {
           report.kept("iptc");
         }
@@ -210,6 +211,17 @@ public final class OutputMetadata {
     try {
       TiffOutputSet exif = exifWithTiffTags();
       if (exif != null) {
+        byte[] raw = src.exif();
+        if (raw != null && !src.format().equals("tiff") // a JPEG's APP1 or a PNG's eXIf
+            && raw.length + 6 <= JpegSegments.SEGMENT_MAX) {
+          // the source's EXIF segment first, so that the rewrite below is Commons Imaging's
+          // lossless one: a MakerNote stays at its offset (its values are addressed from the
+          // TIFF header in most makers' layouts; a moved one reads as garbage)
+          byte[] app1 = new byte[6 + raw.length];
+          System.arraycopy("Exif\0\0".getBytes(StandardCharsets.US_ASCII), 0, app1, 0, 6);
+          System.arraycopy(raw, 0, app1, 6, raw.length);
+          out = JpegSegments.insert(out, 0xE1, app1, m -> m == 0xE0, m -> false);
+        }
         ByteArrayOutputStream b = new ByteArrayOutputStream(out.length + 65536);
         new ExifRewriter().updateExifMetadataLossless(out, b, exif);
         out = b.toByteArray();
@@ -410,8 +422,16 @@ public final class OutputMetadata {
         try {
           TiffOutputSet set = exifWithTiffTags();
           java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
-          new org.apache.commons.imaging.formats.tiff.write.TiffImageWriterLossy(set.byteOrder)
-              .write(b, set);
+          byte[] raw = src.exif();
+          if (raw != null && !src.format().equals("tiff")) {
+            // laid out over the source's EXIF (Commons Imaging's lossless writer), so a MakerNote
+            // stays at its offset from the TIFF header, as in a JPEG output
+            new org.apache.commons.imaging.formats.tiff.write.TiffImageWriterLossless(
+                set.byteOrder, raw).write(b, set);
+          } else {
+            new org.apache.commons.imaging.formats.tiff.write.TiffImageWriterLossy(set.byteOrder)
+                .write(b, set);
+          }
           IIOMetadataNode chunks = new IIOMetadataNode("UnknownChunks");
           IIOMetadataNode chunk = new IIOMetadataNode("UnknownChunk");
           chunk.setAttribute("type", "eXIf");
@@ -626,6 +646,11 @@ public final class OutputMetadata {
     }
     TiffOutputDirectory exif = set.getExifDirectory();
     if (exif != null) {
+      if (exif.findField(ExifTagConstants.EXIF_TAG_MAKER_NOTE.tag) != null) {
+        // in a TIFF output the MakerNote cannot keep its offset from the file's header
+        report.changed("makernote moved (values a maker addresses from the TIFF header may not "
+            + "read)");
+      }
       List<TiffEntry> children = entries(exif, set.byteOrder);
       TiffOutputDirectory interop = set.getInteroperabilityDirectory();
       if (interop != null) {

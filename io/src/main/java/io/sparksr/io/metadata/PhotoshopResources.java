@@ -24,8 +24,6 @@ final class PhotoshopResources {
   static final int IPTC_DIGEST = 0x0425;
   static final int RESOLUTION = 0x03ED;
   static final List<Integer> THUMBNAILS = List.of(0x0409, 0x040C);
-  /** The largest payload of one JPEG marker segment (65,535 minus the 2 length bytes). */
-  static final int SEGMENT_MAX = 65_533;
 
   /** One block: its resource id, its name field (Pascal string with padding) and its data. */
   record Block(int id, byte[] name, byte[] data) {}
@@ -133,44 +131,5 @@ final class PhotoshopResources {
       }
     }
     return String.join(", ", ids.stream().map(i -> String.format("0x%04x", i)).toList());
-  }
-
-  /**
-   * {@code jpeg} with an APP13 segment holding {@code payload}, put after the leading APPn
-   * segments (where Photoshop writes it); any APP13 already there is replaced.
-   */
-  static byte[] insertApp13(byte[] jpeg, byte[] payload) throws IOException {
-    if (payload.length > SEGMENT_MAX) {
-      throw new IOException("the Photoshop resources need " + payload.length
-          + " bytes, more than one JPEG segment holds (" + SEGMENT_MAX + ")");
-    }
-    if (jpeg.length < 4 || (jpeg[0] & 0xFF) != 0xFF || (jpeg[1] & 0xFF) != 0xD8) {
-      throw new IOException("not a JPEG stream");
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(jpeg.length + payload.length + 4);
-    out.write(jpeg, 0, 2);
-    int p = 2;
-    while (p + 4 <= jpeg.length && (jpeg[p] & 0xFF) == 0xFF) {
-      int marker = jpeg[p + 1] & 0xFF;
-      int length = (jpeg[p + 2] & 0xFF) << 8 | (jpeg[p + 3] & 0xFF);
-      boolean app = marker >= 0xE0 && marker <= 0xEF;
-      if (!app) {
-        break;
-      }
-      if (p + 2 + length > jpeg.length) {
-        throw new IOException("JPEG segment at byte " + p + " is cut");
-      }
-      if (marker != 0xED) { // an older APP13 is replaced
-        out.write(jpeg, p, 2 + length);
-      }
-      p += 2 + length;
-    }
-    out.write(0xFF);
-    out.write(0xED);
-    out.write((payload.length + 2) >>> 8);
-    out.write((payload.length + 2) & 0xFF);
-    out.writeBytes(payload);
-    out.write(jpeg, p, jpeg.length - p);
-    return out.toByteArray();
   }
 }
