@@ -212,18 +212,20 @@ public final class OutputMetadata {
       TiffOutputSet exif = exifWithTiffTags();
       if (exif != null) {
         byte[] raw = src.exif();
+        byte[] base = out;
         if (raw != null && !src.format().equals("tiff") // a JPEG's APP1 or a PNG's eXIf
             && raw.length + 6 <= JpegSegments.SEGMENT_MAX) {
           // the source's EXIF segment first, so that the rewrite below is Commons Imaging's
           // lossless one: a MakerNote stays at its offset (its values are addressed from the
-          // TIFF header in most makers' layouts; a moved one reads as garbage)
+          // TIFF header in most makers' layouts; a moved one reads as garbage). Only the
+          // rewritten result is kept: the unedited EXIF alone would state the old orientation.
           byte[] app1 = new byte[6 + raw.length];
           System.arraycopy("Exif\0\0".getBytes(StandardCharsets.US_ASCII), 0, app1, 0, 6);
           System.arraycopy(raw, 0, app1, 6, raw.length);
-          out = JpegSegments.insert(out, 0xE1, app1, m -> m == 0xE0, m -> false);
+          base = JpegSegments.insert(out, 0xE1, app1, m -> m == 0xE0, m -> false);
         }
-        ByteArrayOutputStream b = new ByteArrayOutputStream(out.length + 65536);
-        new ExifRewriter().updateExifMetadataLossless(out, b, exif);
+        ByteArrayOutputStream b = new ByteArrayOutputStream(base.length + 65536);
+        new ExifRewriter().updateExifMetadataLossless(base, b, exif);
         out = b.toByteArray();
         if (src.exif() != null) {
           report.kept("exif");
