@@ -148,7 +148,16 @@ class YarnIT {
     try (YarnClient client = YarnClient.createYarnClient()) {
       client.init(yarn.conf());
       client.start();
+      // the RM moves the application to its final state asynchronously after the client-mode
+      // driver unregisters and exits: wait for a final state (up to 60 s), then check it
       ApplicationReport app = client.getApplicationReport(id);
+      long until = System.nanoTime() + 60_000_000_000L;
+      while (!java.util.EnumSet.of(YarnApplicationState.FINISHED, YarnApplicationState.FAILED,
+          YarnApplicationState.KILLED).contains(app.getYarnApplicationState())
+          && System.nanoTime() < until) {
+        Thread.sleep(200);
+        app = client.getApplicationReport(id);
+      }
       assertThat(app.getName()).isEqualTo("sparksr upscale");
       assertThat(app.getApplicationType()).isEqualTo("SPARK");
       assertThat(app.getYarnApplicationState()).isEqualTo(YarnApplicationState.FINISHED);
