@@ -241,18 +241,14 @@ class MetadataWriteTest {
     SourceMetadata meta = SourceMetadata.read(conf, src.toString());
     for (String format : List.of("png", "tiff")) {
       Path out = dir.resolve("extended-out." + format);
-      MetadataReport report = store.write(out.toString(), TestImages.smooth(3, 60, 40),
-          PixelFormat.of(format, 3, 8),
-          WriteOptions.DEFAULTS.withSource(meta).withDerivation(derivation(src.toString())));
+      MetadataReport report = writeWith(out, format, 60, 40, meta, src);
       JsonNode o = exif(out);
       assertThat(o.get("XMP-dc:Description").asText()).as(format).isEqualTo(description);
       assertThat(o.get("XMP-dc:Title").asText()).as(format).isEqualTo("Bird");
       assertThat(o.get("XMP-xmpNote:HasExtendedXMP")).as(format).isNull();
       assertThat(report.kept()).as(format).contains("xmp");
     }
-    MetadataReport jpeg = store.write(dir.resolve("extended-out.jpg").toString(),
-        TestImages.smooth(3, 60, 40), PixelFormat.of("jpeg", 3, 8),
-        WriteOptions.DEFAULTS.withSource(meta).withDerivation(derivation(src.toString())));
+    MetadataReport jpeg = writeWith(dir.resolve("extended-out.jpg"), "jpeg", 60, 40, meta, src);
     assertThat(jpeg.dropped()).anyMatch(d -> d.startsWith("xmp"));
   }
 
@@ -279,9 +275,7 @@ class MetadataWriteTest {
     SourceMetadata meta = SourceMetadata.read(conf, src.toString());
 
     Path jpg = dir.resolve("photoshop-out.jpg");
-    MetadataReport report = store.write(jpg.toString(), TestImages.smooth(3, 80, 60),
-        PixelFormat.of("jpeg", 3, 8),
-        WriteOptions.DEFAULTS.withSource(meta).withDerivation(derivation(src.toString())));
+    MetadataReport report = writeWith(jpg, "jpeg", 80, 60, meta, src);
     JsonNode o = exif(jpg);
     assertThat(o.get("Photoshop:XResolution").asInt()).isEqualTo(600);
     assertThat(o.get("Photoshop:YResolution").asInt()).isEqualTo(600);
@@ -295,9 +289,7 @@ class MetadataWriteTest {
     assertThat(report.dropped()).contains("photoshop thumbnail (regenerating not supported)");
 
     Path tif = dir.resolve("photoshop-out.tif");
-    MetadataReport tiff = store.write(tif.toString(), TestImages.smooth(3, 80, 60),
-        PixelFormat.of("tiff", 3, 8),
-        WriteOptions.DEFAULTS.withSource(meta).withDerivation(derivation(src.toString())));
+    MetadataReport tiff = writeWith(tif, "tiff", 80, 60, meta, src);
     assertSameIptc(s, exif(tif));
     assertThat(tiff.dropped()).anyMatch(d -> d.startsWith("photoshop resources 0x03ed, 0x040c"));
   }
@@ -340,8 +332,8 @@ class MetadataWriteTest {
 
   /**
    * A camera's MakerNote whose values are addressed from the TIFF header (Canon's layout, like
-   * most makers') still reads right from JPEG and PNG (eXIf) outputs: exiftool reads the same CanonImageType
-   * and warns of no shifted base. A rewrite that moves the MakerNote breaks those offsets.
+   * most makers') still reads right from JPEG and PNG (eXIf) outputs: exiftool reads the same
+   * CanonImageType and warns of no shifted base. A rewrite that moves the MakerNote breaks those offsets.
    */
   @Test
   void aMakerNoteKeepsItsOffsetsInAJpegOutput() throws Exception {
@@ -354,9 +346,7 @@ class MetadataWriteTest {
         .isEqualTo("Test Image Type");
     for (String format : List.of("jpeg", "png")) {
       Path out = dir.resolve("canon-out." + format);
-      store.write(out.toString(), TestImages.smooth(3, 80, 60), PixelFormat.of(format, 3, 8),
-          WriteOptions.DEFAULTS.withSource(SourceMetadata.read(conf, src.toString()))
-              .withDerivation(derivation(src.toString())));
+      writeWith(out, format, 80, 60, SourceMetadata.read(conf, src.toString()), src);
       JsonNode o = exif(out);
       assertThat(o.get("IFD0:Make").asText()).as(format).isEqualTo("Canon");
       assertThat(o.get("Canon:CanonImageType")).as(format).isNotNull();
@@ -364,10 +354,8 @@ class MetadataWriteTest {
       assertThat(Exiftool.run("-s3", "-Warning", out.toString()).strip()).as(format).isEmpty();
     }
     // a TIFF output cannot keep the offset: it says so
-    MetadataReport tiff = store.write(dir.resolve("canon-out.tif").toString(),
-        TestImages.smooth(3, 80, 60), PixelFormat.of("tiff", 3, 8),
-        WriteOptions.DEFAULTS.withSource(SourceMetadata.read(conf, src.toString()))
-            .withDerivation(derivation(src.toString())));
+    MetadataReport tiff = writeWith(dir.resolve("canon-out.tif"), "tiff", 80, 60,
+        SourceMetadata.read(conf, src.toString()), src);
     assertThat(tiff.changed()).anyMatch(c -> c.startsWith("makernote moved"));
   }
 
@@ -423,6 +411,13 @@ class MetadataWriteTest {
       return i;
     }
     return -1;
+  }
+
+  /** Writes a w x h image as {@code out} in {@code format} with {@code meta}, at x2 from src. */
+  private MetadataReport writeWith(Path out, String format, int w, int h, SourceMetadata meta,
+      Path src) throws IOException {
+    return store.write(out.toString(), TestImages.smooth(3, h, w), PixelFormat.of(format, 3, 8),
+        WriteOptions.DEFAULTS.withSource(meta).withDerivation(derivation(src.toString())));
   }
 
   /** Every IPTC value exiftool reads from {@code s} reads equal from {@code o}. */
