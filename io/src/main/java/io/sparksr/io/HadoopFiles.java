@@ -102,6 +102,24 @@ public final class HadoopFiles {
   }
 
   /**
+   * The hex SHA-256 of the bytes of file {@code path} (streamed; what identifies a file's content
+   * wherever it lies).
+   */
+  public static String sha256(Configuration conf, String path) throws IOException {
+    java.security.MessageDigest digest;
+    try {
+      digest = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+    try (OutputStream sink = new java.security.DigestOutputStream(OutputStream.nullOutputStream(),
+        digest)) {
+      copyTo(conf, path, sink);
+    }
+    return java.util.HexFormat.of().formatHex(digest.digest());
+  }
+
+  /**
    * The files directly in folder {@code dir}: name to size in bytes; empty when the folder does not
    * exist. One listing call, however many files (the driver's way to see what a run already wrote).
    */

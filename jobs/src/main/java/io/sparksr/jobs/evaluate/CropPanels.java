@@ -9,7 +9,7 @@ import io.sparksr.partitioning.tiling.Rect;
  * one, so differences between models are visible) and where each panel's PNG lives. Panels are
  * {@code crops/<dataset>/<image stem>_x<scale>_<panel>.png} under the output, where panel is
  * {@code hr}, {@code bicubic} (of the clean LR), {@code bicubic_<degradation>} (of a degraded LR,
- * {@link #bicubicPanel}) or {@code <model label>_<setting>}. A report row of crops shows one LR:
+ * {@link #bicubicPanel}) or {@code <model>_<setting>} ({@link ModelNames#fileName}). A report row of crops shows one LR:
  * the HR, bicubic of that LR and every model's output from it.
  */
 final class CropPanels {
@@ -43,11 +43,11 @@ final class CropPanels {
   }
 
   /**
-   * The panel name of a model's output under a setting ({@link #spell}): {@code whole@noise3+jpeg90
-   * -> <label>_whole_noise3_plus_jpeg90}.
+   * The panel name of a model's output under a setting ({@link ModelNames#fileName}, {@link
+   * #spell}): {@code whole@noise3+jpeg90 -> <model>_whole_noise3_plus_jpeg90}.
    */
   static String modelPanel(String model, String setting) {
-    return ModelNames.label(model) + "_" + spell(setting);
+    return ModelNames.fileName(model) + "_" + spell(setting);
   }
 
   /**

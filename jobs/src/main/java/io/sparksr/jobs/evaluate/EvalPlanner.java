@@ -18,21 +18,24 @@ final class EvalPlanner {
   private EvalPlanner() {}
 
   /**
-   * A data set's HR images: qualified paths (sorted) and each image's id in the rows, its path
-   * below the data set's folder (its file name when the folder is flat).
+   * A data set's HR images: qualified paths (sorted), each image's id in the rows (its path below
+   * the data set's folder, its file name when the folder is flat) and the SHA-256 of its bytes.
    */
-  record DatasetImages(String name, List<String> paths, List<String> images) {
+  record DatasetImages(String name, List<String> paths, List<String> images,
+      List<String> sha256s) {
     DatasetImages {
       paths = List.copyOf(paths);
       images = List.copyOf(images);
-      if (images.size() != paths.size()) {
-        throw new IllegalArgumentException(paths.size() + " paths but " + images.size() + " ids");
+      sha256s = List.copyOf(sha256s);
+      if (images.size() != paths.size() || sha256s.size() != paths.size()) {
+        throw new IllegalArgumentException(paths.size() + " paths but " + images.size()
+            + " ids and " + sha256s.size() + " hashes");
       }
     }
 
     /** Images found directly in the data set's folder: ids are file names. */
-    DatasetImages(String name, List<String> paths) {
-      this(name, paths, paths.stream().map(EvalPlanner::imageName).toList());
+    DatasetImages(String name, List<String> paths, List<String> sha256s) {
+      this(name, paths, paths.stream().map(EvalPlanner::imageName).toList(), sha256s);
     }
   }
 
@@ -55,13 +58,18 @@ final class EvalPlanner {
       List<CropPanels.Spec> panels) {}
 
   /**
-   * @param done            keys of the ok rows already in results.parquet
+   * @param modelSha256     per model, the SHA-256 of its weights ("" for a built-in operator)
+   * @param done            keys of the current ok rows already in results.parquet ({@link
+   *                        Provenance}: stale rows of other weights, HR files or degradations
+   *                        are not among them)
    * @param cropsPerDataset how many images (the first by name) of each data set get crop panels
    */
   static EvalPlan plan(List<DatasetImages> datasets, List<Integer> scales, List<String> models,
-      List<Setting> settings, Set<ResultKey> done, int cropsPerDataset) {
+      Map<String, String> modelSha256, List<Setting> settings, Set<ResultKey> done,
+      int cropsPerDataset) {
     List<EvalUnit> units = new ArrayList<>();
     List<CropSpec> crops = new ArrayList<>();
+    Map<String, String> labels = ModelNames.labels(models);
     Map<String, LrDegradation> lrs = new LinkedHashMap<>();
     settings.forEach(s -> lrs.putIfAbsent(s.degradation().name(), s.degradation()));
     long toCompute = 0;
@@ -87,7 +95,7 @@ final class EvalPlanner {
               if (crop && !ModelNames.isBicubic(model)) {
                 panels.get(s.degradation().name()).add(new CropPanels.Spec(
                     CropPanels.modelPanel(model, s.name()),
-                    ModelNames.label(model) + " (" + Setting.baseName(s.name()) + ")"));
+                    labels.get(model) + " (" + Setting.baseName(s.name()) + ")"));
               }
               if (done.contains(new ResultKey(ds.name(), image, scale, model, s.name()))) {
                 present++;
@@ -98,7 +106,7 @@ final class EvalPlanner {
             if (!missing.isEmpty()) {
               toCompute += missing.size();
               units.add(new EvalUnit(ds.name(), image, path, scale, model, missing, crop,
-                  referencePending));
+                  referencePending, modelSha256.get(model), ds.sha256s().get(i)));
               referencePending = List.of();
             }
           }

@@ -56,7 +56,27 @@ final class EvalReport {
    */
   record Input(String runId, String generatedAt, double wallSeconds, long computed, long skipped,
       List<String> datasetOrder, List<String> degradationOrder, List<EvalSummary> summaries,
-      Anchors anchors, String anchorsOrigin, List<CropSet> crops, List<EvalResult> failures) {}
+      Anchors anchors, String anchorsOrigin, List<CropSet> crops, List<EvalResult> failures,
+      Map<String, Long> stale) {
+    /**
+     * @param summaries the summary rows; those without a scored image (every image failed) are
+     *                  left out of tables and charts (the failures table names them)
+     * @param stale     rows of earlier runs left out, per reason ({@link Provenance})
+     */
+    Input {
+      summaries = summaries.stream().filter(e -> e.result().images() > 0).toList();
+      stale = Map.copyOf(stale);
+    }
+
+    /** A model's label, told apart from every other model of the report ({@link ModelNames}). */
+    String label(String model) {
+      Set<String> models = new java.util.LinkedHashSet<>();
+      summaries.forEach(e -> models.add(e.model()));
+      failures.forEach(f -> models.add(f.model()));
+      models.add(model);
+      return ModelNames.labels(models).get(model);
+    }
+  }
 
   /**
    * A row of a per-scale table: one of this run's models, or a published anchor.
@@ -129,7 +149,7 @@ final class EvalReport {
         out.add(e);
       }
     }
-    out.sort(Comparator.comparing((EvalSummary e) -> ModelNames.label(e.model()))
+    out.sort(Comparator.comparing((EvalSummary e) -> in.label(e.model()))
         .thenComparing(EvalSummary::setting));
     return out;
   }
@@ -209,7 +229,7 @@ final class EvalReport {
     Map<String, Double> bicubic = bicubicPsnr(in, dataset, scale);
     List<TableRow> rows = new ArrayList<>();
     for (EvalSummary e : ours) {
-      String label = ModelNames.label(e.model());
+      String label = in.label(e.model());
       String degradation = Setting.degradationName(e.setting());
       String note = null;
       for (Anchors.Anchor a : published) {
@@ -217,6 +237,12 @@ final class EvalReport {
           note = "published " + f2(a.psnr()) + (a.ssim() == null ? "" : " / " + f4(a.ssim()))
               + ", \u0394 " + signed(e.result().psnr() - a.psnr()) + " dB";
         }
+      }
+      if (e.result().failed() > 0) {
+        // the mean is over fewer images than the data set has: not comparable with full rows
+        String failed = e.result().failed() + " image(s) failed: mean of "
+            + e.result().images() + " only";
+        note = note == null ? failed : note + "; " + failed;
       }
       rows.add(new TableRow(true, label, e.setting(), degradation, e.result().psnr(),
           e.result().ssim(), minus(e.result().psnr(), bicubic.get(degradation)),
@@ -244,7 +270,7 @@ final class EvalReport {
       String base = Setting.baseName(e.setting());
       String degradation = Setting.degradationName(e.setting());
       PivotRow row = rows.computeIfAbsent(List.of(e.model(), base),
-          k -> new PivotRow(ModelNames.label(e.model()), base, new LinkedHashMap<>()));
+          k -> new PivotRow(in.label(e.model()), base, new LinkedHashMap<>()));
       row.cells().put(degradation, new PivotCell(e.result().psnr(), e.result().ssim(),
           minus(e.result().psnr(), bicubic.get(degradation))));
     }
@@ -301,10 +327,10 @@ final class EvalReport {
         all.add(e);
       }
     }
-    all.sort(Comparator.comparing((EvalSummary e) -> ModelNames.label(e.model()))
+    all.sort(Comparator.comparing((EvalSummary e) -> in.label(e.model()))
         .thenComparing(EvalSummary::setting).thenComparingInt(EvalSummary::scale));
     for (EvalSummary e : all) {
-      series.computeIfAbsent(ModelNames.label(e.model()) + " (" + e.setting() + ")",
+      series.computeIfAbsent(in.label(e.model()) + " (" + e.setting() + ")",
           k -> new ArrayList<>()).add(e);
     }
     return series;
@@ -512,7 +538,7 @@ final class EvalReport {
       sb.append("|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
       for (EnsembleRow r : ens) {
         sb.append("| ").append(mdEsc(r.dataset())).append(" | \u00d7").append(r.scale())
-            .append(" | ").append(mdEsc(ModelNames.label(r.model()))).append(" | ")
+            .append(" | ").append(mdEsc(in.label(r.model()))).append(" | ")
             .append(r.setting()).append(" | ").append(f2(r.plain().result().psnr()))
             .append(" | ").append(f2(r.ensemble().result().psnr())).append(" | ")
             .append(signed(r.gain())).append(" | ").append(signed4(r.ssimGain())).append(" | ")
@@ -656,7 +682,7 @@ final class EvalReport {
           + "<th>s / image x8</th><th>cost</th></tr></thead>\n<tbody>\n");
       for (EnsembleRow r : ens) {
         sb.append("<tr><td>").append(esc(r.dataset())).append("</td><td class=\"n\">\u00d7")
-            .append(r.scale()).append("</td><td>").append(esc(ModelNames.label(r.model())))
+            .append(r.scale()).append("</td><td>").append(esc(in.label(r.model())))
             .append("</td><td>").append(esc(r.setting())).append("</td><td class=\"n\">")
             .append(f2(r.plain().result().psnr())).append("</td><td class=\"n\">")
             .append(f2(r.ensemble().result().psnr())).append("</td><td class=\"n\">")
@@ -748,9 +774,16 @@ final class EvalReport {
   }
 
   private static String meta(Input in) {
-    return String.format(Locale.ROOT, "Run %s, generated %s: %d result(s) computed, %d already "
-            + "present, %.1f s wall time. Tables cover every row of results.parquet.",
+    String text = String.format(Locale.ROOT, "Run %s, generated %s: %d result(s) computed, %d "
+            + "already present, %.1f s wall time. Tables cover every row of results.parquet "
+            + "computed from this run's model weights, HR files and degradations.",
         in.runId(), in.generatedAt(), in.computed(), in.skipped(), in.wallSeconds());
+    if (!in.stale().isEmpty()) {
+      List<String> parts = new ArrayList<>();
+      new java.util.TreeMap<>(in.stale()).forEach((why, n) -> parts.add(n + " (" + why + ")"));
+      text += " Rows of earlier runs left out: " + String.join(", ", parts) + ".";
+    }
+    return text;
   }
 
   static String f2(double v) {

@@ -1,5 +1,6 @@
 package io.sparksr.jobs.evaluate;
 
+import io.sparksr.partitioning.degrade.LrDegradation;
 import java.io.Serializable;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
@@ -36,11 +37,17 @@ import org.apache.spark.sql.types.StructType;
  * @param tiles      tiles the LR image was split into
  * @param error      null, or why the row could not be computed
  * @param finishedAt epoch milliseconds when the row was computed
+ * @param modelSha256 SHA-256 of the model's weights ("" for a built-in operator); null in rows of
+ *                   sparksr before it was recorded
+ * @param hrSha256   SHA-256 of the HR file's bytes; null in older rows
+ * @param lrSpec     the LR's degradation steps ({@link LrDegradation#spec()}, "" for the clean
+ *                   LR); null in older rows
  */
 public record EvalResult(String runId, String dataset, String image, String path, int scale,
     String model, String setting, int tileSize, boolean selfEnsemble, double psnr, double ssim,
     double seconds, int hrWidth, int hrHeight, int lrWidth, int lrHeight, int channels, int tiles,
-    String error, long finishedAt) implements Serializable {
+    String error, long finishedAt, String modelSha256, String hrSha256, String lrSpec)
+    implements Serializable {
 
   /** The Parquet schema of results.parquet (snake_case columns, in record order). */
   public static final StructType SCHEMA = new StructType()
@@ -63,7 +70,11 @@ public record EvalResult(String runId, String dataset, String image, String path
       .add("channels", DataTypes.IntegerType, false)
       .add("tiles", DataTypes.IntegerType, false)
       .add("error", DataTypes.StringType, true)
-      .add("finished_at", DataTypes.LongType, false);
+      .add("finished_at", DataTypes.LongType, false)
+      // provenance: what the row was computed from (nullable: files of older runs lack them)
+      .add("model_sha256", DataTypes.StringType, true)
+      .add("hr_sha256", DataTypes.StringType, true)
+      .add("lr_spec", DataTypes.StringType, true);
 
   /** A row that could not be computed. */
   static EvalResult failed(String runId, EvalUnit u, Setting s, String error) {
@@ -87,7 +98,7 @@ public record EvalResult(String runId, String dataset, String image, String path
   public Row toRow() {
     return new GenericRowWithSchema(new Object[] {runId, dataset, image, path, scale, model,
         setting, tileSize, selfEnsemble, psnr, ssim, seconds, hrWidth, hrHeight, lrWidth, lrHeight,
-        channels, tiles, error, finishedAt}, SCHEMA);
+        channels, tiles, error, finishedAt, modelSha256, hrSha256, lrSpec}, SCHEMA);
   }
 
   /** Reads a row of {@link #SCHEMA} (by column name, so column order does not matter). */
@@ -103,7 +114,17 @@ public record EvalResult(String runId, String dataset, String image, String path
         .lrWidth(r.<Integer>getAs("lr_width")).lrHeight(r.<Integer>getAs("lr_height"))
         .channels(r.<Integer>getAs("channels")).tiles(r.<Integer>getAs("tiles"))
         .error(r.isNullAt(e) ? null : r.getString(e)).finishedAt(r.<Long>getAs("finished_at"))
-        .build();
+        .modelSha256(nullable(r, "model_sha256")).hrSha256(nullable(r, "hr_sha256"))
+        .lrSpec(nullable(r, "lr_spec")).build();
+  }
+
+  /** A nullable string column, null also when the row's schema lacks it. */
+  private static String nullable(Row r, String column) {
+    if (r.schema() != null && !java.util.Arrays.asList(r.schema().fieldNames()).contains(column)) {
+      return null;
+    }
+    int i = r.fieldIndex(column);
+    return r.isNullAt(i) ? null : r.getString(i);
   }
 
   /**
@@ -150,6 +171,9 @@ public record EvalResult(String runId, String dataset, String image, String path
     private Integer tiles;
     private String error;
     private Long finishedAt;
+    private String modelSha256;
+    private String hrSha256;
+    private String lrSpec;
 
     private Builder() {}
 
@@ -158,10 +182,10 @@ public record EvalResult(String runId, String dataset, String image, String path
       return this;
     }
 
-    /** dataset, image, path, scale and model of the unit. */
+    /** dataset, image, path, scale and model of the unit, and the SHA-256 of model and HR. */
     public Builder unit(EvalUnit u) {
       return dataset(u.dataset()).image(u.image()).path(u.path()).scale(u.scale())
-          .model(u.model());
+          .model(u.model()).modelSha256(u.modelSha256()).hrSha256(u.hrSha256());
     }
 
     public Builder dataset(String v) {
@@ -189,9 +213,10 @@ public record EvalResult(String runId, String dataset, String image, String path
       return this;
     }
 
-    /** setting (its name), tile_size and self_ensemble. */
+    /** setting (its name), tile_size, self_ensemble and the LR's degradation steps. */
     public Builder setting(Setting s) {
-      return settingName(s.name()).tileSize(s.tileSize()).selfEnsemble(s.selfEnsemble());
+      return settingName(s.name()).tileSize(s.tileSize()).selfEnsemble(s.selfEnsemble())
+          .lrSpec(s.degradation().spec());
     }
 
     /** The setting column as stored ({@link Setting#name()} when written). */
@@ -265,6 +290,21 @@ public record EvalResult(String runId, String dataset, String image, String path
       return this;
     }
 
+    public Builder modelSha256(String v) {
+      modelSha256 = v;
+      return this;
+    }
+
+    public Builder hrSha256(String v) {
+      hrSha256 = v;
+      return this;
+    }
+
+    public Builder lrSpec(String v) {
+      lrSpec = v;
+      return this;
+    }
+
     /** @throws IllegalStateException naming the first missing column */
     public EvalResult build() {
       boolean ok = error == null;
@@ -276,7 +316,7 @@ public record EvalResult(String runId, String dataset, String image, String path
           metric(hrWidth, "hr_width", ok, 0), metric(hrHeight, "hr_height", ok, 0),
           metric(lrWidth, "lr_width", ok, 0), metric(lrHeight, "lr_height", ok, 0),
           metric(channels, "channels", ok, 0), metric(tiles, "tiles", ok, 0), error,
-          need(finishedAt, "finished_at"));
+          need(finishedAt, "finished_at"), modelSha256, hrSha256, lrSpec);
     }
 
     private static <T> T need(T v, String column) {

@@ -17,14 +17,19 @@ import java.util.List;
  * @param crops          write this model's crop panel(s) for the report
  * @param referenceCrops the LRs (clean and degraded) whose MATLAB-bicubic panels this unit writes
  *                       for this image and scale, with the HR panel; empty: none
+ * @param modelSha256    SHA-256 of the model's weights ("" for a built-in operator), recorded in
+ *                       the unit's rows
+ * @param hrSha256       SHA-256 of the HR file's bytes, recorded in the unit's rows
  */
 public record EvalUnit(String dataset, String image, String path, int scale, String model,
-    List<Setting> settings, boolean crops, List<LrDegradation> referenceCrops)
-    implements Serializable {
+    List<Setting> settings, boolean crops, List<LrDegradation> referenceCrops, String modelSha256,
+    String hrSha256) implements Serializable {
 
   public EvalUnit {
     settings = List.copyOf(settings);
     referenceCrops = List.copyOf(referenceCrops);
+    java.util.Objects.requireNonNull(modelSha256, "modelSha256");
+    java.util.Objects.requireNonNull(hrSha256, "hrSha256");
     if (settings.isEmpty()) {
       throw new IllegalArgumentException("a unit needs at least one setting");
     }

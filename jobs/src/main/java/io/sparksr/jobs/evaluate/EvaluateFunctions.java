@@ -275,6 +275,49 @@ final class EvaluateFunctions {
     }
   }
 
+  /** Keeps the rows that count in this run ({@link Provenance#staleReason} is null). */
+  static final class IsCurrent implements Function<EvalResult, Boolean> {
+    private final Provenance provenance;
+
+    IsCurrent(Provenance provenance) {
+      this.provenance = provenance;
+    }
+
+    @Override
+    public Boolean call(EvalResult r) {
+      return provenance.staleReason(r) == null;
+    }
+  }
+
+  /** Why a row does not count in this run ("" when it does). */
+  static final class StaleReason implements Function<EvalResult, String> {
+    private final Provenance provenance;
+
+    StaleReason(Provenance provenance) {
+      this.provenance = provenance;
+    }
+
+    @Override
+    public String call(EvalResult r) {
+      String why = provenance.staleReason(r);
+      return why == null ? "" : why;
+    }
+  }
+
+  /** The SHA-256 of an HR file's bytes. */
+  static final class FileSha256 implements Function<String, String> {
+    private final Broadcast<HadoopConf> conf;
+
+    FileSha256(Broadcast<HadoopConf> conf) {
+      this.conf = conf;
+    }
+
+    @Override
+    public String call(String path) throws IOException {
+      return io.sparksr.io.HadoopFiles.sha256(conf.value().get(), path);
+    }
+  }
+
   /** Keeps the rows that were computed (not failed). */
   static final class IsOk implements Function<EvalResult, Boolean> {
     @Override

@@ -14,8 +14,11 @@ import io.sparksr.jobs.evaluate.EvaluateFunctions.AddResult;
 import io.sparksr.jobs.evaluate.EvaluateFunctions.ByResultKey;
 import io.sparksr.jobs.evaluate.EvaluateFunctions.BySummaryKey;
 import io.sparksr.jobs.evaluate.EvaluateFunctions.EvaluateUnits;
+import io.sparksr.jobs.evaluate.EvaluateFunctions.FileSha256;
 import io.sparksr.jobs.evaluate.EvaluateFunctions.FromRow;
+import io.sparksr.jobs.evaluate.EvaluateFunctions.IsCurrent;
 import io.sparksr.jobs.evaluate.EvaluateFunctions.IsOk;
+import io.sparksr.jobs.evaluate.EvaluateFunctions.StaleReason;
 import io.sparksr.jobs.evaluate.EvaluateFunctions.MergeAccumulators;
 import io.sparksr.jobs.evaluate.EvaluateFunctions.Preferred;
 import io.sparksr.partitioning.degrade.LrDegradation;
@@ -49,8 +52,10 @@ import scala.Tuple2;
  * whose commit is one rename, so a run's rows appear all at once or not at all), {@code
  * summary.csv} (means per data set, scale, model and setting over every row, aggregated in Spark
  * with {@link EvalAccumulator}), {@code report.md}, {@code report.html}, {@code charts/*.svg},
- * {@code crops/}. Resume: rows already in results.parquet (ok ones) are not computed again; failed
- * rows are retried by the next run.
+ * {@code crops/}. Resume: rows already in results.parquet (ok ones) are not computed again if they
+ * were computed from this run's model weights, HR file bytes and degradation steps ({@link
+ * Provenance}: the rows record them); other rows under the same names are stale, computed again
+ * and left out of the means. Failed rows are retried by the next run.
  */
 public final class EvaluateJob {
   private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
@@ -106,9 +111,14 @@ public final class EvaluateJob {
         path = folder;
       }
       List<InputListing.Found> found = InputListing.list(hadoop, List.of(path)).images();
-      DatasetImages ds = new DatasetImages(d.name(),
-          found.stream().map(InputListing.Found::path).toList(),
-          found.stream().map(InputListing.Found::relative).toList());
+      List<String> paths = found.stream().map(InputListing.Found::path).toList();
+      // what the rows record of each HR file: the SHA-256 of its bytes (read in parallel)
+      List<String> hashes = paths.isEmpty() ? List.of() : StageNames.run(jsc,
+          "evaluate: SHA-256 of the " + paths.size() + " HR file(s) of " + d.name(),
+          () -> jsc.parallelize(paths, Math.max(1, Math.min(paths.size(),
+              jsc.defaultParallelism() * 3))).map(new FileSha256(tableConf)).collect());
+      DatasetImages ds = new DatasetImages(d.name(), paths,
+          found.stream().map(InputListing.Found::relative).toList(), hashes);
       if (!EvalPlanner.duplicateImageNames(ds).isEmpty()) {
         throw new IllegalArgumentException("'datasets' " + d.name() + "=" + d.path()
             + " has file names that occur twice " + EvalPlanner.duplicateImageNames(ds)
@@ -119,13 +129,25 @@ public final class EvaluateJob {
     Anchors anchors = cfg.anchors() == null ? Anchors.none()
         : Anchors.parse(HadoopFiles.readText(hadoop, cfg.anchors()), cfg.anchors());
 
-    // 2. resume: what results.parquet already has; then the plan
+    // 2. resume: what results.parquet already has of the weights, HR files and degradations of
+    // this run (rows of other ones are stale: neither resumed nor averaged); then the plan
+    Provenance provenance = Provenance.of(shas, datasets, cfg.settings());
     Set<ResultKey> done = new HashSet<>();
+    Map<String, Long> stale = new java.util.TreeMap<>();
     if (HadoopFiles.exists(hadoop, results)) {
-      done.addAll(readResults(spark, results).filter(new IsOk()).map(EvalResult::key).collect());
+      JavaRDD<EvalResult> earlier = readResults(spark, results);
+      done.addAll(earlier.filter(new IsOk()).filter(new IsCurrent(provenance))
+          .map(EvalResult::key).collect());
+      earlier.map(new StaleReason(provenance)).countByValue().forEach((why, n) -> {
+        if (!why.isEmpty()) {
+          stale.put(why, n);
+        }
+      });
+      stale.forEach((why, n) -> LOG.warn("evaluate: {} row(s) of earlier runs left out: {}", n,
+          why));
     }
-    EvalPlan plan = EvalPlanner.plan(datasets, cfg.scales(), cfg.models(), cfg.settings(), done,
-        cfg.crops());
+    EvalPlan plan = EvalPlanner.plan(datasets, cfg.scales(), cfg.models(), shas, cfg.settings(),
+        done, cfg.crops());
     LOG.info("evaluate run {}: {} unit(s) to compute {} row(s); {} row(s) already in {}", runId,
         plan.units().size(), plan.toCompute(), plan.present(), results);
 
@@ -153,7 +175,8 @@ public final class EvaluateJob {
 
     // 5. means over every row of results.parquet, aggregated in Spark
     List<EvalSummary> summaries = HadoopFiles.exists(hadoop, results)
-        ? summarize(readResults(spark, results)) : new ArrayList<>();
+        ? summarize(readResults(spark, results).filter(new IsCurrent(provenance)))
+        : new ArrayList<>();
     summaries.sort(order(cfg));
     HadoopFiles.writeText(hadoop, output + "/" + SUMMARY, EvalSummary.csv(summaries));
 
@@ -162,7 +185,8 @@ public final class EvaluateJob {
     EvalReport.Input in = new EvalReport.Input(runId,
         Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), seconds, computed.size(),
         plan.present(), cfg.datasets().stream().map(EvaluateJobConfig.Dataset::name).toList(),
-        cfg.degradations().stream().map(LrDegradation::name).toList(), summaries, anchors, cfg.anchors(), cropSets(hadoop, output, plan.crops()), failures);
+        cfg.degradations().stream().map(LrDegradation::name).toList(), summaries, anchors,
+        cfg.anchors(), cropSets(hadoop, output, plan.crops()), failures, stale);
     for (Map.Entry<String, String> chart : EvalReport.charts(in).entrySet()) {
       HadoopFiles.writeText(hadoop, output + "/" + CHARTS + "/" + chart.getKey(), chart.getValue());
     }
@@ -171,7 +195,7 @@ public final class EvaluateJob {
 
     EvaluateJobResult result = new EvaluateJobResult(runId, output, results,
         output + "/" + SUMMARY, output + "/" + REPORT_MD, output + "/" + REPORT_HTML,
-        computed.size(), plan.present(), failures, summaries,
+        computed.size(), plan.present(), stale, failures, summaries,
         (System.nanoTime() - start) / 1e9);
     LOG.info("evaluate run {}: {} computed, {} failed, {} present, {} s", runId, computed.size(),
         failures.size(), plan.present(), String.format("%.1f", result.seconds()));
@@ -191,13 +215,15 @@ public final class EvaluateJob {
     ParquetAppend.append(hadoop, results, runId, EvalResult.SCHEMA, out);
   }
 
-  /** Means per data set, scale, model and setting: one row per key counts (the preferred one). */
+  /**
+   * Means per data set, scale, model and setting: one row per key counts (the preferred one: an ok
+   * row over a failed one); a key with failed rows only is counted as failed.
+   */
   static List<EvalSummary> summarize(JavaRDD<EvalResult> rows) {
     List<Tuple2<SummaryKey, EvalAccumulator>> sums = rows
         .mapToPair(new ByResultKey())
         .reduceByKey(new Preferred())
         .values()
-        .filter(new IsOk())
         .mapToPair(new BySummaryKey())
         .aggregateByKey(new EvalAccumulator(), new AddResult(), new MergeAccumulators())
         .collect();

@@ -8,27 +8,32 @@ import io.sparksr.partitioning.degrade.LrDegradation;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Units of work, resume and crop assignment, without Spark. */
 class EvalPlannerTest {
   private static final List<DatasetImages> DATA = List.of(
-      new DatasetImages("Set5", List.of("file:/d/Set5/a.png", "file:/d/Set5/b.png")),
-      new DatasetImages("Tiny", List.of("file:/d/t/c.png")));
+      new DatasetImages("Set5", List.of("file:/d/Set5/a.png", "file:/d/Set5/b.png"),
+          List.of("sha-a", "sha-b")),
+      new DatasetImages("Tiny", List.of("file:/d/t/c.png"), List.of("sha-c")));
+  private static final Map<String, String> SHAS = Map.of("bicubic", "", "/m/net.srm", "sha-net");
+  /** The net's part of crop file names. */
+  private static final String NET = ModelNames.fileName("/m/net.srm");
   private static final List<Setting> PLAIN_AND_X8 = List.of(new Setting(0, false),
       new Setting(0, true));
 
   @Test
   void oneUnitPerImageScaleAndModelWithEverySetting() {
-    EvalPlan p = EvalPlanner.plan(DATA, List.of(2, 4), List.of("bicubic", "/m/net.srm"),
+    EvalPlan p = EvalPlanner.plan(DATA, List.of(2, 4), List.of("bicubic", "/m/net.srm"), SHAS,
         PLAIN_AND_X8, Set.of(), 0);
     assertThat(p.units()).hasSize(3 * 2 * 2);
     assertThat(p.toCompute()).isEqualTo(3 * 2 * 2 * 2);
     assertThat(p.present()).isZero();
     EvalUnit first = p.units().get(0);
     assertThat(first).isEqualTo(new EvalUnit("Set5", "a.png", "file:/d/Set5/a.png", 2, "bicubic",
-        PLAIN_AND_X8, false, List.of()));
+        PLAIN_AND_X8, false, List.of(), "", "sha-a"));
     assertThat(first.cost()).isEqualTo(1 + 8);
     // ordered by data set, image, scale, model: units of one image are adjacent
     assertThat(p.units()).extracting(EvalUnit::image).containsExactly("a.png", "a.png", "a.png",
@@ -41,7 +46,7 @@ class EvalPlannerTest {
     done.add(new ResultKey("Set5", "a.png", 2, "bicubic", "whole"));
     done.add(new ResultKey("Set5", "a.png", 2, "bicubic", "whole+x8"));
     done.add(new ResultKey("Set5", "b.png", 2, "bicubic", "whole"));
-    EvalPlan p = EvalPlanner.plan(DATA, List.of(2), List.of("bicubic"), PLAIN_AND_X8, done, 0);
+    EvalPlan p = EvalPlanner.plan(DATA, List.of(2), List.of("bicubic"), SHAS, PLAIN_AND_X8, done, 0);
     assertThat(p.present()).isEqualTo(3);
     assertThat(p.toCompute()).isEqualTo(3);
     assertThat(p.units()).hasSize(2);
@@ -57,19 +62,19 @@ class EvalPlannerTest {
         }
       }
     }
-    EvalPlan none = EvalPlanner.plan(DATA, List.of(2), List.of("bicubic"), PLAIN_AND_X8, all, 0);
+    EvalPlan none = EvalPlanner.plan(DATA, List.of(2), List.of("bicubic"), SHAS, PLAIN_AND_X8, all, 0);
     assertThat(none.units()).isEmpty();
     assertThat(none.present()).isEqualTo(6);
   }
 
   @Test
   void theFirstImagesOfEachDataSetGetCropPanels() {
-    EvalPlan p = EvalPlanner.plan(DATA, List.of(3), List.of("bicubic", "/m/net.srm"),
+    EvalPlan p = EvalPlanner.plan(DATA, List.of(3), List.of("bicubic", "/m/net.srm"), SHAS,
         List.of(new Setting(64, false)), Set.of(), 1);
     assertThat(p.crops()).extracting(EvalPlanner.CropSpec::image).containsExactly("a.png",
         "c.png");
     assertThat(p.crops().get(0).panels()).containsExactly(new CropPanels.Spec("hr", "HR"),
-        new CropPanels.Spec("bicubic", "bicubic"), new CropPanels.Spec("net_tile64",
+        new CropPanels.Spec("bicubic", "bicubic"), new CropPanels.Spec(NET + "_tile64",
             "net (tile64)"));
     assertThat(p.crops().get(0).degradation()).isEqualTo("clean");
     List<EvalUnit> a = p.units().subList(0, 2);
@@ -90,17 +95,17 @@ class EvalPlannerTest {
         new LrDegradation.Op("jpeg", 75, 0)));
     List<Setting> settings = List.of(new Setting(0, false, jpeg), new Setting(0, true, jpeg),
         new Setting(0, false), new Setting(0, true));
-    EvalPlan p = EvalPlanner.plan(DATA.subList(0, 1), List.of(2), List.of("bicubic", "/m/net.srm"),
+    EvalPlan p = EvalPlanner.plan(DATA.subList(0, 1), List.of(2), List.of("bicubic", "/m/net.srm"), SHAS,
         settings, Set.of(), 1);
     assertThat(p.crops()).extracting(EvalPlanner.CropSpec::degradation)
         .containsExactly("jpeg75", "clean");
     assertThat(p.crops().get(0).panels()).containsExactly(new CropPanels.Spec("hr", "HR"),
         new CropPanels.Spec("bicubic_jpeg75", "bicubic"),
-        new CropPanels.Spec("net_whole_jpeg75", "net (whole)"),
-        new CropPanels.Spec("net_whole_jpeg75_plus_x8", "net (whole+x8)"));
+        new CropPanels.Spec(NET + "_whole_jpeg75", "net (whole)"),
+        new CropPanels.Spec(NET + "_whole_jpeg75_plus_x8", "net (whole+x8)"));
     assertThat(p.crops().get(1).panels()).containsExactly(new CropPanels.Spec("hr", "HR"),
-        new CropPanels.Spec("bicubic", "bicubic"), new CropPanels.Spec("net_whole", "net (whole)"),
-        new CropPanels.Spec("net_whole_plus_x8", "net (whole+x8)"));
+        new CropPanels.Spec("bicubic", "bicubic"), new CropPanels.Spec(NET + "_whole", "net (whole)"),
+        new CropPanels.Spec(NET + "_whole_plus_x8", "net (whole+x8)"));
     assertThat(p.units().subList(0, 2)).extracting(EvalUnit::referenceCrops)
         .containsExactly(List.of(jpeg, LrDegradation.NONE), List.of());
 
@@ -108,7 +113,7 @@ class EvalPlannerTest {
     Set<ResultKey> done = new HashSet<>();
     settings.forEach(s -> done.add(new ResultKey("Set5", "a.png", 2, "bicubic", s.name())));
     EvalPlan resumed = EvalPlanner.plan(DATA.subList(0, 1), List.of(2),
-        List.of("bicubic", "/m/net.srm"), settings, done, 1);
+        List.of("bicubic", "/m/net.srm"), SHAS, settings, done, 1);
     assertThat(resumed.units().get(0).model()).isEqualTo("/m/net.srm");
     assertThat(resumed.units().get(0).referenceCrops()).containsExactly(jpeg, LrDegradation.NONE);
     assertThat(resumed.crops()).isEqualTo(p.crops());
@@ -116,7 +121,7 @@ class EvalPlannerTest {
 
   @Test
   void groupsAreContiguousAndBalancedByCost() {
-    EvalPlan p = EvalPlanner.plan(DATA, List.of(2, 3, 4), List.of("bicubic"), PLAIN_AND_X8,
+    EvalPlan p = EvalPlanner.plan(DATA, List.of(2, 3, 4), List.of("bicubic"), SHAS, PLAIN_AND_X8,
         Set.of(), 0);
     List<List<EvalUnit>> groups = EvalPlanner.group(p.units(), 4);
     assertThat(groups).hasSize(4);
@@ -135,6 +140,39 @@ class EvalPlannerTest {
     assertThat(ModelNames.label("bicubic")).isEqualTo("bicubic");
     assertThat(CropPanels.relativePath("Set5", "baby.png", 2, "net v2_whole+x8"))
         .isEqualTo("crops/Set5/baby_x2_net_v2_whole_x8.png");
+  }
+
+  /**
+   * Two bundles with one file name (checkpoints of two runs, a bundle named like a built-in) get
+   * labels that tell them apart, and crop files of their own that stay the same from run to run.
+   */
+  @Test
+  void modelsNamedAlikeGetDistinctLabelsAndCropFiles() {
+    assertThat(ModelNames.labels(List.of("bicubic", "ckpt/30k/model.srm", "ckpt/43k/model.srm",
+        "default", "runs/train/default.srm", "/m/net.srm")))
+        .containsExactly(Map.entry("bicubic", "bicubic"), Map.entry("ckpt/30k/model.srm",
+            "30k/model"), Map.entry("ckpt/43k/model.srm", "43k/model"),
+            Map.entry("default", "default"), Map.entry("runs/train/default.srm", "train/default"),
+            Map.entry("/m/net.srm", "net"));
+    // alike up to the root: the whole path
+    assertThat(ModelNames.labels(List.of("hdfs://a/m.srm", "file:/a/m.srm")).values())
+        .doesNotHaveDuplicates();
+    assertThat(ModelNames.fileName("ckpt/30k/model.srm"))
+        .isNotEqualTo(ModelNames.fileName("ckpt/43k/model.srm")).startsWith("model-")
+        .isEqualTo(ModelNames.fileName("ckpt/30k/model.srm"));
+    assertThat(ModelNames.fileName("default")).isEqualTo("default");
+
+    // the planner's captions use the distinct labels
+    EvalPlan p = EvalPlanner.plan(DATA.subList(1, 2), List.of(2),
+        List.of("ckpt/30k/model.srm", "ckpt/43k/model.srm"),
+        Map.of("ckpt/30k/model.srm", "s30", "ckpt/43k/model.srm", "s43"),
+        List.of(new Setting(0, false)), Set.of(), 1);
+    assertThat(p.crops().get(0).panels()).extracting(CropPanels.Spec::label)
+        .containsExactly("HR", "bicubic", "30k/model (whole)", "43k/model (whole)");
+    assertThat(p.crops().get(0).panels()).extracting(CropPanels.Spec::name)
+        .doesNotHaveDuplicates();
+    assertThat(p.units()).extracting(EvalUnit::modelSha256).containsExactly("s30", "s43");
+    assertThat(p.units()).extracting(EvalUnit::hrSha256).containsOnly("sha-c");
   }
 
   /** A setting name splits into its degradation and the rest, for every kind of setting. */

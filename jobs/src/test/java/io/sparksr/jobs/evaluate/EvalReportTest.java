@@ -39,7 +39,7 @@ class EvalReportTest {
         List.of(new EvalReport.CropSet("Set5", "baby.png", 2, "clean", List.of(
             new EvalReport.Panel("HR", "crops/Set5/baby_x2_hr.png"),
             new EvalReport.Panel("bicubic", "crops/Set5/baby_x2_bicubic.png")))),
-        List.of(failed));
+        List.of(failed), Map.of());
   }
 
   @Test
@@ -85,7 +85,7 @@ class EvalReportTest {
             new EvalReport.CropSet("Set5", "baby.png", 2, "clean", clean),
             new EvalReport.CropSet("Set5", "baby.png", 4, "clean", List.of(
                 new EvalReport.Panel("HR", "crops/Set5/baby_x4_hr.png")))),
-        List.of());
+        List.of(), Map.of());
   }
 
   @Test
@@ -120,7 +120,8 @@ class EvalReportTest {
         !(e.model().equals("bicubic") && e.setting().contains("@"))).toList();
     EvalReport.Input without = new EvalReport.Input(in.runId(), in.generatedAt(),
         in.wallSeconds(), in.computed(), in.skipped(), in.datasetOrder(), in.degradationOrder(),
-        noDegradedBicubic, in.anchors(), in.anchorsOrigin(), in.crops(), in.failures());
+        noDegradedBicubic, in.anchors(), in.anchorsOrigin(), in.crops(), in.failures(),
+        in.stale());
     for (EvalReport.TableRow r : EvalReport.rows(without, "Set5", 2)) {
       if (r.degradation().equals("clean")) {
         assertThat(r.deltaVsBicubic()).as(r.toString()).isNotNull();

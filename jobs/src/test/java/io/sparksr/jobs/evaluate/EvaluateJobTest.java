@@ -137,11 +137,80 @@ public class EvaluateJobTest extends SharedSpark {
     assertThat(r.failures()).hasSize(2).allMatch(f -> f.image().equals("broken.png")
         && f.error().contains("broken.png"));
     assertThat(find(r.summaries(), "Mixed", 2, "tile16").result().images()).isEqualTo(2);
-    assertThat(Files.readString(Path.of(out, "report.html"))).contains("Failures of this run");
+    // the summary counts the image that failed (its mean is over the other two)
+    assertThat(find(r.summaries(), "Mixed", 2, "tile16").result().failed()).isEqualTo(1);
+    assertThat(HadoopFiles.readText(new Configuration(), r.summaryCsv()).lines()
+        .filter(l -> l.startsWith("Mixed,2,")).toList()).singleElement().asString()
+        .startsWith("Mixed,2,bicubic,tile16,2,1,");
+    assertThat(Files.readString(Path.of(out, "report.html"))).contains("Failures of this run")
+        .contains("1 image(s) failed: mean of 2 only");
 
     EvaluateJobResult again = EvaluateJob.run(spark(), config(ds, List.of(2, 4), 16, false, out));
     assertThat(again.computed()).as("only the failed rows are retried").isEqualTo(2);
     assertThat(again.present()).isEqualTo(4);
+  }
+
+  /**
+   * Resume counts a row only if it was computed from the same weights and HR bytes: a bundle
+   * rewritten at its path (a resumed checkpoint) or an HR file replaced is computed again, and the
+   * earlier rows are left out of the means (and said so), never reported as this run's.
+   */
+  @Test
+  public void rowsOfOtherWeightsOrHrBytesUnderTheSameNamesAreComputedAgain() throws Exception {
+    File in = tmp.newFolder("prov");
+    ImageStore store = new ImageStore(new Configuration());
+    Random rnd = new Random(4);
+    for (String name : List.of("a.png", "b.png")) {
+      float[] d = new float[3 * 24 * 30];
+      for (int i = 0; i < d.length; i++) {
+        d[i] = rnd.nextFloat();
+      }
+      store.write(in + "/" + name, new ImageTensor(3, 24, 30, d), PixelFormat.of("png", 3, 8));
+    }
+    Path bundle = tmp.getRoot().toPath().resolve("ckpt/model.srm");
+    Files.createDirectories(bundle.getParent());
+    copyResource("io/sparksr/model/default.srm", bundle);
+    String out = tmp.getRoot() + "/eval-prov";
+    EvaluateJobConfig cfg = new EvaluateJobConfig(List.of(new EvaluateJobConfig.Dataset("P",
+        in.toString())), List.of(2), List.of(bundle.toString()), 0, false, out, 0, null, null,
+        Map.of());
+
+    EvaluateJobResult first = EvaluateJob.run(spark(), cfg);
+    assertThat(first.computed()).isEqualTo(2);
+    double psnrDefault = find(first.summaries(), "P", 2, "whole").result().psnr();
+    EvaluateJobResult same = EvaluateJob.run(spark(), cfg);
+    assertThat(same.computed()).isZero();
+    assertThat(same.stale()).isEmpty();
+
+    // the checkpoint at that path is now other weights: both rows again, the old ones left out
+    copyResource("io/sparksr/model/archive.srm", bundle);
+    EvaluateJobResult rewritten = EvaluateJob.run(spark(), cfg);
+    assertThat(rewritten.computed()).isEqualTo(2);
+    assertThat(rewritten.present()).isZero();
+    assertThat(rewritten.stale()).containsExactly(Map.entry(Provenance.MODEL_CHANGED, 2L));
+    EvalAccumulator.Result archive = find(rewritten.summaries(), "P", 2, "whole").result();
+    assertThat(archive.images()).as("one row per image, not four").isEqualTo(2);
+    assertThat(archive.psnr()).isNotCloseTo(psnrDefault, within(1e-6));
+    assertThat(Files.readString(Path.of(out, "report.md")))
+        .contains("Rows of earlier runs left out: 2 (" + Provenance.MODEL_CHANGED + ")");
+
+    // b.png replaced by other pixels: only its row again
+    float[] d = new float[3 * 24 * 30];
+    java.util.Arrays.fill(d, 0.25f);
+    store.write(in + "/b.png", new ImageTensor(3, 24, 30, d), PixelFormat.of("png", 3, 8));
+    EvaluateJobResult replaced = EvaluateJob.run(spark(), cfg);
+    assertThat(replaced.computed()).isEqualTo(1);
+    assertThat(replaced.present()).isEqualTo(1);
+    assertThat(replaced.stale()).containsEntry(Provenance.HR_CHANGED, 1L);
+    assertThat(find(replaced.summaries(), "P", 2, "whole").result().images()).isEqualTo(2);
+  }
+
+  private static void copyResource(String name, Path to) throws Exception {
+    try (java.io.InputStream res = EvaluateJobTest.class.getClassLoader()
+        .getResourceAsStream(name)) {
+      assertThat(res).as(name).isNotNull();
+      Files.copy(res, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
   }
 
   /** A data set stored as a table of image bytes scores what the same images in a folder do. */

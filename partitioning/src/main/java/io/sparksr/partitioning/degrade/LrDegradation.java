@@ -44,6 +44,19 @@ public record LrDegradation(String name, List<Op> ops) implements Serializable {
       if (!(value >= 0)) {
         throw new IllegalArgumentException(kind + " is " + value + " but must be >= 0");
       }
+      if (kind.equals("blur") && value == 0) {
+        // a Gaussian of sigma 0 normalises 0 / 0: every tap NaN, a black LR
+        throw new IllegalArgumentException("blur is 0 but must be > 0 (leave the step out for "
+            + "no blur)");
+      }
+    }
+
+    /** This step as text: {@code jpeg 75}, {@code gaussian 3 seed 0}, {@code blur 1.2}. */
+    public String spec() {
+      String v = value == Math.rint(value) && Math.abs(value) < 1e15
+          ? Long.toString((long) value) : Double.toString(value);
+      boolean noise = kind.equals("gaussian") || kind.equals("poisson");
+      return kind + " " + v + (noise ? " seed " + seed : "");
     }
   }
 
@@ -54,6 +67,20 @@ public record LrDegradation(String name, List<Op> ops) implements Serializable {
       throw new IllegalArgumentException("degradation name '" + name
           + "' must be letters, digits and _ . + - only");
     }
+    if (ops.isEmpty() && !name.equals(CLEAN)) {
+      // a setting on the clean LR is named without its degradation: 'none' would be a second
+      // 'clean' under another name, and its rows would collide with clean's
+      throw new IllegalArgumentException("degradation '" + name + "' has no steps; the clean LR "
+          + "is '" + CLEAN + "'");
+    }
+  }
+
+  /**
+   * The steps as text ({@code jpeg 75, gaussian 3 seed 0}; empty for the clean LR): what a result
+   * computed from this LR records, so a degradation redefined under the same name is told apart.
+   */
+  public String spec() {
+    return String.join(", ", ops.stream().map(Op::spec).toList());
   }
 
   public boolean isClean() {

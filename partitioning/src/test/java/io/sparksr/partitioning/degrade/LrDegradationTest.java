@@ -51,5 +51,18 @@ class LrDegradationTest {
     assertThatThrownBy(() -> new LrDegradation.Op("sharpen", 1, 0))
         .hasMessageContaining("'sharpen'");
     assertThatThrownBy(() -> new LrDegradation("a b", List.of())).hasMessageContaining("'a b'");
+    // sigma 0 would normalise 0 / 0 into NaN taps and a black LR
+    assertThatThrownBy(() -> new LrDegradation.Op("blur", 0, 0)).hasMessageContaining("> 0");
+    // a named step-less degradation would be a second 'clean' whose setting names collide
+    assertThatThrownBy(() -> new LrDegradation("none", List.of()))
+        .hasMessageContaining("'none' has no steps");
+  }
+
+  @Test
+  void theSpecNamesEveryStepAndNoiseSeed() {
+    LrDegradation d = new LrDegradation("n", List.of(new LrDegradation.Op("blur", 1.2, 0),
+        new LrDegradation.Op("gaussian", 3, 7), new LrDegradation.Op("jpeg", 90, 0)));
+    assertThat(d.spec()).isEqualTo("blur 1.2, gaussian 3 seed 7, jpeg 90");
+    assertThat(LrDegradation.NONE.spec()).isEmpty();
   }
 }
