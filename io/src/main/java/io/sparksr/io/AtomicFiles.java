@@ -70,8 +70,7 @@ public final class AtomicFiles {
     FileSystem fs = fileSystem(conf, target);
     Path dir = target.getParent();
     // Path(scheme, authority, path): a name holding ':' is not parsed as a scheme
-    Path tmp = new Path(dir, new Path(null, null,
-        "." + target.getName() + "." + UUID.randomUUID() + ".tmp"));
+    Path tmp = new Path(dir, new Path(null, null, tempName(target.getName())));
     boolean renamed = false;
     try {
       if (dir != null && !fs.mkdirs(dir)) {
@@ -85,6 +84,34 @@ public final class AtomicFiles {
         deleteQuietly(fs, tmp, path);
       }
     }
+  }
+
+  /** File systems' longest file name in bytes (ext4, XFS, NTFS in UTF-16 units, HDFS default). */
+  static final int MAX_NAME_BYTES = 255;
+
+  /**
+   * The hidden temporary name of a write to {@code name}: {@code .<name>.<uuid>.tmp}, with the
+   * name cut (at a character) so that the whole stays within {@link #MAX_NAME_BYTES} UTF-8 bytes:
+   * a target name that fits never fails for its temporary's length (a 220-byte Cyrillic name
+   * would, after all the work of making it).
+   */
+  static String tempName(String name) {
+    String suffix = "." + UUID.randomUUID() + ".tmp";
+    int budget = MAX_NAME_BYTES - 1 - suffix.length();
+    StringBuilder kept = new StringBuilder();
+    int bytes = 0;
+    for (int i = 0; i < name.length(); ) {
+      int cp = name.codePointAt(i);
+      int n = new String(Character.toChars(cp)).getBytes(
+          java.nio.charset.StandardCharsets.UTF_8).length;
+      if (bytes + n > budget) {
+        break;
+      }
+      kept.appendCodePoint(cp);
+      bytes += n;
+      i += Character.charCount(cp);
+    }
+    return "." + kept + suffix;
   }
 
   private static void rename(FileSystem fs, Path tmp, Path target) throws IOException {

@@ -34,6 +34,29 @@ class WriteTest {
     assertThat(names(target.getParent())).containsExactly("out.png");
   }
 
+  /**
+   * A name that fits the file system's 255 bytes is written, whatever the length of its hidden
+   * temporary: 110 'é' + '.png' is 224 UTF-8 bytes, its '.<name>.<uuid>.tmp' would be 266.
+   */
+  @Test
+  void aLongNonAsciiNameIsWrittenAndItsTemporaryFits() throws Exception {
+    String name = "\u00e9".repeat(110) + ".png";
+    assertThat(name.getBytes(StandardCharsets.UTF_8)).hasSize(224);
+    Path target = dir.resolve(name);
+    store.write(target.toString(), rgb, PixelFormat.of("png", 3, 8));
+    assertThat(names(dir)).containsExactly(name);
+    assertThat(store.read(target.toString()).tensor()).isEqualTo(TestImages.quantised(rgb, 8));
+    String tmp = AtomicFiles.tempName(name);
+    assertThat(tmp.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(255);
+    assertThat(tmp).startsWith(".\u00e9").endsWith(".tmp");
+    // a 4-byte character is never cut in half
+    String emoji = "\ud83d\udcf7".repeat(60) + ".jpg";
+    String cut = AtomicFiles.tempName(emoji);
+    assertThat(cut.codePoints().filter(c -> c <= 0xFFFF && Character.isSurrogate((char) c)))
+        .isEmpty();
+    assertThat(cut.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(255);
+  }
+
   @Test
   void overwriteReplacesTheFile() throws Exception {
     Path target = dir.resolve("out.png");
