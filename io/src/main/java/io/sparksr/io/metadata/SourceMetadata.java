@@ -135,6 +135,8 @@ public final class SourceMetadata implements Serializable {
   private final int lumaH;
   private final int lumaV;
   private final List<String> problems;
+  /** TIFF NewSubfileType: bit 0 marks a reduced-resolution version of another image. */
+  private static final int TAG_NEW_SUBFILE_TYPE = 254;
 
   private SourceMetadata(Reading r) {
     this.path = r.path;
@@ -613,11 +615,15 @@ public final class SourceMetadata implements Serializable {
           return;
         }
         try {
-          reader.setInput(in, true, false);
+          // a TIFF's later directories are read too (morePages): not forward-only
+          reader.setInput(in, !format.equals("tiff"), false);
           IIOMetadata md = reader.getImageMetadata(0);
           switch (format) {
             case "png" -> readPngTree(md.getAsTree("javax_imageio_png_1.0"));
-            case "tiff" -> readTiff(TIFFDirectory.createFromMetadata(md), in.getByteOrder());
+            case "tiff" -> {
+              readTiff(TIFFDirectory.createFromMetadata(md), in.getByteOrder());
+              morePages(reader);
+            }
             default -> readStandardResolution(md);
           }
         } catch (Exception e) {
@@ -781,6 +787,31 @@ public final class SourceMetadata implements Serializable {
       java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
       new TiffImageWriterLossy(order).write(b, set);
       return b.toByteArray();
+    }
+
+    /**
+     * A TIFF's pages after the first, which no output holds (only the first image is read):
+     * reported as dropped. Reduced-resolution images (NewSubfileType bit 0: previews,
+     * thumbnails of the first page) are not pages.
+     */
+    void morePages(ImageReader reader) {
+      try {
+        int n = reader.getNumImages(true);
+        int pages = 0;
+        for (int i = 1; i < n; i++) {
+          TIFFField type = TIFFDirectory.createFromMetadata(reader.getImageMetadata(i))
+              .getTIFFField(TAG_NEW_SUBFILE_TYPE);
+          if (type == null || (type.getAsLong(0) & 1) == 0) {
+            pages++;
+          }
+        }
+        if (pages > 0) {
+          problems.add("pages (" + pages + " more page(s) of a multi-page TIFF: only the first "
+              + "is read)");
+        }
+      } catch (Exception e) {
+        problem("pages", "after the first unreadable", e);
+      }
     }
 
     /** Collects a TIFF's first directory and its EXIF / GPS / Interoperability sub-IFDs. */
