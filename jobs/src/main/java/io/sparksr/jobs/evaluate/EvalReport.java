@@ -445,7 +445,8 @@ final class EvalReport {
         + "bicubic imresize by 1/scale, rounded to 8 bits. Every model super-resolves the LR image "
         + "through the upscale job's tiling rules (tile cores with a halo of the model's "
         + "receptive-field radius and its border policy, so tiled output equals whole-image "
-        + "output). PSNR and SSIM are computed on Y (BT.601, 8-bit) with <em>scale</em> pixels "
+        + "output). PSNR and SSIM are computed on Y (BT.601 from the 8-bit RGB, in double and "
+        + "not rounded: BasicSR's convention) with <em>scale</em> pixels "
         + "cropped from each border, and averaged over images. Time is the wall time of the "
         + "super-resolution alone (all tiles and the stitch), per image, on one executor core.";
   }
