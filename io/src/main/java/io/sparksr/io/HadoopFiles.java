@@ -182,6 +182,59 @@ public final class HadoopFiles {
   }
 
   /**
+   * Hands each file below folder {@code dir} to {@code visit} (its path below {@code dir},
+   * '/'-separated), depth first and streaming (one open listing per level, nothing held), until
+   * {@code visit} returns false. Folders whose name {@code enter} refuses, links to folders and
+   * folders deeper than {@link InputListing#MAX_DEPTH} are not entered.
+   *
+   * @return false when {@code visit} stopped the walk
+   * @throws IOException naming the folder that could not be listed
+   */
+  public static boolean visitFiles(Configuration conf, String dir,
+      java.util.function.Predicate<String> enter, java.util.function.Predicate<String> visit)
+      throws IOException {
+    Path p = new Path(dir);
+    return visitFiles(AtomicFiles.fileSystem(conf, p), p, "", 0, enter, visit);
+  }
+
+  private static boolean visitFiles(FileSystem fs, Path dir, String rel, int depth,
+      java.util.function.Predicate<String> enter, java.util.function.Predicate<String> visit)
+      throws IOException {
+    InputListing.Entries entries;
+    try {
+      entries = InputListing.entries(fs, dir);
+    } catch (IOException e) {
+      throw new IOException("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+    try (entries) {
+      for (InputListing.Entry e = nextEntry(entries, dir); e != null;
+          e = nextEntry(entries, dir)) {
+        String childRel = rel.isEmpty() ? e.name() : rel + "/" + e.name();
+        if (!e.dir()) {
+          if (!visit.test(childRel)) {
+            return false;
+          }
+        } else if (!e.link() && depth < InputListing.MAX_DEPTH && enter.test(e.name())
+            && !visitFiles(fs, e.path(), childRel, depth + 1, enter, visit)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The next entry of a listing of {@code dir}, null at its end. */
+  private static InputListing.Entry nextEntry(InputListing.Entries entries, Path dir)
+      throws IOException {
+    try {
+      return entries.hasNext() ? entries.next() : null;
+    } catch (java.io.UncheckedIOException e) {
+      throw new IOException("cannot list " + dir + ": " + e.getCause().getMessage(),
+          e.getCause());
+    }
+  }
+
+  /**
    * The entries of folder {@code dir} whose names {@code wanted} accepts, streaming (a folder of
    * millions of entries is never held, only what is wanted): files by name with their size, and
    * hidden folders (names starting with '.') by name. Empty when the folder does not exist.

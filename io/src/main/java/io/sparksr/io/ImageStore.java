@@ -176,7 +176,7 @@ public final class ImageStore {
    * Size, pixel format, EXIF orientation and file size from the header, without decoding pixels.
    */
   public ImageInfo info(String path) throws IOException {
-    return decode(path, (reader, formatName, qualified, length) -> {
+    return decode(path, (reader, formatName, file) -> {
       int width = reader.getWidth(0);
       int height = reader.getHeight(0);
       checkPixels(path, width, height);
@@ -185,19 +185,20 @@ public final class ImageStore {
           : Pixels.describe(formatName, cm, iccProfile(reader, formatName, cm));
       boolean regionReadable = formatName.equals("tiff")
           && (reader.isImageTiled(0) || reader.getTileHeight(0) < height);
-      return new ImageInfo(qualified, width, height, format, regionReadable,
-          ExifOrientation.of(reader, formatName, path), length);
-    }, (qualified, length) -> {
+      return new ImageInfo(file.getPath().toString(), width, height, format, regionReadable,
+          ExifOrientation.of(reader, formatName, path), file.getLen(),
+          file.getModificationTime());
+    }, file -> {
       TiledTiffReader.Directory d = TiledTiffReader.directory(conf, path);
       checkPixels(path, d.width(), d.height());
-      return new ImageInfo(qualified, d.width(), d.height(), d.format(), true, d.orientation(),
-          length);
+      return new ImageInfo(file.getPath().toString(), d.width(), d.height(), d.format(), true,
+          d.orientation(), file.getLen(), file.getModificationTime());
     });
   }
 
   /** The whole image (first image of a multi-page file) and its format. */
   public DecodedImage read(String path) throws IOException {
-    return decode(path, (reader, formatName, qualified, length) -> {
+    return decode(path, (reader, formatName, file) -> {
       int width = reader.getWidth(0);
       int height = reader.getHeight(0);
       checkPixels(path, width, height);
@@ -214,7 +215,7 @@ public final class ImageStore {
       ColorModel cm = image.getColorModel();
       PixelFormat format = Pixels.describe(formatName, cm, iccProfile(reader, formatName, cm));
       return new DecodedImage(Pixels.toTensor(image.getRaster(), cm, format.channels()), format);
-    }, (qualified, length) -> {
+    }, file -> {
       TiledTiffReader.Directory d = TiledTiffReader.directory(conf, path);
       checkPixels(path, d.width(), d.height());
       checkWhole(path, d.width(), d.height(), d.channels(), d.bitDepth());
@@ -232,7 +233,7 @@ public final class ImageStore {
     if (region.isEmpty()) {
       throw new IllegalArgumentException("'region' of " + path + " is " + region + " but must not be empty");
     }
-    return decode(path, (reader, formatName, qualified, length) -> {
+    return decode(path, (reader, formatName, file) -> {
       Rect bounds = new Rect(0, 0, reader.getWidth(0), reader.getHeight(0));
       checkPixels(path, bounds.width(), bounds.height());
       if (!bounds.contains(region)) {
@@ -260,7 +261,7 @@ public final class ImageStore {
       }
       PixelFormat format = Pixels.describe(formatName, cm, null);
       return Pixels.toTensor(image.getRaster(), cm, format.channels());
-    }, (qualified, length) -> {
+    }, file -> {
       TiledTiffReader.Directory d = TiledTiffReader.directory(conf, path);
       checkPixels(path, d.width(), d.height());
       if (!new Rect(0, 0, d.width(), d.height()).contains(region)) {
@@ -406,14 +407,14 @@ public final class ImageStore {
 
   @FunctionalInterface
   private interface Decoding<T> {
-    T apply(ImageReader reader, String formatName, String qualifiedPath, long length)
-        throws IOException;
+    /** @param file the file's status (qualified path, size, modification time) */
+    T apply(ImageReader reader, String formatName, FileStatus file) throws IOException;
   }
 
   /** The same for a BigTIFF file, which the JDK cannot decode ({@link TiledTiffReader} does). */
   @FunctionalInterface
   private interface BigTiffDecoding<T> {
-    T apply(String qualifiedPath, long length) throws IOException;
+    T apply(FileStatus file) throws IOException;
   }
 
   /**
@@ -456,14 +457,14 @@ public final class ImageStore {
       int got = in.read(magic);
       in.reset();
       if (got == 4 && TiledTiffReader.isBigTiff(magic)) {
-        return bigTiff.apply(status.getPath().toString(), status.getLen());
+        return bigTiff.apply(status);
       }
       reader = pickReader(in, path);
       reader.setInput(in, false, false);
       List<String> warnings = new ArrayList<>();
       reader.addIIOReadWarningListener(collect(warnings));
       T result = decoding.apply(reader, PixelFormat.normalizeFormatName(reader.getFormatName()),
-          status.getPath().toString(), status.getLen());
+          status);
       checkWarnings(path, warnings);
       return result;
     } catch (ImageIoException | CallerError e) {

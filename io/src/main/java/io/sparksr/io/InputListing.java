@@ -24,7 +24,10 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  *       work folders) are not read, at any depth: each is an ignored entry (a hidden folder one
  *       entry, not walked). Names starting with '_' are ordinary names (cameras name Adobe RGB
  *       photos {@code _DSC0001.JPG}). Links to folders are not followed (an ignored entry says
- *       so), so a link cannot make a walk loop or leave the tree.</li>
+ *       so), so a link cannot make a walk loop or leave the tree. A folder that cannot be listed
+ *       (no permission: {@code lost+found} to a user who is not root) is one ignored entry with
+ *       the reason, and the rest of the tree is listed (entries of it listed before a listing
+ *       failed midway stay); the input folder itself is an error naming it.</li>
  *   <li>A glob ({@code * ? [ {}) matches files and folders (folders are then walked); its root is
  *       the longest leading part without a glob character, so {@code archive/*}{@code /trip} and
  *       {@code archive/**} keep the paths below {@code archive/}.</li>
@@ -88,8 +91,14 @@ public final class InputListing {
 
   private InputListing() {}
 
-  /** Why a file found in a folder is not read, or null when it is an image. */
+  /**
+   * Why a file found in a folder, by a glob or in an inventory is not read (a hidden name, or an
+   * extension that is not an image's), or null when it is an image.
+   */
   public static String ignoreReason(String name) {
+    if (hidden(name)) {
+      return HIDDEN_FILE;
+    }
     int dot = name.lastIndexOf('.');
     String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
     if (ImageStore.IMAGE_EXTENSIONS.containsKey(ext)) {
@@ -152,9 +161,8 @@ public final class InputListing {
           FileStatus[] matches = fs.globStatus(p);
           for (FileStatus st : matches == null ? new FileStatus[0] : matches) {
             String rel = relative(root, st.getPath());
-            if (hidden(st.getPath().getName())) {
-              ignored.add(new Found(st.getPath().toString(), root, rel,
-                  st.isDirectory() ? HIDDEN_FOLDER : HIDDEN_FILE));
+            if (st.isDirectory() && hidden(st.getPath().getName())) {
+              ignored.add(new Found(st.getPath().toString(), root, rel, HIDDEN_FOLDER));
               ignoredInputs.add(i);
             } else if (st.isDirectory()) {
               units.add(new Unit(i, st.getPath().toString(), root, rel, 1, true));
@@ -190,9 +198,10 @@ public final class InputListing {
           continue;
         }
         expanded = true;
-        next.add(new Unit(u.input(), u.dir(), u.root(), u.rel(), u.depth(), false));
         Path dir = new Path(u.dir());
         FileSystem fs = AtomicFiles.fileSystem(conf, dir);
+        List<Unit> below = new ArrayList<>();
+        List<Found> links = new ArrayList<>();
         try (Entries entries = entries(fs, dir)) {
           while (entries.hasNext()) {
             Entry e = entries.next();
@@ -201,15 +210,23 @@ public final class InputListing {
             }
             String rel = u.rel().isEmpty() ? e.name() : u.rel() + "/" + e.name();
             if (e.link()) {
-              ignored.add(new Found(e.path().toString(), u.root(), rel, LINK));
-              ignoredInputs.add(u.input());
+              links.add(new Found(e.path().toString(), u.root(), rel, LINK));
             } else {
-              next.add(new Unit(u.input(), e.path().toString(), u.root(), rel, u.depth() + 1,
+              below.add(new Unit(u.input(), e.path().toString(), u.root(), rel, u.depth() + 1,
                   true));
             }
           }
-        } catch (IOException e) {
-          throw new IOException("cannot list " + dir + ": " + e.getMessage(), e);
+        } catch (IOException | java.io.UncheckedIOException e) {
+          // the folder is one entry, nothing of it is walked (the input folder: an error)
+          ignored.add(unlisted(u.root(), dir, u.rel(), e));
+          ignoredInputs.add(u.input());
+          continue;
+        }
+        next.add(new Unit(u.input(), u.dir(), u.root(), u.rel(), u.depth(), false));
+        next.addAll(below);
+        for (Found link : links) {
+          ignored.add(link);
+          ignoredInputs.add(u.input());
         }
       }
       units = next;
@@ -230,6 +247,25 @@ public final class InputListing {
   /** Hidden names, not read: files and folders whose name starts with '.'. */
   static boolean hidden(String name) {
     return name.startsWith(".");
+  }
+
+  /**
+   * The entry of folder {@code dir} (at {@code rel} below {@code root}) when listing it failed
+   * ({@code failure}: an {@link IOException}, or one wrapped while iterating): an ignored entry
+   * with the reason, so that the rest of the tree is listed. The input folder itself
+   * ({@code rel} empty) cannot be listed: an error naming it.
+   */
+  private static Found unlisted(String root, Path dir, String rel, Exception failure)
+      throws IOException {
+    IOException e = failure instanceof java.io.UncheckedIOException u ? u.getCause()
+        : (IOException) failure;
+    if (rel.isEmpty()) {
+      throw new IOException("cannot list input folder " + dir + ": " + e.getMessage(), e);
+    }
+    boolean denied = e instanceof java.nio.file.AccessDeniedException
+        || e instanceof org.apache.hadoop.security.AccessControlException;
+    return new Found(dir.toString(), root, rel,
+        "cannot list folder: " + (denied ? "permission denied" : Failures.reason(e)));
   }
 
   /**
@@ -340,7 +376,12 @@ public final class InputListing {
 
         @Override
         public Entry next() {
-          java.nio.file.Path e = it.next();
+          java.nio.file.Path e;
+          try {
+            e = it.next();
+          } catch (java.nio.file.DirectoryIteratorException x) {
+            throw new java.io.UncheckedIOException(x.getCause());
+          }
           String name = e.getFileName().toString();
           boolean link = java.nio.file.Files.isSymbolicLink(e);
           boolean isDir = java.nio.file.Files.isDirectory(e);
@@ -395,7 +436,7 @@ public final class InputListing {
 
   /** Walks one unit depth first with a stack of open listings: one entry in memory at a time. */
   private static final class Walker implements Iterator<Found> {
-    private record Level(Entries entries, String rel, int depth) {}
+    private record Level(Entries entries, Path dir, String rel, int depth) {}
 
     private final FileSystem fs;
     private final Unit unit;
@@ -409,15 +450,16 @@ public final class InputListing {
       if (unit.depth() > MAX_DEPTH) {
         next = tooDeep(dir, unit.rel());
       } else {
-        stack.push(new Level(open(dir), unit.rel(), unit.depth()));
+        enter(dir, unit.rel(), unit.depth());
       }
     }
 
-    private Entries open(Path dir) throws IOException {
+    /** Opens folder {@code dir} for the walk, or makes it an entry if it cannot be listed. */
+    private void enter(Path dir, String rel, int depth) throws IOException {
       try {
-        return entries(fs, dir);
+        stack.push(new Level(entries(fs, dir), dir, rel, depth));
       } catch (IOException e) {
-        throw new IOException("cannot list " + dir + ": " + e.getMessage(), e);
+        next = unlisted(unit.root(), dir, rel, e);
       }
     }
 
@@ -431,15 +473,27 @@ public final class InputListing {
       try {
         while (next == null && !stack.isEmpty()) {
           Level top = stack.peek();
-          if (!top.entries().hasNext()) {
-            stack.pop().entries().close();
+          Entry e;
+          try {
+            if (!top.entries().hasNext()) {
+              stack.pop().entries().close();
+              continue;
+            }
+            e = top.entries().next();
+          } catch (java.io.UncheckedIOException failed) {
+            // listing failed midway: what it gave stays, the folder becomes an entry
+            stack.pop();
+            try {
+              top.entries().close();
+            } catch (IOException c) {
+              failed.addSuppressed(c);
+            }
+            next = unlisted(unit.root(), top.dir(), top.rel(), failed);
             continue;
           }
-          Entry e = top.entries().next();
           String rel = top.rel().isEmpty() ? e.name() : top.rel() + "/" + e.name();
-          if (hidden(e.name())) {
-            next = new Found(e.path().toString(), unit.root(), rel,
-                e.dir() ? HIDDEN_FOLDER : HIDDEN_FILE);
+          if (e.dir() && hidden(e.name())) {
+            next = new Found(e.path().toString(), unit.root(), rel, HIDDEN_FOLDER);
           } else if (e.link()) {
             next = new Found(e.path().toString(), unit.root(), rel, LINK);
           } else if (e.dir()) {
@@ -449,7 +503,7 @@ public final class InputListing {
             if (top.depth() + 1 > MAX_DEPTH) {
               next = tooDeep(e.path(), rel);
             } else {
-              stack.push(new Level(open(e.path()), rel, top.depth() + 1));
+              enter(e.path(), rel, top.depth() + 1);
             }
           } else {
             next = found(unit.root(), e.path(), rel);

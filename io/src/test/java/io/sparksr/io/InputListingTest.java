@@ -99,6 +99,47 @@ class InputListingTest {
     });
   }
 
+  /**
+   * A folder that cannot be listed ({@code lost+found} to a user who is not root) is one ignored
+   * entry, on the driver's expansion of the top levels and in the walk alike; the rest is listed.
+   */
+  @Test
+  void aFolderThatCannotBeListedIsOneIgnoredEntryAndTheRestIsListed() throws Exception {
+    touch("arch/top.png");
+    touch("arch/locked/x.png");
+    touch("arch/2020/ok.png");
+    touch("arch/2020/locked-later/y.png");
+    touch("arch/2020/trip/deeper/locked/z.png");
+    Configuration deny = new Configuration();
+    deny.set(DenyingFileSystem.CONF_KEY, DenyingFileSystem.class.getName());
+    List<String> input = List.of(DenyingFileSystem.path(tmp.resolve("arch")));
+    String reason = "cannot list folder: permission denied";
+    // the walk (one machine)
+    InputListing.Listing l = InputListing.list(deny, input);
+    assertThat(relatives(l.images())).containsExactly("2020/ok.png", "top.png");
+    assertThat(l.ignored()).extracting(InputListing.Found::relative, InputListing.Found::reason)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("2020/locked-later", reason),
+            org.assertj.core.groups.Tuple.tuple("2020/trip/deeper/locked", reason),
+            org.assertj.core.groups.Tuple.tuple("locked", reason));
+    // the driver expanding the top levels for a distributed walk: the folders it cannot list are
+    // entries, not folders left to walk
+    InputListing.Seeds seeds = InputListing.seeds(deny, input, 1000);
+    assertThat(seeds.ignored()).extracting(InputListing.Found::relative, InputListing.Found::reason)
+        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("locked", reason),
+            org.assertj.core.groups.Tuple.tuple("2020/locked-later", reason));
+    assertThat(seeds.units()).extracting(InputListing.Unit::rel)
+        .doesNotContain("locked", "2020/locked-later").contains("2020/trip/deeper");
+    // the input root itself: an error naming it
+    assertThatThrownBy(() -> InputListing.list(deny,
+        List.of(DenyingFileSystem.path(tmp.resolve("arch/locked")))))
+        .isInstanceOf(java.io.IOException.class).hasMessageContaining("cannot list input folder")
+        .hasMessageContaining("arch/locked").hasMessageContaining("Permission denied");
+    assertThatThrownBy(() -> InputListing.seeds(deny,
+        List.of(DenyingFileSystem.path(tmp.resolve("arch/locked"))), 1000))
+        .isInstanceOf(java.io.IOException.class).hasMessageContaining("cannot list input folder")
+        .hasMessageContaining("arch/locked");
+  }
+
   @Test
   void anInputWithoutImagesSaysWhatItHolds() throws Exception {
     touch("docs/a.txt");

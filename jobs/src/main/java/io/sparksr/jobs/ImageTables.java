@@ -20,6 +20,8 @@ import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
 import org.apache.parquet.schema.Types;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Images stored as tables (upscale and prepare read them): a Parquet file, or a folder of them (img2dataset shards, a Hugging Face
@@ -30,6 +32,7 @@ import org.apache.parquet.schema.Types;
  * img2dataset shard's width, height and status describe its download).
  */
 public final class ImageTables {
+  private static final Logger LOG = LoggerFactory.getLogger(ImageTables.class);
   /** Columns an upscaled table sets (replacing input columns of these names). */
   public static final List<String> ADDED = List.of("width", "height", "status", "reason");
   /**
@@ -48,7 +51,10 @@ public final class ImageTables {
   /**
    * True when {@code input} is a Parquet file or a folder whose files are all Parquet (names
    * starting with '.' or '_' aside, at any depth: {@code _SUCCESS}, {@code .crc},
-   * {@code _temporary/} of a write in progress).
+   * {@code _temporary/} of a write in progress). A folder is listed only until its first other
+   * file (an archive of images is told by its first image, not listed whole on the driver); one
+   * with a folder that cannot be listed is not a table (read as images, the walk reports that
+   * folder as an ignored entry).
    */
   public static boolean isTable(Configuration conf, String input) throws IOException {
     if (input.chars().anyMatch(ch -> "*?[{".indexOf(ch) >= 0)) {
@@ -61,15 +67,29 @@ public final class ImageTables {
     if (!folder) {
       return isParquet(new Path(input).getName());
     }
-    List<String> files = dataFiles(conf, input);
-    return !files.isEmpty() && files.stream().allMatch(ImageTables::isParquet);
+    boolean[] parquet = {false};
+    try {
+      boolean onlyParquet = HadoopFiles.visitFiles(conf, input, name -> !marker(name), rel -> {
+        String name = rel.substring(rel.lastIndexOf('/') + 1);
+        parquet[0] |= !marker(name) && isParquet(name);
+        return marker(name) || isParquet(name);
+      });
+      return onlyParquet && parquet[0];
+    } catch (IOException e) {
+      LOG.info("'{}' is read as images, not as a table: {}", input, e.getMessage());
+      return false;
+    }
+  }
+
+  /** Names a table's readers skip: {@code _SUCCESS}, {@code .crc}, {@code _temporary/}. */
+  private static boolean marker(String name) {
+    return name.startsWith(".") || name.startsWith("_");
   }
 
   /** The files below folder {@code dir} by relative path, sorted, without marker names. */
   private static List<String> dataFiles(Configuration conf, String dir) throws IOException {
     return HadoopFiles.listTree(conf, dir).files().keySet().stream()
-        .filter(rel -> java.util.Arrays.stream(rel.split("/"))
-            .noneMatch(n -> n.startsWith(".") || n.startsWith("_")))
+        .filter(rel -> java.util.Arrays.stream(rel.split("/")).noneMatch(ImageTables::marker))
         .toList();
   }
 

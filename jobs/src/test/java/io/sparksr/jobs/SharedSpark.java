@@ -18,7 +18,10 @@ public abstract class SharedSpark extends SharedJavaSparkContext {
         .set("spark.sql.shuffle.partitions", "4")
         .set("spark.app.id", "sparksr-test")
         // a file system only this spark.hadoop.* setting configures (ModelFileSystemTest)
-        .set(SchemeOnlyFileSystem.SPARK_KEY, SchemeOnlyFileSystem.class.getName());
+        .set(SchemeOnlyFileSystem.SPARK_KEY, SchemeOnlyFileSystem.class.getName())
+        // the local disk with folders that cannot be listed (ArchiveTreeTest)
+        .set(io.sparksr.io.DenyingFileSystem.SPARK_KEY,
+            io.sparksr.io.DenyingFileSystem.class.getName());
   }
 
   /** A session over the shared context (never close it: the context is shared). */

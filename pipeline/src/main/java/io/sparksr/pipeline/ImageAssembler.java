@@ -179,10 +179,26 @@ public final class ImageAssembler {
         (i, out) -> HadoopFiles.copyTo(c, partPath(job, i), out), false, source.metadata(),
         settings.derivation(job, tiling));
     boolean big = TiledTiff.isBigTiff(c, job.output());
-    HadoopFiles.deleteRecursively(c, job.parts().dir());
+    deleteParts(c, job);
     return ImageOutcome.ok(job, job.outputWidth(tiling.scale()), job.outputHeight(tiling.scale()),
         HadoopFiles.size(c, job.output()), big ? "bigtiff" : "tiled-tiff",
         source.summary(report));
+  }
+
+  /**
+   * Deletes the compressed tiles of {@code job}'s output once it is written: its own folder, and
+   * those earlier runs left beside it under another key (other settings, or an input since
+   * replaced), which no run would read any more. One filtered listing of the output's folder.
+   */
+  private static void deleteParts(Configuration c, ImageJob job) throws java.io.IOException {
+    HadoopFiles.deleteRecursively(c, job.parts().dir());
+    int slash = job.output().lastIndexOf('/');
+    String folder = job.output().substring(0, slash);
+    String name = job.output().substring(slash + 1);
+    for (String stale : HadoopFiles.listFolder(c, folder,
+        n -> ImageJob.Parts.isFolderOf(n, name), Long.MAX_VALUE).hiddenFolders()) {
+      HadoopFiles.deleteRecursively(c, folder + "/" + stale);
+    }
   }
 
   /** The TIFF layout of a tiled output: one TIFF tile per upscaled tile core. */

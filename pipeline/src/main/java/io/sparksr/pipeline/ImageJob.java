@@ -71,12 +71,39 @@ public record ImageJob(int index, Input input, Source source, String output, Pix
   }
 
   /**
-   * The compressed tiles of a tiled output.
+   * The compressed tiles of a tiled output, in a hidden folder beside it until it is assembled:
+   * {@code .<output name>.<key>.parts}, the key (hex digits) naming what they were computed from
+   * (the planner's: settings and the input's identity), so that a rerun reuses only tiles of the
+   * same computation. Once the output is written, every such folder of it goes
+   * ({@link ImageAssembler}).
    *
    * @param dir    the folder of its part files
    * @param resume the folder exists (an interrupted run): tiles already in it are reused
    */
-  public record Parts(String dir, boolean resume) implements Serializable {}
+  public record Parts(String dir, boolean resume) implements Serializable {
+    private static final String SUFFIX = ".parts";
+
+    /** The name of the folder of output {@code output}'s tiles computed under {@code key}. */
+    public static String folderName(String output, String key) {
+      if (!hex(key)) {
+        throw new IllegalArgumentException("'key' is '" + key + "' but must be hex digits");
+      }
+      return "." + output + "." + key + SUFFIX;
+    }
+
+    /** Whether {@code folder} is a folder of output {@code output}'s tiles, under any key. */
+    public static boolean isFolderOf(String folder, String output) {
+      String head = "." + output + ".";
+      return folder.startsWith(head) && folder.endsWith(SUFFIX)
+          && folder.length() > head.length() + SUFFIX.length()
+          && hex(folder.substring(head.length(), folder.length() - SUFFIX.length()));
+    }
+
+    private static boolean hex(String key) {
+      return !key.isEmpty() && key.chars().allMatch(ch -> ch >= '0' && ch <= '9'
+          || ch >= 'a' && ch <= 'f');
+    }
+  }
 
   public ImageJob {
     Objects.requireNonNull(input, "input");

@@ -73,7 +73,7 @@ final class PlanPartition implements Function2<Integer, Iterator<Scanned>, Itera
             k -> new HashSet<>());
         names.add(rel.substring(slash + 1));
         if (UpscalePlanner.tiled(cfg, f.probe().info())) {
-          names.add(UpscalePlanner.partsName(rel.substring(slash + 1), setting));
+          names.add(UpscalePlanner.partsName(rel.substring(slash + 1), setting, f.probe()));
         }
       }
     }

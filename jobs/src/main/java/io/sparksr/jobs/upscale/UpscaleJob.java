@@ -60,8 +60,8 @@ import scala.Tuple2;
  *
  * <p>Output folder: the images, {@code manifest.parquet/} (parts written by the tasks, every
  * run's kept, one row per input, {@link Manifest#SCHEMA}) and {@code _manifest.csv} (this run's
- * rows). Hidden {@code .<output>.<setting>.parts/} folders hold the compressed tiles of a tiled
- * output until it is assembled (a rerun reuses them), {@code .sparksr-work/} the converted
+ * rows). Hidden {@code .<output>.<setting and input>.parts/} folders hold the compressed tiles of
+ * a tiled output until it is assembled (a rerun reuses them), {@code .sparksr-work/} the converted
  * inputs, {@code .sparksr-run-<run>} marks the run's start while it runs.
  */
 public final class UpscaleJob {

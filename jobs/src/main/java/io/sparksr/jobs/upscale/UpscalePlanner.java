@@ -166,9 +166,9 @@ final class UpscalePlanner {
       int tileSize = tiled ? Math.max(16, cfg.tileSize() / 16 * 16) : cfg.tileSize();
       int index = context.indexBase() + images.size();
       String source = convert ? workDir.replaceAll("/+$", "") + "/" + index + "-"
-          + hash(p.path() + "|" + info.bytes()) + ".tif" : p.path();
+          + hash(identity(p)) + ".tif" : p.path();
       String relParts = relOut.substring(0, relOut.length() - name.length())
-          + partsName(name, setting);
+          + partsName(name, setting, p);
       ImageJob.Parts parts = tiled
           ? new ImageJob.Parts(dir + "/" + relParts, existingFolders.contains(relParts)) : null;
       ImageJob.Access access = convert ? ImageJob.Access.CONVERT
@@ -208,9 +208,25 @@ final class UpscalePlanner {
         + cfg.halo() + "|" + cfg.border());
   }
 
-  /** The hidden folder, beside output {@code name}, of its compressed tiles at a setting. */
-  static String partsName(String name, String setting) {
-    return "." + name + "." + setting + ".parts";
+  /**
+   * What a readable input is, as far as its header tells without reading its pixels: path, size
+   * in bytes, modification time, dimensions and pixel format. What an input's intermediate files
+   * (its compressed tiles, its tiled-TIFF conversion) are named by: an input replaced since an
+   * interrupted run (same name, other content) starts afresh instead of having another image's
+   * tiles stitched into its output.
+   */
+  static String identity(Probe p) {
+    ImageInfo i = p.info();
+    return p.path() + "|" + i.bytes() + "|" + i.modified() + "|" + i.width() + "x" + i.height()
+        + "|" + i.format().channels() + "x" + i.format().bitDepth();
+  }
+
+  /**
+   * The hidden folder, beside output {@code name}, of its compressed tiles at a setting from
+   * {@code input} ({@link ImageJob.Parts}): named by the setting and the input's identity.
+   */
+  static String partsName(String name, String setting, Probe input) {
+    return ImageJob.Parts.folderName(name, hash(setting + "|" + identity(input)));
   }
 
   /** The output is a tiled TIFF: above {@code tiff-threshold-mp} output pixels. */

@@ -281,6 +281,35 @@ public class ArchiveScaleTest extends SharedSpark {
     assertThat(Path.of(mirrored, "a/q_x2.jpg")).isRegularFile();
   }
 
+  /**
+   * An inventory's hidden names (AppleDouble {@code ._p.png} beside {@code p.png}, as a copy from
+   * a Mac leaves them) are ignored rows with the reason a folder walk gives them, not failed
+   * reads that make the run's exit code 1.
+   */
+  @Test
+  public void hiddenNamesInAnInventoryAreIgnoredAsInAFolderWalk() throws Exception {
+    Path root = tmp.newFolder("inv-hidden").toPath();
+    ArchiveTreeTest.writeImage(store, root.resolve("a/p.png"), 3, 10, 14, "png", 8);
+    // AppleDouble: a resource-fork header (magic 0x00051607), not an image
+    Files.write(root.resolve("a/._p.png"), new byte[] {0, 5, 22, 7, 0, 2, 0, 0, 'M', 'a', 'c',
+        ' ', 'O', 'S', ' ', 'X', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+    Path list = root.resolve("paths.txt");
+    Files.writeString(list, "a/p.png\na/._p.png\n");
+    UpscaleJobResult r = UpscaleJob.run(spark(), UpscaleJobConfig.builder().inputs(List.of())
+        .inputLists(List.of(list.toString())).output(tmp.getRoot() + "/inv-hidden-out").scale(2)
+        .model("bicubic").tileSize(16).build());
+    assertThat(r.succeeded()).isEqualTo(1);
+    assertThat(r.failed()).as("the run's exit code is 1 when any input failed").isZero();
+    assertThat(r.ignored()).isEqualTo(1);
+    String walked = io.sparksr.io.InputListing.list(new Configuration(),
+        List.of(root.resolve("a").toString())).ignored().get(0).reason();
+    assertThat(walked).startsWith("hidden file");
+    assertThat(r.images()).filteredOn(ImageOutcome::ignored).singleElement().satisfies(o -> {
+      assertThat(o.input()).endsWith("/a/._p.png");
+      assertThat(o.reason()).isEqualTo(walked);
+    });
+  }
+
   @Test
   public void anInputWithoutImagesIsNamedInTheError() throws Exception {
     Path empty = tmp.newFolder("docs").toPath();

@@ -128,6 +128,43 @@ public class ArchiveTreeTest extends SharedSpark {
     assertThat(again.ignored()).isEqualTo(5);
   }
 
+  /**
+   * A folder the run cannot list (a user's {@code lost+found}; here a file system that denies it,
+   * as tests run as root) is one ignored row with the reason, whether the driver meets it while
+   * expanding the top levels or an executor's walk does below them; the rest of the tree is
+   * upscaled.
+   */
+  @Test
+  public void aFolderThatCannotBeListedIsAnIgnoredRowAndTheRestIsUpscaled() throws Exception {
+    Path root = tmp.newFolder("denied").toPath();
+    image(root.resolve("top.png"), 3, 12, 14, "png", 8);
+    image(root.resolve("locked/a.png"), 3, 12, 14, "png", 8);
+    image(root.resolve("2020/trip/x/y/b.png"), 3, 12, 14, "png", 8);
+    image(root.resolve("2020/trip/x/y/locked/c.png"), 3, 12, 14, "png", 8);
+    String out = tmp.getRoot() + "/denied-out";
+    UpscaleJobResult r = UpscaleJob.run(spark(), UpscaleJobConfig.builder()
+        .inputs(List.of(io.sparksr.io.DenyingFileSystem.path(root))).output(out).scale(2)
+        .model("bicubic").tileSize(16).build());
+    Map<String, ImageOutcome> rows = byRelative(r);
+    assertThat(rows.keySet()).containsExactly("2020/trip/x/y/b.png", "2020/trip/x/y/locked",
+        "locked", "top.png");
+    for (String folder : List.of("locked", "2020/trip/x/y/locked")) {
+      assertThat(rows.get(folder).status()).isEqualTo(ImageOutcome.IGNORED);
+      assertThat(rows.get(folder).reason()).isEqualTo("cannot list folder: permission denied");
+    }
+    assertThat(r.succeeded()).isEqualTo(2);
+    assertThat(r.failed()).isZero();
+    assertThat(r.ignored()).isEqualTo(2);
+    assertThat(r.summary()).contains("2 ignored")
+        .contains("ignored 2: cannot list folder: permission denied");
+    assertThat(new File(out, "2020/trip/x/y/b_x2.png")).exists();
+    List<Row> manifest = spark().read().parquet(out + "/" + UpscaleJob.MANIFEST_PARQUET)
+        .where("status = 'ignored'").select("relative_path", "reason").collectAsList();
+    assertThat(manifest).extracting(row -> row.getString(0) + ": " + row.getString(1))
+        .containsExactlyInAnyOrder("locked: cannot list folder: permission denied",
+            "2020/trip/x/y/locked: cannot list folder: permission denied");
+  }
+
   @Test
   public void twoRootsWithTheSamePathsCollideByName() throws Exception {
     Path a = tmp.newFolder("a").toPath();

@@ -229,6 +229,9 @@ public class HostileInputsTest extends SharedSpark {
       }
     }
     assertThat(r.failed()).isEqualTo(failures);
+    // the pages no output holds are named in the row
+    assertThat(rows.get("multipage.tif").metadata())
+        .contains("dropped pages (1 more page(s) of a multi-page TIFF: only the first is read)");
     assertThat(UpscaleCommand.exitCode(r)).isEqualTo(1);
     assertThat(r.summary()).contains(failures + " failed");
 

@@ -464,6 +464,50 @@ public class UpscaleJobTest extends SharedSpark {
     assertThat(new File(out).list()).noneMatch(n -> n.endsWith(".parts"));
   }
 
+  /**
+   * The compressed tiles an interrupted run left belong to the input it read: an input replaced
+   * since (same name and size in bytes, other pixels, a later modification time) starts afresh,
+   * and the old tiles' folder does not stay behind.
+   */
+  @Test
+  public void compressedTilesOfAReplacedInputAreNotReused() throws Exception {
+    String d = tmp.newFolder("replaced").getAbsolutePath();
+    String a = d + "/a.png";
+    // PNG stored without compression: the size in bytes depends on the dimensions only
+    io.sparksr.io.WriteOptions stored = io.sparksr.io.WriteOptions.DEFAULTS.withPngCompression(0);
+    store.write(a, image(new Random(13), 3, 60, 70), PixelFormat.of("png", 3, 8), stored);
+    long before = Files.size(Path.of(a));
+    String out = tmp.getRoot() + "/out-replaced";
+    UpscaleJobConfig cfg = config(List.of(d), out, 2, 32).toBuilder().tiffThresholdMp(0.001)
+        .convertThresholdMp(1000).build();
+    // a run that dies after its tiles: the plan's parts folder filled, no output yet
+    UpscalePlan plan = UpscalePlanner.plan(cfg.forOperator(new BicubicOperator()),
+        HadoopFiles.qualify(new Configuration(), out),
+        List.of(new UpscalePlanner.Probe(store.info(a).path(), store.info(a), null)), Map.of(),
+        java.util.Set.of(), Double.NaN, BicubicOperator.class.getName(), 2, out + "/w");
+    ImageJob job = plan.images().get(0);
+    for (var t : job.plan(2, 2).tiles()) {
+      byte[] bytes = io.sparksr.io.TiledTiff.encodeTile(ImageAssembler.layout(job, 2),
+          expected(a, 2).crop(t.output()));
+      HadoopFiles.writeBytes(new Configuration(), ImageAssembler.partPath(job, t.index()), bytes);
+    }
+    // the input replaced: other pixels, the same name and size, a later modification time
+    store.write(a, image(new Random(14), 3, 60, 70), PixelFormat.of("png", 3, 8), stored);
+    assertThat(Files.size(Path.of(a))).isEqualTo(before);
+    Files.setLastModifiedTime(Path.of(a), java.nio.file.attribute.FileTime.fromMillis(
+        Files.getLastModifiedTime(Path.of(a)).toMillis() + 60_000));
+    UpscaleJobResult r = UpscaleJob.run(spark(), cfg);
+    assertThat(r.failed()).isZero();
+    // what a fresh run writes: the new input upscaled, no tile of the old one
+    UpscaleJobResult fresh = UpscaleJob.run(spark(), cfg.toBuilder()
+        .output(tmp.getRoot() + "/out-replaced-fresh").build());
+    assertThat(fresh.failed()).isZero();
+    ImageTensor got = store.read(out + "/a_x2.tif").tensor();
+    assertThat(got).isEqualTo(store.read(tmp.getRoot() + "/out-replaced-fresh/a_x2.tif").tensor());
+    assertThat(got).isEqualTo(expected(a, 2));
+    assertThat(new File(out).list()).noneMatch(n -> n.endsWith(".parts"));
+  }
+
   @Test
   public void largePngInputsAreConvertedToTiledTiffAndReadByRegion() throws Exception {
     Random rnd = new Random(10);

@@ -24,7 +24,7 @@ class UpscalePlannerTest {
 
   private static Probe png(String path, int w, int h, int channels) {
     return new Probe(path, new ImageInfo(path, w, h, PixelFormat.of("png", channels, 8), false,
-        1, 1000), null);
+        1, 1000, 0), null);
   }
 
   private static UpscalePlan plan(UpscaleJobConfig cfg, Map<String, Long> existing,
@@ -67,7 +67,7 @@ class UpscalePlannerTest {
   void outputSidesBeyondWhatTheFormatStoresFailAsTheirOwnRows() {
     Probe huge = png("file:/in/huge.png", 600_000_000, 4, 3);
     Probe strip = new Probe("file:/in/strip.jpg", new ImageInfo("file:/in/strip.jpg", 40_000, 500,
-        PixelFormat.of("jpeg", 3, 8), false, 1, 1000), null);
+        PixelFormat.of("jpeg", 3, 8), false, 1, 1000, 0), null);
     Probe fine = png("file:/in/fine.png", 10, 10, 3);
     UpscaleJobConfig x4 = cfg().toBuilder().scale(4).tiffThresholdMp(1e12).build();
     UpscalePlan p = plan(x4, Map.of(), huge, fine);
@@ -140,6 +140,26 @@ class UpscalePlannerTest {
         List.of(png("file:/in/a.png", 40, 40, 3)), Map.of(), java.util.Set.of(partsName),
         Double.NaN, "another-checksum", 2, "file:/o/.sparksr-work");
     assertThat(other.images().get(0).parts().resume()).isFalse();
+    // the same input replaced (another modification time, or other dimensions): another folder
+    Probe same = png("file:/in/a.png", 40, 40, 3);
+    Probe touched = new Probe(same.path(), new ImageInfo(same.path(), 40, 40,
+        same.info().format(), false, 1, same.info().bytes(), same.info().modified() + 1), null);
+    String setting = UpscalePlanner.setting(cfg, "x");
+    String name = UpscalePlanner.partsName("a_x3.tif", setting, same);
+    assertThat(name).isEqualTo(partsName);
+    for (Probe changed : List.of(touched, png("file:/in/a.png", 40, 41, 3),
+        png("file:/in/a.png", 40, 40, 4))) {
+      String moved = UpscalePlanner.partsName("a_x3.tif", setting, changed);
+      assertThat(moved).isNotEqualTo(name);
+      // and both are the output's, for the cleanup after it is written
+      assertThat(ImageJob.Parts.isFolderOf(moved, "a_x3.tif")).isTrue();
+    }
+    assertThat(ImageJob.Parts.isFolderOf(name, "a_x3.tif")).isTrue();
+    // never another output's, even one whose name starts with this one's
+    assertThat(ImageJob.Parts.isFolderOf(UpscalePlanner.partsName("a_x3.tif.b_x3.tif", setting,
+        same), "a_x3.tif")).isFalse();
+    assertThat(ImageJob.Parts.isFolderOf(".a_x3.tif.parts", "a_x3.tif")).isFalse();
+    assertThat(ImageJob.Parts.isFolderOf(".a_x3.tif..parts", "a_x3.tif")).isFalse();
     assertThat(a.convert()).isFalse();
     assertThat(big.convert()).isTrue();
     assertThat(big.source().regionReadable()).isTrue();
