@@ -3,6 +3,7 @@ package io.sparksr.jobs.evaluate;
 import io.sparksr.partitioning.metrics.MetricAccumulator;
 import io.sparksr.partitioning.metrics.Metrics;
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * Mergeable means of one summary row (a data set, scale, model and setting): PSNR/SSIM through
@@ -17,6 +18,8 @@ public final class EvalAccumulator implements Serializable {
   private long failed;
   private double seconds;
   private long outputPixels;
+  /** The runs whose rows were averaged (their times are comparable only within one run). */
+  private final java.util.TreeSet<String> runs = new java.util.TreeSet<>();
 
   public EvalAccumulator add(EvalResult r) {
     if (!r.ok()) {
@@ -27,6 +30,7 @@ public final class EvalAccumulator implements Serializable {
     images++;
     seconds += r.seconds();
     outputPixels += (long) r.hrWidth() * r.hrHeight();
+    runs.add(r.runId());
     return this;
   }
 
@@ -37,6 +41,7 @@ public final class EvalAccumulator implements Serializable {
     failed += other.failed;
     seconds += other.seconds;
     outputPixels += other.outputPixels;
+    runs.addAll(other.runs);
     return this;
   }
 
@@ -44,7 +49,7 @@ public final class EvalAccumulator implements Serializable {
     MetricAccumulator.Result m = metrics.result();
     return new Result(images, failed, m.psnr(), m.ssim(), m.psnrMin(), m.psnrMax(),
         m.infinitePsnr(), images == 0 ? Double.NaN : seconds / images, seconds,
-        seconds > 0 ? outputPixels / 1e6 / seconds : Double.NaN);
+        seconds > 0 ? outputPixels / 1e6 / seconds : Double.NaN, List.copyOf(runs));
   }
 
   /**
@@ -58,8 +63,14 @@ public final class EvalAccumulator implements Serializable {
    * @param secondsMean        mean inference seconds per image
    * @param secondsTotal       total inference seconds
    * @param megapixelsPerSecond output megapixels per inference second
+   * @param runs               the runs whose rows were averaged, sorted (times measured in
+   *                           different runs, maybe on other machines or loads, do not compare)
    */
   public record Result(long images, long failed, double psnr, double ssim, double psnrMin,
       double psnrMax, long infinitePsnr, double secondsMean, double secondsTotal,
-      double megapixelsPerSecond) implements Serializable {}
+      double megapixelsPerSecond, List<String> runs) implements Serializable {
+    public Result {
+      runs = List.copyOf(runs);
+    }
+  }
 }

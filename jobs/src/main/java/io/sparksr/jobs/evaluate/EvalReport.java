@@ -112,6 +112,17 @@ final class EvalReport {
     double cost() {
       return ensemble.result().secondsMean() / plain.result().secondsMean();
     }
+
+    /**
+     * The cost as the report shows it: the ratio when both times were measured in one run, else
+     * that they were not (two runs may be two machines or loads: their ratio means nothing).
+     */
+    String costText() {
+      List<String> a = plain.result().runs();
+      List<String> b = ensemble.result().runs();
+      return a.size() == 1 && a.equals(b) ? String.format(Locale.ROOT, "%.1f\u00d7", cost())
+          : "n/a (timed in different runs)";
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -448,7 +459,8 @@ final class EvalReport {
         + "output). PSNR and SSIM are computed on Y (BT.601 from the 8-bit RGB, in double and "
         + "not rounded: BasicSR's convention) with <em>scale</em> pixels "
         + "cropped from each border, and averaged over images. Time is the wall time of the "
-        + "super-resolution alone (all tiles and the stitch), per image, on one executor core.";
+        + "super-resolution alone (all tiles and the stitch), per image, in one Spark task with the "
+        + "ND4J threads it was given (OMP_NUM_THREADS); times of different runs are not compared.";
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -545,7 +557,7 @@ final class EvalReport {
             .append(signed(r.gain())).append(" | ").append(signed4(r.ssimGain())).append(" | ")
             .append(seconds(r.plain().result().secondsMean())).append(" | ")
             .append(seconds(r.ensemble().result().secondsMean())).append(" | ")
-            .append(String.format(Locale.ROOT, "%.1f\u00d7", r.cost())).append(" |\n");
+            .append(r.costText()).append(" |\n");
       }
       sb.append('\n');
     }
@@ -691,7 +703,7 @@ final class EvalReport {
             .append(signed4(r.ssimGain())).append("</td><td class=\"n\">")
             .append(seconds(r.plain().result().secondsMean())).append("</td><td class=\"n\">")
             .append(seconds(r.ensemble().result().secondsMean())).append("</td><td class=\"n\">")
-            .append(String.format(Locale.ROOT, "%.1f\u00d7", r.cost())).append("</td></tr>\n");
+            .append(r.costText()).append("</td></tr>\n");
       }
       sb.append("</tbody>\n</table>\n");
     }

@@ -19,7 +19,7 @@ class EvalReportTest {
       double psnr, double ssim, double seconds) {
     return new EvalSummary(new SummaryKey(ds, scale, model, setting),
         new EvalAccumulator.Result(5, 0, psnr, ssim, psnr - 2, psnr + 2, 0, seconds, 5 * seconds,
-            1.0));
+            1.0, List.of("r1")));
   }
 
   static EvalReport.Input input() throws Exception {
@@ -264,6 +264,13 @@ class EvalReportTest {
     assertThat(EvalReport.markdown(input())).contains("## Self-ensemble (x8)")
         .contains("| Set5 | \u00d72 | <net> | whole | 36.10 | 36.25 | +0.15 | +0.0010 | 900.0 ms "
             + "| 7.50 s | 8.3\u00d7 |");
+
+    // timed in two runs (maybe two machines): no ratio
+    EvalSummary plain = ens.get(0).plain();
+    EvalSummary other = new EvalSummary(plain.key(), new EvalAccumulator.Result(5, 0, 36.10,
+        0.95, 34.1, 38.1, 0, 0.9, 4.5, 1.0, List.of("r0")));
+    assertThat(new EvalReport.EnsembleRow("Set5", 2, plain.model(), "whole", other,
+        ens.get(0).ensemble()).costText()).isEqualTo("n/a (timed in different runs)");
   }
 
   @Test
