@@ -50,8 +50,17 @@ public final class SparkSr implements Runnable {
 
   /** The command line for {@code args}, with the job's --config YAML (if any) installed. */
   public static CommandLine commandLine(String... args) {
-    CommandLine cli = new CommandLine(new SparkSr());
+    CommandLine cli = configured(new SparkSr());
     YamlDefaults.install(cli, args);
     return cli;
+  }
+
+  /**
+   * A command line as every sparksr command parses: comma-separated lists (--input a,b) keep a
+   * double-quoted element whole and drop its quotes, so a path holding a comma is given as
+   * {@code --input '"/archive/Smith, John/"',b/} (a YAML list element needs nothing).
+   */
+  public static CommandLine configured(Object command) {
+    return new CommandLine(command).setTrimQuotes(true);
   }
 }

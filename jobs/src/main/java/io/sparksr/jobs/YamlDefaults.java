@@ -107,11 +107,17 @@ final class YamlDefaults implements CommandLine.IDefaultValueProvider {
     return new YamlDefaults(values);
   }
 
-  /** Scalars as text, lists joined with ',', maps as k=v joined with ','. */
+  /**
+   * Scalars as text, lists joined with ',' (an element holding a ',' in double quotes, which the
+   * command line keeps whole: {@link SparkSr#configured}), maps as k=v joined with ','.
+   */
   private static String text(JsonNode n) {
     if (n.isArray()) {
       List<String> parts = new ArrayList<>();
-      n.forEach(x -> parts.add(text(x)));
+      n.forEach(x -> {
+        String t = text(x);
+        parts.add(x.isValueNode() && t.contains(",") ? "\"" + t + "\"" : t);
+      });
       return String.join(",", parts);
     }
     if (n.isObject()) {

@@ -17,7 +17,7 @@ public final class PrepareCommand implements Callable<Integer> {
 
   @Option(names = "--input", split = ",", paramLabel = "<dir|glob|file>",
       description = "HR images: folders, globs or files on any Hadoop FS (comma-separated or "
-          + "repeated).")
+          + "repeated; a path holding ',' in double quotes: '\"/a/Smith, John/\"').")
   List<String> input;
 
   @Option(names = "--output", paramLabel = "<dataset>",

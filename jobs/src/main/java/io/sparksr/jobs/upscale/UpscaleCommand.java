@@ -22,7 +22,7 @@ public final class UpscaleCommand implements Callable<Integer> {
 
   @Option(names = "--input", split = ",", paramLabel = "<file|dir|glob>",
       description = "Input images: files, directories or globs on any Hadoop FS (repeatable, or "
-          + "comma-separated).")
+          + "comma-separated; a path holding ',' in double quotes: '\"/a/Smith, John/\"').")
   List<String> input;
 
   @Option(names = "--input-list", split = ",", paramLabel = "<file>",

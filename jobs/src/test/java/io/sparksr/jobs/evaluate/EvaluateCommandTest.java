@@ -32,7 +32,7 @@ class EvaluateCommandTest {
 
   private static EvaluateJobConfig parse(String... args) {
     EvaluateCommand cmd = new EvaluateCommand();
-    new CommandLine(cmd).parseArgs(args);
+    io.sparksr.jobs.SparkSr.configured(cmd).parseArgs(args);
     return cmd.toConfig();
   }
 

@@ -53,7 +53,7 @@ public class ModelFileSystemTest extends SharedSpark {
     assertThatThrownBy(() -> ModelRegistry.load(model, new Configuration()))
         .hasMessageContaining(model).hasMessageContaining(SchemeOnlyFileSystem.SCHEME);
     UpscaleCommand cmd = new UpscaleCommand();
-    new CommandLine(cmd).parseArgs("--input", "a.png", "--output", tmp.getRoot() + "/o",
+    io.sparksr.jobs.SparkSr.configured(cmd).parseArgs("--input", "a.png", "--output", tmp.getRoot() + "/o",
         "--model", model);
     assertThatThrownBy(cmd::toConfig).isInstanceOf(CommandLine.ParameterException.class)
         .hasMessageContaining(model);
@@ -63,7 +63,7 @@ public class ModelFileSystemTest extends SharedSpark {
   public void theCommandLineLoadsTheModelThroughItsSparkHadoopSettings() throws Exception {
     String model = bundle("command");
     UpscaleCommand cmd = new UpscaleCommand();
-    new CommandLine(cmd).parseArgs("--input", "a.png", "--output", tmp.getRoot() + "/o",
+    io.sparksr.jobs.SparkSr.configured(cmd).parseArgs("--input", "a.png", "--output", tmp.getRoot() + "/o",
         "--model", model, "--conf",
         SchemeOnlyFileSystem.SPARK_KEY + "=" + SchemeOnlyFileSystem.class.getName());
     assertThat(cmd.toConfig().halo()).isEqualTo(38); // the shipped network's radius

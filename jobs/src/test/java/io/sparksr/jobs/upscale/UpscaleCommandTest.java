@@ -20,7 +20,7 @@ class UpscaleCommandTest {
 
   private static UpscaleJobConfig parse(String... args) {
     UpscaleCommand cmd = new UpscaleCommand();
-    new CommandLine(cmd).parseArgs(args);
+    SparkSr.configured(cmd).parseArgs(args);
     return cmd.toConfig();
   }
 
@@ -152,6 +152,21 @@ class UpscaleCommandTest {
     assertThat(c.scale()).isEqualTo(2);
     assertThat(c.tileSize()).isEqualTo(64);
     assertThat(c.sparkConf()).containsEntry("spark.executor.memory", "2g");
+  }
+
+  /** Archive folders named 'Smith, John': quoted on the command line, as is in a YAML list. */
+  @Test
+  void aPathHoldingACommaIsOneInput() throws Exception {
+    assertThat(parse("--input", "\"/archive/Smith, John/\",b/", "--input", "c.png", "--output",
+        "o", "--scale", "2", "--model", "bicubic").inputs())
+        .containsExactly("/archive/Smith, John/", "b/", "c.png");
+    Path yaml = dir.resolve("commas.yaml");
+    Files.writeString(yaml, "input: [\"/archive/Smith, John/\", b/]\noutput: o\nscale: 2\n"
+        + "model: bicubic\n");
+    String[] args = {"upscale", "--config", yaml.toString()};
+    CommandLine.ParseResult pr = SparkSr.commandLine(args).parseArgs(args);
+    UpscaleCommand parsed = (UpscaleCommand) pr.subcommand().commandSpec().userObject();
+    assertThat(parsed.toConfig().inputs()).containsExactly("/archive/Smith, John/", "b/");
   }
 
   @Test
